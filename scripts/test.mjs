@@ -1,0 +1,41 @@
+// `npm test`: type-check every tsconfig, run every vitest project, and end with the line CI reads:
+// "N passed, N failed" (a failed type check counts as one failed test).
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureDeps } from "./ensure-deps.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+ensureDeps(root);
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] }).status;
+const bin = (name) => join(root, "node_modules", ".bin", name);
+
+let typeFailures = 0;
+for (const project of ["src", "worker", "test"]) {
+  if (run(bin("tsc"), ["-p", project]) !== 0) {
+    console.error(`[test] type check failed: tsc -p ${project}`);
+    typeFailures++;
+  }
+}
+
+const report = join(root, "vitest.json");
+rmSync(report, { force: true });
+const extra = process.argv.slice(2);
+run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra]);
+
+let passed = 0;
+let failed = typeFailures;
+try {
+  const r = JSON.parse(readFileSync(report, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  // A file that fails to load has no tests; count it, or a broken suite would read as green.
+  failed += r.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+} catch {
+  console.error("[test] vitest wrote no report");
+  failed++;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

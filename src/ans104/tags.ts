@@ -1,0 +1,121 @@
+/**
+ * Tag blocks: Avro `array<record {name: bytes, value: bytes}>` with zig-zag varints. Decoding
+ * accepts the multi-block form (negative counts with a byte size); encoding writes one block.
+ * Names and values must be UTF-8 (the legacy SU's rule), so tags surface as strings.
+ */
+import { utf8, utf8Strict } from "../crypto/bytes.ts";
+import { Ans104Error, need } from "./errors.ts";
+import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+
+export interface Tag {
+  name: string;
+  value: string;
+}
+
+// Reads one zig-zag varint long; numbers stay exact up to 2^53.
+function readLong(buf: Uint8Array, pos: number): [number, number] {
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 8; i++) {
+    need(buf, pos, 1, "tags");
+    const b = buf[pos++];
+    result += (b & 0x7f) * scale;
+    if (!(b & 0x80)) return [result % 2 === 0 ? result / 2 : -(result + 1) / 2, pos];
+    scale *= 128;
+  }
+  throw new Ans104Error("bad-tag-encoding", "tags", "varint longer than 8 bytes", pos);
+}
+
+// Writes a zig-zag varint at `pos` (or only measures it when `out` is undefined); returns the new position.
+function writeLong(out: Uint8Array | undefined, pos: number, n: number): number {
+  let z = n >= 0 ? n * 2 : -n * 2 - 1;
+  while (z >= 0x80) {
+    if (out) out[pos] = (z % 128) | 0x80;
+    pos++;
+    z = Math.floor(z / 128);
+  }
+  if (out) out[pos] = z;
+  return pos + 1;
+}
+
+function readBytes(buf: Uint8Array, pos: number, field: "name" | "value", max: number, base: number): [string, number] {
+  const [len, at] = readLong(buf, pos);
+  if (len < 0) throw new Ans104Error("bad-tag-encoding", `tag ${field}`, `negative length ${len}`, base + pos);
+  if (len > max) {
+    const code = field === "name" ? "tag-name-too-long" : "tag-value-too-long";
+    throw new Ans104Error(code, `tag ${field}`, `${len} bytes exceeds the limit of ${max}`, base + pos);
+  }
+  need(buf, at, len, `tag ${field}`);
+  const text = utf8Strict(buf.subarray(at, at + len));
+  if (text === undefined) throw new Ans104Error("non-utf8-tag", `tag ${field}`, "is not valid UTF-8", base + at);
+  return [text, at + len];
+}
+
+/**
+ * Decodes a tag block. `expected` is the count from the item header; `base` is the block's offset
+ * in the item, so errors point into the item.
+ */
+export function decodeTags(buf: Uint8Array, expected: number, limits: Limits = DEFAULT_LIMITS, base = 0): Tag[] {
+  const tags: Tag[] = [];
+  if (buf.length === 0) {
+    if (expected !== 0) throw new Ans104Error("tag-count-mismatch", "tags", `header says ${expected} tags, block is empty`, base);
+    return tags;
+  }
+  let pos = 0;
+  for (;;) {
+    let [count, at] = readLong(buf, pos);
+    pos = at;
+    if (count === 0) break;
+    if (count < 0) {
+      count = -count;
+      [, pos] = readLong(buf, pos); // block byte size, not needed to decode
+    }
+    if (tags.length + count > expected) {
+      throw new Ans104Error("tag-count-mismatch", "tags", `block holds more tags than the header's ${expected}`, base + pos);
+    }
+    for (let i = 0; i < count; i++) {
+      const [name, p1] = readBytes(buf, pos, "name", limits.maxTagNameBytes, base);
+      const [value, p2] = readBytes(buf, p1, "value", limits.maxTagValueBytes, base);
+      tags.push({ name, value });
+      pos = p2;
+    }
+  }
+  if (pos !== buf.length) {
+    throw new Ans104Error("bad-tag-encoding", "tags", `${buf.length - pos} bytes after the end of the tag block`, base + pos);
+  }
+  if (tags.length !== expected) {
+    throw new Ans104Error("tag-count-mismatch", "tags", `header says ${expected} tags, block holds ${tags.length}`, base);
+  }
+  return tags;
+}
+
+/** Encodes tags as one Avro block; no tags encode as zero bytes (what arbundles writes). */
+export function encodeTags(tags: readonly Tag[]): Uint8Array {
+  if (tags.length === 0) return new Uint8Array(0);
+  const fields: Uint8Array[] = [];
+  for (const { name, value } of tags) fields.push(utf8(name), utf8(value));
+  let size = writeLong(undefined, 0, tags.length) + 1;
+  for (const f of fields) size = writeLong(undefined, size, f.length) + f.length;
+  const block = new Uint8Array(size);
+  let at = writeLong(block, 0, tags.length);
+  for (const f of fields) {
+    at = writeLong(block, at, f.length);
+    block.set(f, at);
+    at += f.length;
+  }
+  block[at] = 0; // end of blocks
+  return block;
+}
+
+/** First value of a tag by exact name. */
+export function tagValue(tags: readonly Tag[], name: string): string | undefined {
+  for (const t of tags) if (t.name === name) return t.value;
+  return undefined;
+}
+
+/** First value of a tag whose name matches any of `names`, ignoring ASCII case. */
+export function tagValueAnyCase(tags: readonly Tag[], ...names: string[]): string | undefined {
+  const wanted = names.map((n) => n.toLowerCase());
+  for (const w of wanted) for (const t of tags) if (t.name.toLowerCase() === w) return t.value;
+  return undefined;
+}

@@ -1,0 +1,20 @@
+/** AO ids and addresses: 43-character unpadded base64url of 32 bytes. */
+import { b64url, fromB64url } from "./base64url.ts";
+import { sha256 } from "./hash.ts";
+
+const ID_SHAPE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+
+/** True for a canonical 43-character id (the last character carries two zero bits). */
+export const isId = (text: unknown): boolean => typeof text === "string" && ID_SHAPE.test(text);
+
+/** The id of a signed item: SHA-256 of its raw signature. */
+export const idOfSignature = (signature: Uint8Array): string => b64url(sha256(signature));
+
+/** An owner's address: SHA-256 of the public key bytes, for every signature type. */
+export const addressOf = (owner: Uint8Array): string => b64url(sha256(owner));
+
+/** Raw 32 bytes of an id; throws TypeError naming `title` for anything else. */
+export function idBytes(id: string, title = "id"): Uint8Array {
+  if (!isId(id)) throw new TypeError(`${title}: expected a 43-character base64url id, got ${JSON.stringify(String(id).slice(0, 60))}`);
+  return fromB64url(id);
+}

@@ -1,0 +1,92 @@
+/**
+ * Signature verification per ANS-104 type, over the 48-byte deep hash of an item.
+ * WebCrypto does RSA-PSS and Ed25519 where the runtime has them; Ethereum goes through
+ * @noble/curves (secp256k1) and @noble/hashes (keccak), which no runtime ships natively.
+ */
+import * as ed from "@noble/ed25519";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { b64url } from "./base64url.ts";
+import { concat, utf8 } from "./bytes.ts";
+import { ARWEAVE, ED25519, ETHEREUM } from "./signature-types.ts";
+
+/** RSA-PSS salt lengths seen in the field: arweave-js/arbundles (32), none (0), OpenSSL max for 4096 bits (478). */
+const RSA_SALTS = [32, 0, 478] as const;
+
+// Imported RSA keys are costly to rebuild; clients tend to sign many items with one wallet.
+const rsaKeys = new Map<string, Promise<CryptoKey>>();
+const RSA_KEY_CACHE = 256;
+
+function rsaKey(owner: Uint8Array): Promise<CryptoKey> {
+  const n = b64url(owner);
+  let key = rsaKeys.get(n);
+  if (!key) {
+    if (rsaKeys.size >= RSA_KEY_CACHE) rsaKeys.delete(rsaKeys.keys().next().value!);
+    key = crypto.subtle.importKey("jwk", { kty: "RSA", e: "AQAB", n }, { name: "RSA-PSS", hash: "SHA-256" }, false, ["verify"]);
+    rsaKeys.set(n, key);
+    key.catch(() => rsaKeys.delete(n));
+  }
+  return key;
+}
+
+async function verifyRsa(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+  let key: CryptoKey;
+  try {
+    key = await rsaKey(owner);
+  } catch {
+    return false; // not a usable RSA modulus
+  }
+  for (const saltLength of RSA_SALTS) {
+    if (await crypto.subtle.verify({ name: "RSA-PSS", saltLength }, key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>)) return true;
+  }
+  return false;
+}
+
+let nativeEd25519: boolean | undefined;
+
+async function verifyEd25519(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+  if (nativeEd25519 !== false) {
+    try {
+      const key = await crypto.subtle.importKey("raw", owner as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, ["verify"]);
+      const ok = await crypto.subtle.verify({ name: "Ed25519" }, key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
+      nativeEd25519 = true;
+      return ok;
+    } catch (err) {
+      // A runtime without Ed25519 throws NotSupportedError; a bad point is just a failed check.
+      if ((err as Error)?.name !== "NotSupportedError" || nativeEd25519) return false;
+      nativeEd25519 = false;
+    }
+  }
+  try {
+    return await ed.verifyAsync(signature, message, owner, { zip215: false }); // strict, like WebCrypto
+  } catch {
+    return false;
+  }
+}
+
+/** Ethereum personal_sign (EIP-191) over the deep hash, as arbundles' EthereumSigner makes it. */
+function verifyEthereum(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean {
+  const prefix = utf8(`\x19Ethereum Signed Message:\n${message.length}`);
+  const hash = keccak_256(concat(prefix, message));
+  const v = signature[64];
+  if (v !== 27 && v !== 28 && v !== 0 && v !== 1) return false;
+  try {
+    return secp256k1.verify(signature.subarray(0, 64), hash, owner, { prehash: false, lowS: false });
+  } catch {
+    return false;
+  }
+}
+
+/** Verifies `signature` by `owner` over `message` for ANS-104 signature `type`; false for unknown types. */
+export async function verifySignature(type: number, owner: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+  switch (type) {
+    case ARWEAVE:
+      return verifyRsa(owner, signature, message);
+    case ED25519:
+      return verifyEd25519(owner, signature, message);
+    case ETHEREUM:
+      return verifyEthereum(owner, signature, message);
+    default:
+      return false;
+  }
+}

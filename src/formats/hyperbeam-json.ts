@@ -1,0 +1,30 @@
+/**
+ * HyperBEAM's schedule as JSON (`accept: application/json`): `assignments` keyed by slot, each
+ * assignment with its message under `body`. Lossless: every item carries its ans104 commitment.
+ */
+import { NO_LIMITS } from "../ans104/limits.ts";
+import { parseItem } from "../ans104/parse.ts";
+import type { StoredSlot } from "../schedule/store.ts";
+import { itemToJson, type ItemJson } from "./item-json.ts";
+import type { SchedulePage } from "./page.ts";
+
+/** One slot: the assignment's fields, `slot` as a number, and the message (if held) as `body`. */
+export function assignmentToJson(s: Pick<StoredSlot, "slot" | "assignment" | "message">): ItemJson {
+  const json = itemToJson(parseItem(s.assignment, NO_LIMITS));
+  json.slot = s.slot;
+  if (s.message) json.body = itemToJson(parseItem(s.message, NO_LIMITS));
+  return json;
+}
+
+export function pageToJson(page: SchedulePage): Record<string, unknown> {
+  const assignments: Record<string, ItemJson> = {};
+  for (const s of page.slots) assignments[String(s.slot)] = assignmentToJson(s);
+  return {
+    type: "schedule",
+    process: page.processId,
+    continues: page.continues,
+    timestamp: page.timestamp,
+    "block-height": page.height,
+    assignments,
+  };
+}

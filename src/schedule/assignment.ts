@@ -1,0 +1,78 @@
+/** Builds and reads assignments: ANS-104 items signed by the scheduler (DESIGN.md D2). */
+import type { DataItem } from "../ans104/data-item.ts";
+import { signItem } from "../ans104/sign.ts";
+import { tagValue, type Tag } from "../ans104/tags.ts";
+import { b64url } from "../crypto/base64url.ts";
+import { randomBytes, utf8 } from "../crypto/bytes.ts";
+import type { Signer } from "../crypto/signers.ts";
+
+export interface AssignmentFields {
+  processId: string;
+  slot: number;
+  hashChain: string;
+  height: number;
+  timestamp: number;
+  variant: string;
+  /** Absent on the process's own slot 0. */
+  messageId?: string | undefined;
+  exclude?: readonly string[] | undefined;
+}
+
+export const padHeight = (height: number): string => String(height).padStart(12, "0");
+
+/** Tags in the order of D2 (the legacy SU's order, so its clients and ours read the same bytes). */
+export function assignmentTags(f: AssignmentFields): Tag[] {
+  const tags: Tag[] = [
+    { name: "Process", value: f.processId },
+    { name: "Epoch", value: "0" },
+    { name: "Nonce", value: String(f.slot) },
+    { name: "Hash-Chain", value: f.hashChain },
+    { name: "Block-Height", value: padHeight(f.height) },
+    { name: "Timestamp", value: String(f.timestamp) },
+    { name: "Data-Protocol", value: "ao" },
+    { name: "Type", value: "Assignment" },
+    { name: "Variant", value: f.variant },
+  ];
+  if (f.messageId !== undefined) tags.push({ name: "Message", value: f.messageId });
+  for (const e of f.exclude ?? []) tags.push({ name: "Exclude", value: e });
+  return tags;
+}
+
+/**
+ * Anchors are 32 ASCII characters (base64url of 24 random bytes): unique per assignment, and they
+ * survive every JSON rendering intact, so an assignment can be re-verified from JSON alone.
+ */
+export const newAnchor = (): Uint8Array => utf8(b64url(randomBytes(24)));
+
+export const signAssignment = (signer: Signer, f: AssignmentFields): Promise<DataItem> =>
+  signItem(signer, { anchor: newAnchor(), tags: assignmentTags(f) });
+
+/** The scheduling facts an assignment carries, read back from its tags. */
+export interface AssignmentInfo {
+  processId: string;
+  slot: number;
+  hashChain: string;
+  height: number;
+  timestamp: number;
+  variant: string | undefined;
+  messageId: string | undefined;
+  exclude: string[];
+}
+
+export function readAssignment(item: DataItem): AssignmentInfo {
+  const need = (name: string) => {
+    const v = tagValue(item.tags, name);
+    if (v === undefined) throw new TypeError(`assignment ${item.id} has no ${name} tag`);
+    return v;
+  };
+  return {
+    processId: need("Process"),
+    slot: Number(need("Nonce")),
+    hashChain: need("Hash-Chain"),
+    height: Number(need("Block-Height")),
+    timestamp: Number(need("Timestamp")),
+    variant: tagValue(item.tags, "Variant"),
+    messageId: tagValue(item.tags, "Message"),
+    exclude: item.tags.filter((t) => t.name === "Exclude").map((t) => t.value),
+  };
+}

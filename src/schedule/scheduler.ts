@@ -1,0 +1,200 @@
+/**
+ * The scheduler of one process: gives each item the next slot, signs the assignment, chains it,
+ * and stores both in one write (DESIGN.md D2-D7). Work on one process is serialised here, because
+ * signing awaits and a host may deliver the next request meanwhile.
+ */
+import type { DataItem } from "../ans104/data-item.ts";
+import { NO_LIMITS } from "../ans104/limits.ts";
+import { parseItem } from "../ans104/parse.ts";
+import { tagValueAnyCase } from "../ans104/tags.ts";
+import type { Signer } from "../crypto/signers.ts";
+import { readAssignment, signAssignment } from "./assignment.ts";
+import { checkProcess, classify, type ClassifyOptions } from "./classify.ts";
+import { ScheduleError } from "./errors.ts";
+import { chainNext, chainSeed } from "./hash-chain.ts";
+import type { Store, StoredSlot } from "./store.ts";
+
+export const DEFAULT_VARIANT = "ao.N.1";
+
+/** The facts the next slot is computed from. */
+export interface Head {
+  slot: number;
+  assignmentId: string;
+  hashChain: string;
+  timestamp: number;
+  height: number;
+}
+
+export interface Scheduled {
+  slot: number;
+  assignment: DataItem;
+  /** False when the item was already scheduled and its existing assignment is returned (D7). */
+  created: boolean;
+}
+
+export interface SchedulerOptions {
+  processId: string;
+  store: Store;
+  signer: Signer;
+  /** Wall clock in ms; injectable for tests. */
+  now?: () => number;
+}
+
+export interface PlaceOptions extends ClassifyOptions {
+  /** The latest Arweave height the host knows; the scheduler never lets height go down. */
+  height?: number;
+}
+
+export class Scheduler {
+  readonly processId: string;
+  readonly #store: Store;
+  readonly #signer: Signer;
+  readonly #now: () => number;
+  #head: Head | undefined;
+  #variant = DEFAULT_VARIANT;
+  #tail: Promise<unknown> = Promise.resolve();
+  #waiters: { slot: number; resolve: (ok: boolean) => void }[] = [];
+
+  private constructor(o: SchedulerOptions) {
+    this.processId = o.processId;
+    this.#store = o.store;
+    this.#signer = o.signer;
+    this.#now = o.now ?? Date.now;
+  }
+
+  /** Opens the schedule kept in `store`: reads only its last slot and slot 0, whatever its length. */
+  static async open(o: SchedulerOptions): Promise<Scheduler> {
+    const s = new Scheduler(o);
+    const last = await o.store.last();
+    if (last) {
+      const info = readAssignment(parseItem(last.assignment, NO_LIMITS));
+      s.#head = { slot: last.slot, assignmentId: last.assignmentId, hashChain: info.hashChain, timestamp: info.timestamp, height: info.height };
+      const first = await o.store.get(0);
+      if (first?.message) s.#variant = variantOf(parseItem(first.message, NO_LIMITS));
+    }
+    return s;
+  }
+
+  /** The highest slot, -1 when nothing is scheduled. */
+  get current(): number {
+    return this.#head?.slot ?? -1;
+  }
+
+  get head(): Head | undefined {
+    return this.#head;
+  }
+
+  get address(): string {
+    return this.#signer.address;
+  }
+
+  /** Schedules a verified item: a process (slot 0) or a message to this process. */
+  async schedule(item: DataItem, opts: PlaceOptions = {}): Promise<Scheduled> {
+    const what = classify(item, opts);
+    if (what.processId !== this.processId) {
+      throw new ScheduleError("invalid-message", `item ${item.id} is for process ${what.processId}, not ${this.processId}`);
+    }
+    if (what.kind === "process") checkProcess(item, this.#signer.address);
+    return this.#exclusive(async () => {
+      const existing = await this.#store.slotOfMessage(item.id);
+      if (existing !== undefined) return this.#existing(existing);
+      if (what.kind === "process") {
+        if (this.#head) throw new ScheduleError("invalid-process", `process ${this.processId} already has slot 0`);
+        this.#variant = variantOf(item);
+      } else if (!this.#head) {
+        throw new ScheduleError("unknown-process", `process ${this.processId} is not known to this scheduler; spawn it first`);
+      }
+      return this.#append(what.kind === "process" ? undefined : item.id, item.raw, opts.height, undefined);
+    });
+  }
+
+  /**
+   * Assigns an item by id (legacy `assign`): a new slot whose assignment names `messageId`,
+   * carrying `message` when the item's bytes are known. Re-assigning takes a new slot, as the SU does.
+   */
+  async assign(messageId: string, opts: { height?: number; exclude?: readonly string[]; message?: Uint8Array } = {}): Promise<Scheduled> {
+    return this.#exclusive(async () => {
+      if (!this.#head) throw new ScheduleError("unknown-process", `process ${this.processId} is not known to this scheduler`);
+      return this.#append(messageId, opts.message, opts.height, opts.exclude);
+    });
+  }
+
+  /** Reads `from..to` (inclusive, `to` defaulting to the current slot); `continues` is exact. */
+  async read(q: { from: number; to?: number | undefined; limit: number; maxBytes: number }): Promise<{ slots: StoredSlot[]; continues: boolean }> {
+    const end = Math.min(q.to ?? this.current, this.current);
+    if (q.from > end) return { slots: [], continues: false };
+    const slots = await this.#store.range({ from: q.from, to: end, limit: q.limit, maxBytes: q.maxBytes });
+    const last = slots.at(-1)?.slot ?? q.from - 1;
+    return { slots, continues: last < end };
+  }
+
+  get store(): Store {
+    return this.#store;
+  }
+
+  /** Resolves true once `slot` exists, or false after `ms`. */
+  waitFor(slot: number, ms: number): Promise<boolean> {
+    if (this.current >= slot) return Promise.resolve(true);
+    if (ms <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter = { slot, resolve };
+      this.#waiters.push(waiter);
+      setTimeout(() => {
+        const i = this.#waiters.indexOf(waiter);
+        if (i >= 0) {
+          this.#waiters.splice(i, 1);
+          resolve(false);
+        }
+      }, ms);
+    });
+  }
+
+  async #existing(slot: number): Promise<Scheduled> {
+    const stored = await this.#store.get(slot);
+    if (!stored) throw new ScheduleError("unavailable", `slot ${slot} is indexed but missing`);
+    return { slot, assignment: parseItem(stored.assignment, NO_LIMITS), created: false };
+  }
+
+  async #append(messageId: string | undefined, message: Uint8Array | undefined, height = 0, exclude: readonly string[] | undefined): Promise<Scheduled> {
+    const head = this.#head;
+    const slot = head ? head.slot + 1 : 0;
+    const next = {
+      hashChain: head ? chainNext(head.assignmentId, head.hashChain) : chainSeed(this.processId),
+      timestamp: Math.max(this.#now(), head ? head.timestamp + 1 : 0), // D5: strictly increasing
+      height: Math.max(height, head?.height ?? 0), // D5: never decreasing
+    };
+    const assignment = await signAssignment(this.#signer, {
+      processId: this.processId,
+      slot,
+      variant: this.#variant,
+      messageId,
+      exclude,
+      ...next,
+    });
+    const stored: StoredSlot = {
+      slot,
+      assignmentId: assignment.id,
+      messageId: messageId ?? this.processId,
+      timestamp: next.timestamp,
+      assignment: assignment.raw,
+      message,
+    };
+    await this.#store.append(stored); // throws before the head moves: a failed write takes no slot
+    this.#head = { slot, assignmentId: assignment.id, ...next };
+    this.#wake();
+    return { slot, assignment, created: true };
+  }
+
+  #wake(): void {
+    const current = this.current;
+    this.#waiters = this.#waiters.filter((w) => (w.slot <= current ? (w.resolve(true), false) : true));
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(work, work);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+const variantOf = (process: DataItem): string => tagValueAnyCase(process.tags, "Variant") ?? DEFAULT_VARIANT;

@@ -1,0 +1,43 @@
+/**
+ * Where a schedule lives. One Store holds one process's slots. The Durable Object implements it
+ * over SQLite, the browser over IndexedDB, unit tests in memory; all pass test/schedule/store.case.ts.
+ */
+
+export interface StoredSlot {
+  slot: number;
+  assignmentId: string;
+  /** The scheduled item's id (the process id on slot 0); for an assign, the assigned id. */
+  messageId: string;
+  timestamp: number;
+  /** Raw ANS-104 bytes of the assignment. */
+  assignment: Uint8Array;
+  /** Raw bytes of the scheduled item; undefined when only its id was assigned. */
+  message: Uint8Array | undefined;
+}
+
+export interface RangeQuery {
+  from: number;
+  /** Inclusive. */
+  to: number;
+  limit: number;
+  /** Stop before exceeding this many bytes of assignments and messages (one slot always fits). */
+  maxBytes: number;
+}
+
+export interface Store {
+  /** The highest slot, or undefined for an empty schedule. Must not scan the schedule. */
+  last(): Promise<StoredSlot | undefined>;
+  /** Writes one slot atomically; slot numbers arrive in order with no gaps. */
+  append(slot: StoredSlot): Promise<void>;
+  get(slot: number): Promise<StoredSlot | undefined>;
+  slotOfMessage(messageId: string): Promise<number | undefined>;
+  slotOfAssignment(assignmentId: string): Promise<number | undefined>;
+  /** The first slot whose timestamp is greater than `timestamp`, if any. */
+  firstSlotAfter(timestamp: number): Promise<number | undefined>;
+  /** The last slot whose timestamp is at most `timestamp`, if any. */
+  lastSlotAtOrBefore(timestamp: number): Promise<number | undefined>;
+  range(q: RangeQuery): Promise<StoredSlot[]>;
+}
+
+/** Bytes a slot costs in a page. */
+export const slotBytes = (s: StoredSlot): number => s.assignment.length + (s.message?.length ?? 0);

@@ -1,0 +1,37 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { b64url, fromB64url } from "../../../src/crypto/base64url.ts";
+import { fromHex, toHex } from "../../../src/crypto/bytes.ts";
+import { isId } from "../../../src/crypto/ids.ts";
+
+describe("base64url", () => {
+  test("RFC 4648 §10 vectors, unpadded and url-safe", () => {
+    const rows: [string, string][] = [["", ""], ["f", "Zg"], ["fo", "Zm8"], ["foo", "Zm9v"], ["foob", "Zm9vYg"], ["fooba", "Zm9vYmE"], ["foobar", "Zm9vYmFy"]];
+    for (const [plain, encoded] of rows) {
+      expect(b64url(new TextEncoder().encode(plain)), plain).toBe(encoded);
+      expect(new TextDecoder().decode(fromB64url(encoded)), encoded).toBe(plain);
+    }
+    expect(b64url(fromHex("fbff"))).toBe("-_8");
+  });
+
+  test("round trip (fast-check, 500 runs)", () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => toHex(fromB64url(b64url(bytes))) === toHex(bytes)), { numRuns: 500 });
+  });
+
+  test("strict decode refuses what it did not encode", () => {
+    expect(() => fromB64url("Zm9vYg=")).toThrow(/character/);
+    expect(() => fromB64url("Zm+v")).toThrow(/character/);
+    expect(() => fromB64url("Z")).toThrow(/length/);
+    expect(() => fromB64url("Zh")).toThrow(/trailing bits/); // "Zg" is the canonical form of "f"
+    expect(toHex(fromB64url("Zm+v/w==", true))).toBe(toHex(fromB64url("Zm-v_w")));
+  });
+
+  test("ids are 43 canonical characters", () => {
+    expect(isId("A".repeat(43))).toBe(true);
+    expect(isId("4QTyVpvWlwjfsYAvkTSIWjp5XVGf-Rg_Co8K1lPNbvo")).toBe(true);
+    expect(isId("A".repeat(42))).toBe(false);
+    expect(isId("A".repeat(42) + "B")).toBe(false); // non-zero trailing bits
+    expect(isId("A".repeat(42) + "=")).toBe(false);
+    expect(isId(undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,210 @@
+/** The Scheduler over a MemoryStore: DESIGN.md D2-D7. */
+import { describe, expect, test } from "vitest";
+import { NO_LIMITS } from "../../../src/ans104/limits.ts";
+import { parseItem } from "../../../src/ans104/parse.ts";
+import { verifyItem } from "../../../src/ans104/verify.ts";
+import { utf8Strict } from "../../../src/crypto/bytes.ts";
+import { readAssignment } from "../../../src/schedule/assignment.ts";
+import { ScheduleError } from "../../../src/schedule/errors.ts";
+import { chainNext, chainSeed } from "../../../src/schedule/hash-chain.ts";
+import { MemoryStore } from "../../../src/schedule/memory-store.ts";
+import { Scheduler } from "../../../src/schedule/scheduler.ts";
+import type { StoredSlot } from "../../../src/schedule/store.ts";
+import { signItem } from "../../../src/ans104/sign.ts";
+import { processTags, signMessage, signProcess } from "../../support/items.ts";
+import { clientSigner, schedulerSigner } from "../../support/keys.ts";
+
+const sched = await schedulerSigner();
+const client = await clientSigner();
+
+async function spawned(opts: { now?: () => number; store?: MemoryStore } = {}) {
+  const process = await signProcess(client, sched.address);
+  const store = opts.store ?? new MemoryStore();
+  const s = await Scheduler.open({ processId: process.id, store, signer: sched, now: opts.now });
+  const first = await s.schedule(process, { height: 1_500_000 });
+  return { s, store, process, first };
+}
+
+async function errorOf(p: Promise<unknown>): Promise<ScheduleError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(ScheduleError);
+  return err as ScheduleError;
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ScheduleError);
+    return (err as ScheduleError).code;
+  }
+  return "resolved";
+}
+
+describe("assignments (D2)", () => {
+  test("slot 0 is the process: seed chain, no Message tag, tags in order, signed by the scheduler", async () => {
+    const { first, process } = await spawned();
+    const a = first.assignment;
+    expect(first.slot).toBe(0);
+    expect(a.tags.map((t) => t.name)).toEqual(["Process", "Epoch", "Nonce", "Hash-Chain", "Block-Height", "Timestamp", "Data-Protocol", "Type", "Variant"]);
+    const info = readAssignment(a);
+    expect(info).toMatchObject({ processId: process.id, slot: 0, hashChain: chainSeed(process.id), height: 1_500_000, variant: "ao.TN.1", messageId: undefined });
+    expect(a.tags.find((t) => t.name === "Block-Height")!.value).toBe("000001500000");
+    expect(a.tags.find((t) => t.name === "Epoch")!.value).toBe("0");
+    expect(a.data.length).toBe(0);
+    expect(a.target).toBeUndefined();
+    expect(a.signatureType).toBe(2);
+    expect(await verifyItem(a)).toBe("valid");
+    const anchor = utf8Strict(a.anchor!);
+    expect(anchor).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
+  test("messages take the next slots, each chained on the previous assignment (D3)", async () => {
+    const { s, process, first } = await spawned();
+    let prev = first.assignment;
+    for (let n = 1; n <= 5; n++) {
+      const m = await signMessage(client, process.id, `msg ${n}`);
+      const r = await s.schedule(m);
+      const info = readAssignment(r.assignment);
+      expect(r.slot).toBe(n);
+      expect(info.messageId).toBe(m.id);
+      expect(info.hashChain).toBe(chainNext(prev.id, readAssignment(prev).hashChain));
+      expect(r.assignment.tags.at(-1)).toEqual({ name: "Message", value: m.id });
+      prev = r.assignment;
+    }
+    expect(s.current).toBe(5);
+  });
+
+  test("Variant defaults to ao.N.1 when the process has none", async () => {
+    const p = await signItem(client, { tags: processTags(sched.address).filter((t) => t.name !== "Variant") });
+    const s = await Scheduler.open({ processId: p.id, store: new MemoryStore(), signer: sched });
+    expect(readAssignment((await s.schedule(p)).assignment).variant).toBe("ao.N.1");
+  });
+});
+
+describe("time (D5)", () => {
+  test("Timestamp strictly increases with a frozen or backwards clock; height never decreases", async () => {
+    let clock = 5_000;
+    const { s, process } = await spawned({ now: () => clock });
+    const stamps: number[] = [];
+    const heights: number[] = [];
+    for (const [n, h] of [[1, 100], [2, 2_000_000], [3, 50], [4, 0]] as const) {
+      if (n === 3) clock = 1_000; // clock jumps back
+      const r = await s.schedule(await signMessage(client, process.id, `m${n}`), { height: h });
+      stamps.push(readAssignment(r.assignment).timestamp);
+      heights.push(readAssignment(r.assignment).height);
+    }
+    expect(stamps).toEqual([5_001, 5_002, 5_003, 5_004]);
+    expect(heights).toEqual([1_500_000, 2_000_000, 2_000_000, 2_000_000]);
+  });
+});
+
+describe("spawn and messages (D4)", () => {
+  test("a message before its process is unknown-process; to another process is refused", async () => {
+    const { s, process } = await spawned();
+    const other = await signProcess(client, sched.address, [{ name: "Name", value: "other" }]);
+    const s2 = await Scheduler.open({ processId: other.id, store: new MemoryStore(), signer: sched });
+    expect(await codeOf(s2.schedule(await signMessage(client, other.id)))).toBe("unknown-process");
+    expect(await codeOf(s.schedule(await signMessage(client, other.id)))).toBe("invalid-message");
+    expect(await codeOf(s2.schedule(process))).toBe("invalid-message");
+    expect(s.current).toBe(0);
+  });
+
+  test("a process naming another scheduler is refused, naming that scheduler", async () => {
+    const foreign = await signProcess(client, "fcoN_xJeisVsPXA-trzVAuIiqO3ydLQxM-L4XbrQKzY");
+    const s = await Scheduler.open({ processId: foreign.id, store: new MemoryStore(), signer: sched });
+    const err = await errorOf(s.schedule(foreign));
+    expect(err.code).toBe("wrong-scheduler");
+    expect(err.message).toContain("fcoN_xJeisVsPXA-trzVAuIiqO3ydLQxM-L4XbrQKzY");
+    expect(err.details?.scheduler).toBe("fcoN_xJeisVsPXA-trzVAuIiqO3ydLQxM-L4XbrQKzY");
+    expect(s.current).toBe(-1);
+  });
+
+  test("a process missing Module and Scheduler is refused, naming both", async () => {
+    const p = await signItem(client, { tags: [{ name: "Type", value: "Process" }, { name: "Data-Protocol", value: "ao" }] });
+    const s = await Scheduler.open({ processId: p.id, store: new MemoryStore(), signer: sched });
+    const err = await errorOf(s.schedule(p));
+    expect(err.code).toBe("invalid-process");
+    expect(err.message).toMatch(/Module, Scheduler/);
+  });
+
+  test("a comma-separated Scheduler list including this node is ours", async () => {
+    const p = await signProcess(client, `fcoN_xJeisVsPXA-trzVAuIiqO3ydLQxM-L4XbrQKzY, ${sched.address}`);
+    const s = await Scheduler.open({ processId: p.id, store: new MemoryStore(), signer: sched });
+    expect((await s.schedule(p)).slot).toBe(0);
+  });
+});
+
+describe("idempotency (D7)", () => {
+  test("re-posting a message or the process returns the existing assignment and takes no slot", async () => {
+    const { s, process, first } = await spawned();
+    const m = await signMessage(client, process.id);
+    const a = await s.schedule(m);
+    const again = await s.schedule(m);
+    expect(again.created).toBe(false);
+    expect(again.slot).toBe(1);
+    expect(again.assignment.id).toBe(a.assignment.id);
+    const respawn = await s.schedule(process);
+    expect(respawn).toMatchObject({ slot: 0, created: false });
+    expect(respawn.assignment.id).toBe(first.assignment.id);
+    expect(s.current).toBe(1);
+  });
+});
+
+describe("consistency (D6)", () => {
+  test("64 concurrent schedules get 64 distinct contiguous slots on a valid chain", async () => {
+    const { s, process, store } = await spawned();
+    const messages = await Promise.all(Array.from({ length: 64 }, (_, i) => signMessage(client, process.id, `c${i}`)));
+    const results = await Promise.all(messages.map((m) => s.schedule(m)));
+    expect(results.map((r) => r.slot).sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+    const slots = await store.range({ from: 0, to: 64, limit: 100, maxBytes: 1e9 });
+    for (let n = 1; n < slots.length; n++) {
+      const prev = readAssignment(parseItem(slots[n - 1].assignment, NO_LIMITS));
+      expect(readAssignment(parseItem(slots[n].assignment, NO_LIMITS)).hashChain).toBe(chainNext(slots[n - 1].assignmentId, prev.hashChain));
+    }
+  });
+
+  test("a failed write consumes no slot, and the next message gets it", async () => {
+    const store = new MemoryStore();
+    const { s, process } = await spawned({ store });
+    const append = store.append.bind(store);
+    let fail = true;
+    store.append = async (slot: StoredSlot) => {
+      if (fail) {
+        fail = false;
+        throw new Error("disk full");
+      }
+      return append(slot);
+    };
+    await expect(s.schedule(await signMessage(client, process.id, "lost"))).rejects.toThrow("disk full");
+    expect(s.current).toBe(0);
+    const r = await s.schedule(await signMessage(client, process.id, "kept"));
+    expect(r.slot).toBe(1);
+  });
+
+  test("reopening the same store continues slot and chain (restart)", async () => {
+    const { s, process, store } = await spawned();
+    const last = await s.schedule(await signMessage(client, process.id, "before"));
+    const reopened = await Scheduler.open({ processId: process.id, store, signer: sched });
+    expect(reopened.current).toBe(1);
+    const next = await reopened.schedule(await signMessage(client, process.id, "after"));
+    expect(next.slot).toBe(2);
+    expect(readAssignment(next.assignment).hashChain).toBe(chainNext(last.assignment.id, readAssignment(last.assignment).hashChain));
+    expect(readAssignment(next.assignment).variant).toBe("ao.TN.1");
+  });
+});
+
+describe("reads", () => {
+  test("read() pages with an exact continues; waitFor resolves on append or times out", async () => {
+    const { s, process } = await spawned();
+    for (let i = 0; i < 9; i++) await s.schedule(await signMessage(client, process.id, `r${i}`));
+    expect(await s.read({ from: 0, limit: 4, maxBytes: 1e9 }).then((r) => [r.slots.map((x) => x.slot), r.continues])).toEqual([[0, 1, 2, 3], true]);
+    expect(await s.read({ from: 6, limit: 4, maxBytes: 1e9 }).then((r) => [r.slots.map((x) => x.slot), r.continues])).toEqual([[6, 7, 8, 9], false]);
+    expect(await s.read({ from: 2, to: 3, limit: 4, maxBytes: 1e9 }).then((r) => [r.slots.length, r.continues])).toEqual([2, false]);
+    expect(await s.read({ from: 10, limit: 4, maxBytes: 1e9 }).then((r) => [r.slots.length, r.continues])).toEqual([0, false]);
+    expect(await s.waitFor(10, 20)).toBe(false);
+    const waiting = s.waitFor(10, 5_000);
+    await s.schedule(await signMessage(client, process.id, "wake"));
+    expect(await waiting).toBe(true);
+  });
+});

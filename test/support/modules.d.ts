@@ -1,0 +1,5 @@
+declare module "vectors:*" {
+  /** The vector file's bytes, base64-encoded. */
+  const base64: string;
+  export default base64;
+}

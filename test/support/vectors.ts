@@ -1,0 +1,30 @@
+/** Real signed data from ../shared/vectors, read in place (scripts/vectors-plugin.mjs). */
+import { fromB64url } from "../../src/crypto/base64url.ts";
+import { utf8Lossy } from "../../src/crypto/bytes.ts";
+import edMessage from "vectors:legacy-su/ed25519-message.bin";
+import suMessage from "vectors:legacy-su/su-message.bin";
+import suOutput from "vectors:legacy-su/su-output.txt";
+import processExpected from "vectors:legacy-su/process-4QTy.expected.json";
+import scheduleExpected from "vectors:legacy-su/schedule-4QTy.expected.json";
+import scheduleNonceExpected from "vectors:legacy-su/schedule-4QTy.nonce-10-12.expected.json";
+
+export const bytesOf = (base64: string): Uint8Array => fromB64url(base64, true);
+const jsonOf = (base64: string): unknown => JSON.parse(utf8Lossy(bytesOf(base64)));
+
+/** An Ed25519 (type 2) message made with arbundles. */
+export const ed25519Message = () => bytesOf(edMessage);
+/** A raw bundle [SU assignment (salt 478), aoconnect message (salt 32)]. */
+export const suMessageBundle = () => bytesOf(suMessage);
+/** The 31 outer SU storage items of process 4QTy…, slots 0-30. */
+export function suOutputItems(): Uint8Array[] {
+  return utf8Lossy(bytesOf(suOutput))
+    .split(",")
+    .map((s) => s.trim().replace(/^"|"$/g, ""))
+    .filter((s) => s.length > 0)
+    .map((s) => fromB64url(s));
+}
+export const processExpectedJson = () => jsonOf(processExpected);
+export const scheduleExpectedJson = () => jsonOf(scheduleExpected);
+export const scheduleNonceExpectedJson = () => jsonOf(scheduleNonceExpected);
+
+export const PROCESS_4QTY = "4QTyVpvWlwjfsYAvkTSIWjp5XVGf-Rg_Co8K1lPNbvo";

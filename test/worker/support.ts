@@ -1,0 +1,53 @@
+/** Helpers for tests that go through the real worker (exports.default.fetch) in workerd. */
+import { exports } from "cloudflare:workers";
+import { readBundle } from "../../src/ans104/bundle.ts";
+import type { DataItem } from "../../src/ans104/data-item.ts";
+import type { Signer } from "../../src/crypto/signers.ts";
+import { signMessage, signProcess } from "../support/items.ts";
+import { clientSigner } from "../support/keys.ts";
+
+const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+
+export const call = (path: string, init?: RequestInit): Promise<Response> => worker.fetch(new Request(`http://scheduler.test${path}`, init));
+
+export const ANS104 = { "content-type": "application/ans104" };
+
+export const post = (item: DataItem | Uint8Array, path = "/~scheduler@1.0/schedule", headers: Record<string, string> = ANS104) =>
+  call(path, { method: "POST", headers, body: "raw" in item ? item.raw : item });
+
+export async function json<T = Record<string, any>>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+let address: string | undefined;
+export async function schedulerAddress(): Promise<string> {
+  address ??= (await json(await call("/~scheduler@1.0/info"))).address as string;
+  return address;
+}
+
+let client: Signer | undefined;
+export const testClient = async () => (client ??= await clientSigner());
+
+/** Spawns a fresh process on the worker and returns it. */
+export async function spawn(extra: { name: string; value: string }[] = []): Promise<DataItem> {
+  const process = await signProcess(await testClient(), await schedulerAddress(), [{ name: "Name", value: crypto.randomUUID() }, ...extra]);
+  const res = await post(process);
+  if (res.status !== 200) throw new Error(`spawn failed: ${res.status} ${await res.text()}`);
+  return process;
+}
+
+export async function send(pid: string, data = "ping"): Promise<{ res: Response; item: DataItem }> {
+  const item = await signMessage(await testClient(), pid, data);
+  return { res: await post(item, `/${pid}/schedule`), item };
+}
+
+export async function bundleOf(pid: string, query = ""): Promise<DataItem[]> {
+  const res = await call(`/~scheduler@1.0/schedule?target=${pid}${query}`, { headers: { accept: "application/ans104" } });
+  if (res.status !== 200) throw new Error(`schedule read failed: ${res.status} ${await res.text()}`);
+  return readBundle(new Uint8Array(await res.arrayBuffer()));
+}
+
+export async function current(pid: string): Promise<number> {
+  const res = await call(`/${pid}/slot/current`);
+  return res.status === 200 ? Number(await res.text()) : -1;
+}

@@ -1,0 +1,18 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+// @ts-expect-error plain ESM helper shared with scripts/
+import { vectors } from "./scripts/vectors-plugin.mjs";
+
+const workerd = () => cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } });
+
+export default defineConfig({
+  test: {
+    projects: [
+      // The core runs in Node and in workerd: one suite, two runtimes, proving it platform-neutral.
+      { plugins: [vectors()], test: { name: "core-node", environment: "node", include: ["test/core/**/*.test.ts", "test/interop/**/*.test.ts"] } },
+      { plugins: [vectors(), workerd()], test: { name: "core-workerd", include: ["test/core/**/*.test.ts"] } },
+      { plugins: [vectors(), workerd()], test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000 } },
+      { plugins: [vectors()], test: { name: "e2e", environment: "node", include: ["test/e2e/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
+    ],
+  },
+});

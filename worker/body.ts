@@ -1,0 +1,31 @@
+/** Reads a request body with a hard byte limit, whether or not it declares its length. */
+import { HttpError } from "./errors.ts";
+
+export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) {
+    throw new HttpError(413, `body of ${declared} bytes exceeds the limit of ${limit} bytes`);
+  }
+  if (!req.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw new HttpError(413, `body exceeds the limit of ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

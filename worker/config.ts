@@ -1,0 +1,23 @@
+/** Configuration from the worker's environment, checked once per isolate. */
+import type { Env } from "./env.ts";
+
+export type SchedulingMode = "local_confirmation" | "aggressive";
+
+export const MODES: readonly SchedulingMode[] = ["local_confirmation", "aggressive"];
+
+export function schedulingMode(env: Env): SchedulingMode {
+  const mode = (env.SCHEDULING_MODE || "local_confirmation") as SchedulingMode;
+  if (!MODES.includes(mode)) {
+    throw new Error(`SCHEDULING_MODE must be one of ${MODES.join(", ")}; got ${JSON.stringify(env.SCHEDULING_MODE)}`);
+  }
+  return mode;
+}
+
+/** The most assignments one page holds (HyperBEAM's MAX_ASSIGNMENT_QUERY_LEN, without its off-by-one). */
+export const PAGE_LIMIT = 1000;
+/** A page stops before this many bytes of items (one slot always fits); `continues` says more exist. */
+export const PAGE_BYTES = 32 * 1024 * 1024;
+/** Body limit for posted items (D8). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Longest `wait` a `next` request may ask for, in ms. */
+export const MAX_WAIT_MS = 30_000;

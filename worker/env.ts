@@ -1,0 +1,18 @@
+/** Bindings and variables of the worker (wrangler.toml). */
+import type { NodeObject } from "./node-object.ts";
+import type { ProcessObject } from "./process-object.ts";
+
+export interface Env {
+  PROCESS: DurableObjectNamespace<ProcessObject>;
+  NODE: DurableObjectNamespace<NodeObject>;
+  ASSETS?: Fetcher;
+  /** Ed25519 seed (hex or base64url) or a JWK; scripts/start.mjs fills it from SCHEDULER_KEY_FILE too. */
+  SCHEDULER_KEY?: string;
+  /** local_confirmation (default) or aggressive. */
+  SCHEDULING_MODE?: string;
+  /** Arweave gateway for block height, e.g. https://arweave.net; empty means none. */
+  GATEWAY_URL?: string;
+}
+
+/** Hono's environment type for this app. */
+export type AppEnv = { Bindings: Env };

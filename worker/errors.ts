@@ -1,0 +1,58 @@
+/**
+ * The one place errors become HTTP (DESIGN.md D9): `{"error": "..."}` with a precise status.
+ * Errors are recognised by their fields, not by class, so they survive bundling and RPC.
+ */
+import type { Context } from "hono";
+import type { Failure } from "./outcome.ts";
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly details: Record<string, string | number> | undefined;
+
+  constructor(status: number, message: string, details?: Record<string, string | number>) {
+    super(message);
+    this.name = "HttpError";
+    this.status = status;
+    this.details = details;
+  }
+}
+
+/** Statuses for the core's error codes (ScheduleError and Ans104Error). */
+const STATUS_BY_CODE: Record<string, number> = {
+  "invalid-item": 400,
+  "invalid-process": 400,
+  "invalid-message": 400,
+  "bad-request": 400,
+  "wrong-scheduler": 421,
+  "unknown-process": 404,
+  "not-found": 404,
+  unavailable: 503,
+  "too-large": 413,
+};
+
+type Fields = { status?: unknown; code?: unknown; message?: unknown; details?: unknown; field?: unknown };
+
+/** Status for an error with a known shape, or undefined for anything else (a bug: 500). */
+function statusOf(err: Fields): number | undefined {
+  if (typeof err.status === "number" && err.status >= 400 && err.status < 600) return err.status;
+  if (typeof err.code !== "string") return undefined;
+  if (err.code in STATUS_BY_CODE) return STATUS_BY_CODE[err.code];
+  if (typeof err.field === "string") return 400; // Ans104Error: malformed input
+  return undefined;
+}
+
+export function errorResponse(err: unknown, c: Context): Response {
+  const e = (err ?? {}) as Fields;
+  const status = statusOf(e);
+  if (status === undefined || status >= 500) console.error("request failed:", err);
+  if (status === undefined) return c.json({ error: "internal error" }, 500);
+  const body: Record<string, unknown> = { error: String(e.message) };
+  if (e.details && typeof e.details === "object") Object.assign(body, e.details);
+  return c.json(body, status as 400);
+}
+
+/** Unwraps an RPC outcome, throwing its failure for errorResponse. */
+export function unwrap<T>(o: { ok: true; value: T } | Failure): T {
+  if (o.ok) return o.value;
+  throw Object.assign(new Error(o.message), { code: o.code, details: o.details });
+}

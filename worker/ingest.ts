@@ -1,0 +1,16 @@
+/**
+ * Turns a posted body into a verified data item (DESIGN.md D8). Runs in the stateless worker, so
+ * signature checks never occupy a process's Durable Object.
+ */
+import type { DataItem } from "../src/ans104/data-item.ts";
+import { parseItem } from "../src/ans104/parse.ts";
+import { verdictMessage, verifyItem } from "../src/ans104/verify.ts";
+import { HttpError } from "./errors.ts";
+
+export async function verifiedItem(body: Uint8Array): Promise<DataItem> {
+  if (body.length === 0) throw new HttpError(400, "empty body: expected a signed ANS-104 data item");
+  const item = parseItem(body); // Ans104Error → 400 naming the field
+  const verdict = await verifyItem(item);
+  if (verdict !== "valid") throw new HttpError(400, verdictMessage(verdict, item));
+  return item;
+}

@@ -1,0 +1,63 @@
+/**
+ * Append-only schema migrations for Durable Object SQLite. Each entry runs once, in order, in one
+ * transaction with the recorded version; never edit an applied entry, add a new one.
+ */
+
+export interface Migration {
+  id: number;
+  description: string;
+  sql: string;
+}
+
+export function migrate(storage: DurableObjectStorage, migrations: readonly Migration[]): void {
+  const sql = storage.sql;
+  sql.exec("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, description TEXT NOT NULL)");
+  const applied = sql.exec<{ id: number | null }>("SELECT max(id) AS id FROM _migrations").one().id ?? 0;
+  const pending = migrations.filter((m) => m.id > applied);
+  if (pending.length === 0) return;
+  storage.transactionSync(() => {
+    for (const m of pending) {
+      sql.exec(m.sql);
+      sql.exec("INSERT INTO _migrations (id, description) VALUES (?, ?)", m.id, m.description);
+    }
+  });
+}
+
+export const PROCESS_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    description: "slots keyed by slot, indexed by message id, assignment id and timestamp; chunked messages; meta",
+    sql: `
+      CREATE TABLE slots (
+        slot INTEGER PRIMARY KEY,
+        assignment_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        assignment BLOB NOT NULL,
+        message BLOB,
+        message_parts INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX slots_by_assignment ON slots (assignment_id);
+      CREATE INDEX slots_by_message ON slots (message_id);
+      CREATE INDEX slots_by_timestamp ON slots (timestamp);
+      CREATE TABLE message_parts (
+        slot INTEGER NOT NULL,
+        part INTEGER NOT NULL,
+        bytes BLOB NOT NULL,
+        PRIMARY KEY (slot, part)
+      ) WITHOUT ROWID;
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
+];
+
+export const NODE_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    description: "this node's generated identity and the processes it schedules",
+    sql: `
+      CREATE TABLE identity (id INTEGER PRIMARY KEY CHECK (id = 1), material TEXT NOT NULL);
+      CREATE TABLE processes (process_id TEXT PRIMARY KEY, spawned INTEGER NOT NULL) WITHOUT ROWID;
+    `,
+  },
+];

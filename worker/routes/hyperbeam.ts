@@ -1,0 +1,146 @@
+/**
+ * HyperBEAM's `scheduler@1.0` surface (hyperbeam-scheduler.md §1.3; DESIGN.md D11): the device
+ * paths under /~scheduler@1.0/ and the process-path forms /<pid>/schedule, /<pid>/slot.
+ */
+import type { Context, Hono } from "hono";
+import { classify, checkProcess } from "../../src/schedule/classify.ts";
+import { readBody } from "../body.ts";
+import { MAX_BODY_BYTES, MAX_WAIT_MS, PAGE_BYTES, PAGE_LIMIT, schedulingMode } from "../config.ts";
+import type { AppEnv } from "../env.ts";
+import { HttpError, unwrap } from "../errors.ts";
+import { currentHeight } from "../height.ts";
+import { verifiedItem } from "../ingest.ts";
+import { idParam, intParam } from "../params.ts";
+import type { ReadResult } from "../process-object.ts";
+import { ANS104, renderAssignment, renderPage } from "../render.ts";
+import { schedulerSigner } from "../signer.ts";
+
+type C = Context<AppEnv>;
+const D = "/~scheduler@1.0";
+const EXPORTS = ["location", "status", "next", "schedule", "slot", "init", "checkpoint"];
+const LOOKAHEAD = 100;
+
+const height = (c: C) => currentHeight(c.env, (p) => c.executionCtx.waitUntil(p));
+const processStub = (c: C, pid: string) => c.env.PROCESS.getByName(pid);
+
+/** The process a request is about: the path's pid, else `target`. */
+const targetOf = (c: C) => idParam(c, c.req.param("pid") ? "pid" : "target");
+
+function unknown(pid: string): HttpError {
+  return new HttpError(404, `process ${pid} is not known to this scheduler`);
+}
+
+async function postSchedule(c: C): Promise<Response> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const codec = (c.req.header("codec-device") ?? "").toLowerCase();
+  if (type !== ANS104 && codec !== "ans104@1.0") {
+    throw new HttpError(415, `unsupported content-type ${JSON.stringify(type)}: post a signed ANS-104 item with content-type ${ANS104} (or codec-device ans104@1.0)`);
+  }
+  const body = await readBody(c.req.raw, MAX_BODY_BYTES);
+  const item = await verifiedItem(body);
+  const what = classify(item);
+  const pathPid = c.req.param("pid");
+  if (pathPid !== undefined && pathPid !== what.processId) {
+    throw new HttpError(400, `item ${item.id} is for process ${what.processId}, but was posted to ${pathPid}`);
+  }
+  if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
+  const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, { height: height(c) }));
+  return renderAssignment(c, r);
+}
+
+async function readPage(c: C, pid: string, result: ReadResult): Promise<Response> {
+  if (result.current < 0) throw unknown(pid);
+  return renderPage(c, { processId: pid, slots: result.slots, continues: result.continues, timestamp: Date.now(), height: height(c) });
+}
+
+async function getSchedule(c: C): Promise<Response> {
+  const pid = targetOf(c);
+  const from = intParam(c, "from", 0);
+  const to = intParam(c, "to", undefined);
+  const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT);
+  const result = unwrap(await processStub(c, pid).read(pid, { from, to, limit, maxBytes: PAGE_BYTES }));
+  return readPage(c, pid, result);
+}
+
+async function getNext(c: C): Promise<Response> {
+  const pid = targetOf(c);
+  const from = intParam(c, "from", 0);
+  const wait = intParam(c, "wait", 0, MAX_WAIT_MS);
+  const lookahead = intParam(c, "lookahead", LOOKAHEAD, PAGE_LIMIT);
+  const q = { from, to: from + Math.max(lookahead, 1) - 1, limit: Math.max(lookahead, 1), maxBytes: PAGE_BYTES };
+  const result = unwrap(await processStub(c, pid).next(pid, q, wait));
+  if (result.current < 0) throw unknown(pid);
+  if (result.slots.length === 0) {
+    throw new HttpError(404, `slot ${from} of process ${pid} is not yet available (current slot is ${result.current})`, { current: result.current });
+  }
+  return readPage(c, pid, result);
+}
+
+async function slotState(c: C) {
+  const pid = targetOf(c);
+  const state = await processStub(c, pid).state(pid);
+  if (state.current < 0) throw unknown(pid);
+  return { pid, state };
+}
+
+async function getSlot(c: C): Promise<Response> {
+  const { pid, state } = await slotState(c);
+  const address = (await schedulerSigner(c.env)).address;
+  c.header("cache-control", "no-store");
+  return c.json({
+    process: pid,
+    current: state.current,
+    timestamp: Date.now(),
+    "block-height": Math.max(state.height, height(c)),
+    "cache-control": "no-store",
+    "wallet-address": address,
+    addresses: [address],
+  });
+}
+
+async function getSlotCurrent(c: C): Promise<Response> {
+  const { state } = await slotState(c);
+  c.header("cache-control", "no-store");
+  return c.text(String(state.current));
+}
+
+async function getStatus(c: C): Promise<Response> {
+  const from = c.req.query("from") ?? "";
+  if (from !== "") idParam(c, "from", from);
+  const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT);
+  const [signer, page] = await Promise.all([schedulerSigner(c.env), c.env.NODE.getByName("node").processes(from, Math.max(limit, 1))]);
+  c.header("cache-control", "no-store");
+  return c.json({ address: signer.address, processes: page.processes, continues: page.continues, "cache-control": "no-store" });
+}
+
+async function getInfo(c: C): Promise<Response> {
+  const signer = await schedulerSigner(c.env);
+  return c.json({
+    device: "scheduler@1.0",
+    exports: EXPORTS,
+    address: signer.address,
+    "signature-type": signer.type,
+    variant: "ao.N.1",
+    variants: ["ao.N.1", "ao.TN.1"],
+    "scheduling-mode": schedulingMode(c.env),
+    "page-limit": PAGE_LIMIT,
+  });
+}
+
+export function hyperbeamRoutes(app: Hono<AppEnv>): void {
+  for (const prefix of [D, `/:pid${D}`]) {
+    app.post(`${prefix}/schedule`, postSchedule);
+    app.post(`${prefix}/init`, postSchedule); // HyperBEAM routes init like schedule
+    app.get(`${prefix}/schedule`, getSchedule);
+    app.get(`${prefix}/init`, getSchedule);
+    app.get(`${prefix}/slot`, getSlot);
+    app.get(`${prefix}/next`, getNext);
+  }
+  app.get(`${D}/status`, getStatus);
+  app.get(`${D}/info`, getInfo);
+  app.get(`${D}/checkpoint`, (c) => c.json({ device: "scheduler@1.0" }));
+  app.post("/:pid/schedule", postSchedule);
+  app.get("/:pid/schedule", getSchedule);
+  app.get("/:pid/slot", getSlot);
+  app.get("/:pid/slot/current", getSlotCurrent);
+}

@@ -1,0 +1,161 @@
+/**
+ * The Store over Durable Object SQLite (DESIGN.md D10). One row per slot; messages larger than a
+ * row may hold are split into parts. Appends and head reads touch O(log n) pages whatever the length.
+ * With `deferred` (SCHEDULING_MODE=aggressive) an append returns before its write: rows wait in
+ * memory, are written at the end of the turn, and every read writes them first.
+ */
+import { slotBytes, type RangeQuery, type Store, type StoredSlot } from "../src/schedule/store.ts";
+
+/** Rows are limited to 2 MB in SQLite-backed Durable Objects; messages above this go to parts. */
+export const PART_BYTES = 1024 * 1024;
+
+type Row = {
+  slot: number;
+  assignment_id: string;
+  message_id: string;
+  timestamp: number;
+  assignment: ArrayBuffer;
+  message: ArrayBuffer | null;
+  message_parts: number;
+};
+
+const COLUMNS = "slot, assignment_id, message_id, timestamp, assignment, message, message_parts";
+
+export class SqliteStore implements Store {
+  readonly #storage: DurableObjectStorage;
+  readonly #sql: SqlStorage;
+  readonly #deferred: boolean;
+  #pending: StoredSlot[] = [];
+  #flushScheduled = false;
+
+  constructor(storage: DurableObjectStorage, opts: { deferred?: boolean } = {}) {
+    this.#storage = storage;
+    this.#sql = storage.sql;
+    this.#deferred = opts.deferred ?? false;
+  }
+
+  async append(s: StoredSlot): Promise<void> {
+    if (!this.#deferred) return this.#write([s]);
+    this.#pending.push(s);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setTimeout(() => {
+        try {
+          this.flush();
+        } catch (err) {
+          console.error("deferred write failed; rows stay pending until the next read", err); // next read retries and reports
+        }
+      }, 0);
+    }
+  }
+
+  /** Writes rows held back by deferred appends. */
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#pending.length === 0) return;
+    const rows = this.#pending;
+    this.#write(rows);
+    this.#pending = [];
+  }
+
+  #write(rows: StoredSlot[]): void {
+    this.#storage.transactionSync(() => {
+      for (const s of rows) {
+        const split = s.message !== undefined && s.message.length > PART_BYTES;
+        this.#sql.exec(
+          `INSERT INTO slots (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          s.slot,
+          s.assignmentId,
+          s.messageId,
+          s.timestamp,
+          s.assignment,
+          split ? null : (s.message ?? null),
+          split ? Math.ceil(s.message!.length / PART_BYTES) : 0,
+        );
+        if (split) {
+          for (let at = 0, part = 0; at < s.message!.length; at += PART_BYTES, part++) {
+            this.#sql.exec("INSERT INTO message_parts (slot, part, bytes) VALUES (?, ?, ?)", s.slot, part, s.message!.subarray(at, at + PART_BYTES));
+          }
+        }
+      }
+    });
+  }
+
+  async last() {
+    this.flush();
+    return this.#one(`SELECT ${COLUMNS} FROM slots ORDER BY slot DESC LIMIT 1`);
+  }
+
+  async get(slot: number) {
+    this.flush();
+    return this.#one(`SELECT ${COLUMNS} FROM slots WHERE slot = ?`, slot);
+  }
+
+  async slotOfMessage(id: string) {
+    this.flush();
+    return this.#slot("SELECT slot FROM slots WHERE message_id = ? ORDER BY slot LIMIT 1", id);
+  }
+
+  async slotOfAssignment(id: string) {
+    this.flush();
+    return this.#slot("SELECT slot FROM slots WHERE assignment_id = ?", id);
+  }
+
+  async firstSlotAfter(timestamp: number) {
+    this.flush();
+    return this.#slot("SELECT slot FROM slots WHERE timestamp > ? ORDER BY timestamp LIMIT 1", timestamp);
+  }
+
+  async lastSlotAtOrBefore(timestamp: number) {
+    this.flush();
+    return this.#slot("SELECT slot FROM slots WHERE timestamp <= ? ORDER BY timestamp DESC LIMIT 1", timestamp);
+  }
+
+  async range({ from, to, limit, maxBytes }: RangeQuery) {
+    this.flush();
+    const out: StoredSlot[] = [];
+    let bytes = 0;
+    for (const row of this.#sql.exec<Row>(`SELECT ${COLUMNS} FROM slots WHERE slot >= ? AND slot <= ? ORDER BY slot LIMIT ?`, from, to, limit)) {
+      const s = this.#toSlot(row);
+      bytes += slotBytes(s);
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push(s);
+    }
+    return out;
+  }
+
+  #one(query: string, ...args: unknown[]): StoredSlot | undefined {
+    const rows = this.#sql.exec<Row>(query, ...args).toArray();
+    return rows.length ? this.#toSlot(rows[0]) : undefined;
+  }
+
+  #slot(query: string, ...args: unknown[]): number | undefined {
+    const rows = this.#sql.exec<{ slot: number }>(query, ...args).toArray();
+    return rows.length ? rows[0].slot : undefined;
+  }
+
+  #toSlot(row: Row): StoredSlot {
+    return {
+      slot: row.slot,
+      assignmentId: row.assignment_id,
+      messageId: row.message_id,
+      timestamp: row.timestamp,
+      assignment: new Uint8Array(row.assignment),
+      message: row.message_parts > 0 ? this.#parts(row.slot, row.message_parts) : row.message ? new Uint8Array(row.message) : undefined,
+    };
+  }
+
+  #parts(slot: number, count: number): Uint8Array {
+    const parts = this.#sql.exec<{ bytes: ArrayBuffer }>("SELECT bytes FROM message_parts WHERE slot = ? ORDER BY part", slot).toArray();
+    if (parts.length !== count) throw new Error(`slot ${slot}: expected ${count} message parts, found ${parts.length}`);
+    let size = 0;
+    for (const p of parts) size += p.bytes.byteLength;
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) {
+      out.set(new Uint8Array(p.bytes), at);
+      at += p.bytes.byteLength;
+    }
+    return out;
+  }
+}
