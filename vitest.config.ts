@@ -1,9 +1,13 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { generateKeyPairSync } from "node:crypto";
 import { defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM helper shared with scripts/
 import { vectors } from "./scripts/vectors-plugin.mjs";
 
-const workerd = () => cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } });
+const workerd = (bindings: Record<string, string> = {}) => cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings } });
+
+// The other identity and mode: an Arweave RSA-4096 scheduler key in aggressive mode.
+const rsaJwk = () => JSON.stringify(generateKeyPairSync("rsa", { modulusLength: 4096 }).privateKey.export({ format: "jwk" }));
 
 export default defineConfig({
   test: {
@@ -12,6 +16,10 @@ export default defineConfig({
       { plugins: [vectors()], test: { name: "core-node", environment: "node", include: ["test/core/**/*.test.ts", "test/interop/**/*.test.ts"] } },
       { plugins: [vectors(), workerd()], test: { name: "core-workerd", include: ["test/core/**/*.test.ts"] } },
       { plugins: [vectors(), workerd()], test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000 } },
+      {
+        plugins: [vectors(), workerd({ SCHEDULER_KEY: rsaJwk(), SCHEDULING_MODE: "aggressive" })],
+        test: { name: "worker-rsa-aggressive", include: ["test/worker-rsa-aggressive/**/*.test.ts"], testTimeout: 60_000 },
+      },
       { plugins: [vectors()], test: { name: "e2e", environment: "node", include: ["test/e2e/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
     ],
   },

@@ -67,7 +67,7 @@ async function getNext(c: C): Promise<Response> {
   const from = intParam(c, "from", 0);
   const wait = intParam(c, "wait", 0, MAX_WAIT_MS);
   const lookahead = intParam(c, "lookahead", LOOKAHEAD, PAGE_LIMIT);
-  const q = { from, to: from + Math.max(lookahead, 1) - 1, limit: Math.max(lookahead, 1), maxBytes: PAGE_BYTES };
+  const q = { from, limit: Math.max(lookahead, 1), maxBytes: PAGE_BYTES }; // continues: more exist after the batch
   const result = unwrap(await processStub(c, pid).next(pid, q, wait));
   if (result.current < 0) throw unknown(pid);
   if (result.slots.length === 0) {
