@@ -16,3 +16,11 @@ export interface Env {
 
 /** Hono's environment type for this app. */
 export type AppEnv = { Bindings: Env };
+
+// Types `env` from "cloudflare:workers" (and the test pool's env) with these bindings.
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {}
+  }
+}
+type WorkerEnv = Env;

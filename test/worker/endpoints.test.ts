@@ -1,5 +1,5 @@
 /** slot, status (paginated), info, checkpoint and next (lookahead, long-poll). */
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
 import { signMessage } from "../support/items.ts";
 import { call, json, post, schedulerAddress, send, spawn, testClient } from "./support.ts";

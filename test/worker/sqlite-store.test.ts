@@ -1,5 +1,6 @@
 /** SqliteStore passes the Store conformance suite in a real SQLite-backed Durable Object, immediate and deferred. */
-import { env, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { expect, test } from "vitest";
 import { SqliteStore } from "../../worker/sqlite-store.ts";
 import { runStoreSuite, slotOf } from "../core/schedule/store.case.ts";
