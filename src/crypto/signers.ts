@@ -1,6 +1,6 @@
 /**
  * Signers for the scheduler's own items: Ed25519 (type 2, the default identity) and Arweave
- * RSA-PSS (type 1, salt 32 like arweave-js). WebCrypto signs where the runtime has the algorithm;
+ * RSA-PSS (type 1, salt 32 like WebCrypto-based signers). WebCrypto signs where the runtime has it;
  * @noble/ed25519 covers runtimes without native Ed25519.
  */
 import * as ed from "@noble/ed25519";
@@ -51,7 +51,7 @@ export async function ed25519Signer(seed: Uint8Array): Promise<Signer> {
   return { type: ED25519, owner, address: addressOf(owner), sign: checked(sign, 64) };
 }
 
-/** An Arweave RSA-PSS/SHA-256 signer from a private JWK; signs with salt 32 (arweave-js, arbundles). */
+/** An Arweave RSA-PSS/SHA-256 signer from a private JWK; signs with salt 32, as browser signers (aoconnect) do. */
 export async function rsaSigner(jwk: RsaJwk): Promise<Signer> {
   const owner = fromB64url(jwk.n);
   if (owner.length !== 512) throw new RangeError(`RSA key: expected a 4096-bit modulus (512 bytes), got ${owner.length} bytes`);

@@ -10,7 +10,7 @@ import { b64url } from "./base64url.ts";
 import { concat, utf8 } from "./bytes.ts";
 import { ARWEAVE, ED25519, ETHEREUM } from "./signature-types.ts";
 
-/** RSA-PSS salt lengths seen in the field: arweave-js/arbundles (32), none (0), OpenSSL max for 4096 bits (478). */
+/** RSA-PSS salt lengths seen in the field: WebCrypto signers such as aoconnect (32), none (0), and the maximum for 4096 bits (478: the legacy SU, and Node signers such as arbundles on OpenSSL defaults). */
 const RSA_SALTS = [32, 0, 478] as const;
 
 // Imported RSA keys are costly to rebuild; clients tend to sign many items with one wallet.
