@@ -1,4 +1,5 @@
 /** Reads a request body with a hard byte limit, whether or not it declares its length. */
+import { concat } from "../src/crypto/bytes.ts";
 import { HttpError } from "./errors.ts";
 
 export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
@@ -20,12 +21,5 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0] : concat(...chunks);
 }
