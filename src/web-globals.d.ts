@@ -38,3 +38,19 @@ declare class TextDecoder {
 }
 declare function setTimeout(handler: () => void, ms?: number): unknown;
 declare function clearTimeout(id: unknown): void;
+interface RequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+}
+interface Response {
+  readonly ok: boolean;
+  readonly status: number;
+  json(): Promise<unknown>;
+}
+interface AbortSignal {
+  readonly aborted: boolean;
+}
+declare var AbortSignal: { timeout(ms: number): AbortSignal };
+declare function fetch(url: string, init?: RequestInit): Promise<Response>;

@@ -3,12 +3,16 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
+import { measure } from "./metrics.ts";
 import { hyperbeamRoutes } from "./routes/hyperbeam.ts";
+import { legacyRoutes } from "./routes/legacy.ts";
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use("*", measure);
   app.use("*", cors({ origin: "*", allowHeaders: ["*"], exposeHeaders: ["*"] }));
   hyperbeamRoutes(app);
+  legacyRoutes(app); // after: its `/:id` must not shadow HyperBEAM's paths
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError(errorResponse);
   return app;

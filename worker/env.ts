@@ -1,10 +1,12 @@
 /** Bindings and variables of the worker (wrangler.toml). */
+import type { IndexObject } from "./index-object.ts";
 import type { NodeObject } from "./node-object.ts";
 import type { ProcessObject } from "./process-object.ts";
 
 export interface Env {
   PROCESS: DurableObjectNamespace<ProcessObject>;
   NODE: DurableObjectNamespace<NodeObject>;
+  INDEX: DurableObjectNamespace<IndexObject>;
   ASSETS?: Fetcher;
   /** Ed25519 seed (hex or base64url) or a JWK; scripts/start.mjs fills it from SCHEDULER_KEY_FILE too. */
   SCHEDULER_KEY?: string;

@@ -3,6 +3,7 @@ import { createApp } from "./app.ts";
 import type { Env } from "./env.ts";
 import { normalizeInlineKeys } from "./inline-keys.ts";
 
+export { IndexObject } from "./index-object.ts";
 export { NodeObject } from "./node-object.ts";
 export { ProcessObject } from "./process-object.ts";
 

@@ -61,3 +61,11 @@ export const NODE_MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
+
+export const INDEX_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    description: "which process holds each message and assignment id (first writer wins)",
+    sql: "CREATE TABLE ids (id TEXT PRIMARY KEY, process_id TEXT NOT NULL) WITHOUT ROWID;",
+  },
+];

@@ -1,25 +1,33 @@
 /**
  * One Durable Object per AO process: that process's scheduler (DESIGN.md §1). Its single-threaded
  * execution plus the Scheduler's queue serialise slot allocation; its SQLite holds the schedule.
- * Thin on purpose: every decision is in src/schedule.
+ * Thin on purpose: every decision is in src/schedule. Its alarm does the background work that must
+ * not delay a write: registering a spawn with the node, and publishing ids to the global index.
  */
 import { DurableObject } from "cloudflare:workers";
 import { parseItem } from "../src/ans104/parse.ts";
-import { Scheduler } from "../src/schedule/scheduler.ts";
+import { readLegacy, type LegacyQuery } from "../src/schedule/legacy-range.ts";
+import { Scheduler, type Scheduled } from "../src/schedule/scheduler.ts";
 import type { StoredSlot } from "../src/schedule/store.ts";
 import { schedulingMode } from "./config.ts";
 import type { Env } from "./env.ts";
+import { publish, type IndexEntry } from "./index-object.ts";
 import { migrate, PROCESS_MIGRATIONS } from "./migrations.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { schedulerSigner } from "./signer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 
+/** Ids reach the global index this long after their slot, in batches (eventual consistency). */
+export const INDEX_DELAY_MS = 250;
+const INDEX_BATCH = 500;
+
 export interface ScheduledWire {
   slot: number;
   /** Raw assignment bytes. */
   assignment: Uint8Array;
+  assignmentId: string;
   created: boolean;
-  /** The scheduled item's bytes (what the assignment's `body` is). */
+  /** The scheduled item's bytes (what the assignment's `body` is), when held. */
   message: Uint8Array | undefined;
 }
 
@@ -45,6 +53,7 @@ export interface ReadResult {
 export class ProcessObject extends DurableObject<Env> {
   readonly #store: SqliteStore;
   #scheduler: Promise<Scheduler> | undefined;
+  #alarmSet = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -57,9 +66,18 @@ export class ProcessObject extends DurableObject<Env> {
     return outcome(async () => {
       const s = await this.#open(pid);
       const r = await s.schedule(parseItem(raw), opts);
-      if (r.created && r.slot === 0) this.#spawned(pid);
-      const message = r.created ? raw : (await s.store.get(r.slot))?.message;
-      return { slot: r.slot, assignment: r.assignment.raw, created: r.created, message };
+      if (r.created) this.#created(pid, r.slot);
+      return this.#wire(s, r, r.created ? raw : undefined);
+    });
+  }
+
+  /** Legacy `assign`: a new slot naming `messageId`, carrying the item when the node holds it. */
+  assign(pid: string, messageId: string, opts: { height?: number; exclude?: string[]; message?: Uint8Array }): Promise<Outcome<ScheduledWire>> {
+    return outcome(async () => {
+      const s = await this.#open(pid);
+      const r = await s.assign(messageId, opts);
+      this.#created(pid, r.slot);
+      return this.#wire(s, r, opts.message);
     });
   }
 
@@ -75,6 +93,11 @@ export class ProcessObject extends DurableObject<Env> {
     });
   }
 
+  async readLegacy(pid: string, q: LegacyQuery): Promise<{ slots: StoredSlot[]; hasNextPage: boolean; current: number }> {
+    const s = await this.#open(pid);
+    return { ...(await readLegacy(s, q)), current: s.current };
+  }
+
   /** The CU's `next`: waits up to `waitMs` for slot `from`, then reads it and the slots after it. */
   async next(pid: string, q: ReadQuery, waitMs: number): Promise<Outcome<ReadResult>> {
     const s = await this.#open(pid);
@@ -82,23 +105,71 @@ export class ProcessObject extends DurableObject<Env> {
     return this.read(pid, q);
   }
 
-  /** Registers a new process with the node object; retried by the alarm until it succeeds. */
-  override async alarm(): Promise<void> {
-    const row = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'unregistered'").toArray()[0];
-    if (!row) return;
-    const { pid, spawned } = JSON.parse(row.value) as { pid: string; spawned: number };
-    await this.env.NODE.getByName("node").register(pid, spawned);
-    this.ctx.storage.sql.exec("DELETE FROM meta WHERE key = 'unregistered'");
+  /** One slot by number, or the latest. */
+  async slot(pid: string, which: number | "latest"): Promise<StoredSlot | undefined> {
+    const s = await this.#open(pid);
+    return s.current < 0 ? undefined : this.#store.get(which === "latest" ? s.current : which);
   }
 
-  #spawned(pid: string): void {
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('unregistered', ?)", JSON.stringify({ pid, spawned: Date.now() }));
-    void this.ctx.storage.setAlarm(Date.now());
+  /** The slot holding `id` as its message or its assignment (the message's first slot). */
+  async find(pid: string, id: string): Promise<StoredSlot | undefined> {
+    await this.#open(pid);
+    const slot = (await this.#store.slotOfMessage(id)) ?? (await this.#store.slotOfAssignment(id));
+    return slot === undefined ? undefined : this.#store.get(slot);
+  }
+
+  /** Background work: register a new process with the node, then publish new ids to the index. */
+  override async alarm(): Promise<void> {
+    this.#alarmSet = false;
+    const pid = this.#meta("process");
+    if (!pid) return;
+    const unregistered = this.#meta("unregistered");
+    if (unregistered) {
+      await this.env.NODE.getByName("node").register(pid, Number(unregistered));
+      this.ctx.storage.sql.exec("DELETE FROM meta WHERE key = 'unregistered'");
+    }
+    const from = Number(this.#meta("indexed") ?? -1) + 1;
+    const rows = this.#store.ids(from, INDEX_BATCH);
+    if (rows.length === 0) return;
+    const entries: IndexEntry[] = rows.flatMap((r) => [[r.messageId, pid], [r.assignmentId, pid]] as IndexEntry[]);
+    await publish(this.env, entries);
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('indexed', ?)", String(rows.at(-1)!.slot));
+    if (rows.length === INDEX_BATCH) this.#later(0);
+  }
+
+  #created(pid: string, slot: number): void {
+    if (slot === 0) {
+      const sql = this.ctx.storage.sql;
+      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('process', ?)", pid);
+      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('unregistered', ?)", String(Date.now()));
+    }
+    this.#later(slot === 0 ? 0 : INDEX_DELAY_MS);
+  }
+
+  #meta(key: string): string | undefined {
+    return this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value;
+  }
+
+  #later(ms: number): void {
+    if (this.#alarmSet) return;
+    this.#alarmSet = true;
+    void this.ctx.storage.setAlarm(Date.now() + ms);
+  }
+
+  async #wire(s: Scheduler, r: Scheduled, message: Uint8Array | undefined): Promise<ScheduledWire> {
+    const held = r.created ? message : (await s.store.get(r.slot))?.message;
+    return { slot: r.slot, assignment: r.assignment.raw, assignmentId: r.assignment.id, created: r.created, message: held };
   }
 
   #open(pid: string): Promise<Scheduler> {
     if (!this.#scheduler) {
-      this.#scheduler = schedulerSigner(this.env).then((signer) => Scheduler.open({ processId: pid, store: this.#store, signer }));
+      this.#scheduler = schedulerSigner(this.env)
+        .then((signer) => Scheduler.open({ processId: pid, store: this.#store, signer }))
+        .then((s) => {
+          // Resume background work a restart interrupted.
+          if (this.#meta("unregistered") || Number(this.#meta("indexed") ?? -1) < s.current) this.#later(0);
+          return s;
+        });
       this.#scheduler.catch(() => (this.#scheduler = undefined));
     }
     return this.#scheduler;

@@ -124,6 +124,15 @@ export class SqliteStore implements Store {
     return out;
   }
 
+  /** Message and assignment ids of slots from `from`, at most `limit` (for the global id index). */
+  ids(from: number, limit: number): { slot: number; messageId: string; assignmentId: string }[] {
+    this.flush();
+    return this.#sql
+      .exec<{ slot: number; message_id: string; assignment_id: string }>("SELECT slot, message_id, assignment_id FROM slots WHERE slot >= ? ORDER BY slot LIMIT ?", from, limit)
+      .toArray()
+      .map((r) => ({ slot: r.slot, messageId: r.message_id, assignmentId: r.assignment_id }));
+  }
+
   #one(query: string, ...args: unknown[]): StoredSlot | undefined {
     const rows = this.#sql.exec<Row>(query, ...args).toArray();
     return rows.length ? this.#toSlot(rows[0]) : undefined;

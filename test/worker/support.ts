@@ -51,3 +51,20 @@ export async function current(pid: string): Promise<number> {
   const res = await call(`/${pid}/slot/current`);
   return res.status === 200 ? Number(await res.text()) : -1;
 }
+
+/** POST / the way AO's messenger does: raw bytes, octet-stream. */
+export const legacyPost = (item: DataItem | Uint8Array | undefined, query = "") =>
+  call(`/${query}`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream", accept: "application/json" },
+    body: item === undefined ? undefined : "raw" in item ? item.raw : item,
+  });
+
+/** Waits until `probe` returns true (the global index is eventually consistent). */
+export async function eventually(probe: () => Promise<boolean>, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

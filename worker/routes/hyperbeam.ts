@@ -12,6 +12,7 @@ import { currentHeight } from "../height.ts";
 import { verifiedItem } from "../ingest.ts";
 import { idParam, intParam } from "../params.ts";
 import type { ReadResult } from "../process-object.ts";
+import { countAssignment } from "../metrics.ts";
 import { ANS104, renderAssignment, renderPage } from "../render.ts";
 import { schedulerSigner } from "../signer.ts";
 
@@ -45,6 +46,7 @@ async function postSchedule(c: C): Promise<Response> {
   }
   if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
   const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, { height: height(c) }));
+  if (r.created) countAssignment(what.kind);
   return renderAssignment(c, r);
 }
 

@@ -1,0 +1,229 @@
+/** Legacy SU reads (legacy-su.md §1.2-1.9, §4.1): pages, nodes, latest, processes, and the CU's pager. */
+import { beforeAll, describe, expect, test } from "vitest";
+import { serializeItem } from "../../src/ans104/serialize.ts";
+import { encodeTags, tagValue, type Tag } from "../../src/ans104/tags.ts";
+import { verifyItem } from "../../src/ans104/verify.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
+import { b64url, fromB64url } from "../../src/crypto/base64url.ts";
+import { concat, utf8 } from "../../src/crypto/bytes.ts";
+import { sha256 } from "../../src/crypto/hash.ts";
+import { signMessage } from "../support/items.ts";
+import { call, eventually, json, legacyPost, schedulerAddress, spawn, testClient } from "./support.ts";
+
+type Node = { message: null | { id: string; tags: Tag[]; data: string; target: string | null; anchor: string | null }; assignment: { id: string; owner: { key: string; address: string }; tags: Tag[]; signature: string; anchor: string | null; target: string } };
+type Page = { page_info: { has_next_page: boolean }; edges: { node: Node; cursor: string }[] };
+
+const nonce = (n: Node) => Number(tagValue(n.assignment.tags, "Nonce"));
+
+let pid: string;
+const sent: string[] = [];
+beforeAll(async () => {
+  pid = (await spawn()).id;
+  for (let i = 0; i < 12; i++) {
+    const m = await signMessage(await testClient(), pid, `msg ${i}`);
+    await legacyPost(m);
+    sent.push(m.id);
+  }
+});
+
+/** Pages the way the compute unit does (§4.1): from = last cursor, until has_next_page is false. */
+async function cuPager(target: string, limit: number, to?: string): Promise<Node[]> {
+  const nodes: Node[] = [];
+  let from: string | undefined;
+  for (let pages = 0; pages < 10_000; pages++) {
+    const q = new URLSearchParams({ "process-id": target });
+    if (from !== undefined) q.set("from", from);
+    if (to !== undefined) q.set("to", to);
+    q.set("limit", String(limit));
+    const page = await json<Page>(await call(`/${target}?${q}`));
+    nodes.push(...page.edges.map((e) => e.node));
+    if (!page.page_info.has_next_page) return nodes;
+    from = page.edges.at(-1)!.cursor;
+  }
+  throw new Error("pager did not end");
+}
+
+/** The CU's hash-chain check (ao-su.js isHashChainValid): sha256(raw(prev assignment id) ‖ raw(prev chain)). */
+function cuChainValid(nodes: Node[]): boolean {
+  for (let i = 1; i < nodes.length; i++) {
+    const prev = nodes[i - 1].assignment;
+    const expected = b64url(sha256(concat(fromB64url(prev.id), fromB64url(tagValue(prev.tags, "Hash-Chain")!))));
+    if (tagValue(nodes[i].assignment.tags, "Hash-Chain") !== expected) return false;
+  }
+  return true;
+}
+
+describe("pages", () => {
+  test("the default page: process as edge 0, cursors are Timestamp strings, has_next_page false", async () => {
+    const page = await json<Page>(await call(`/${pid}?process-id=${pid}`));
+    expect(page.page_info.has_next_page).toBe(false);
+    expect(page.edges).toHaveLength(13);
+    expect(page.edges[0].node.message!.id).toBe(pid);
+    expect(page.edges[0].node.message!.target).toBeNull();
+    expect(tagValue(page.edges[0].node.assignment.tags, "Message")).toBeUndefined();
+    expect(page.edges.slice(1).map((e) => e.node.message!.id)).toEqual(sent);
+    for (const e of page.edges) {
+      expect(e.cursor).toBe(tagValue(e.node.assignment.tags, "Timestamp"));
+      expect(e.node.assignment.target).toBe("");
+      expect(e.node.assignment.owner.address).toBe(await schedulerAddress());
+    }
+    expect(page.edges[1].node.message!.data).toBe("msg 0");
+    expect(page.edges[1].node.message!.target).toBe(pid);
+  });
+
+  test("process-id is optional; limit counts the process; from exclusive, to inclusive", async () => {
+    const all = await json<Page>(await call(`/${pid}`));
+    const stamps = all.edges.map((e) => e.cursor);
+    const limited = await json<Page>(await call(`/${pid}?limit=5`));
+    expect(limited.edges.map((e) => nonce(e.node))).toEqual([0, 1, 2, 3, 4]);
+    expect(limited.page_info.has_next_page).toBe(true);
+    const window = await json<Page>(await call(`/${pid}?from=${stamps[3]}&to=${stamps[6]}`));
+    expect(window.edges.map((e) => nonce(e.node))).toEqual([4, 5, 6]);
+    expect(window.page_info.has_next_page).toBe(false);
+    const exact = await json<Page>(await call(`/${pid}?from=${stamps[3]}&to=${stamps[6]}&limit=3`));
+    expect(exact.page_info.has_next_page).toBe(false); // the bound is reached: nothing more within it
+    const short = await json<Page>(await call(`/${pid}?from=${stamps[3]}&to=${stamps[7]}&limit=3`));
+    expect(short.page_info.has_next_page).toBe(true);
+    expect((await json<Page>(await call(`/${pid}?from=${stamps[12]}`))).edges).toEqual([]);
+  });
+
+  test("nonce mode: from-nonce exclusive, to-nonce inclusive, -1 includes the process, cursors are Nonces", async () => {
+    const mid = await json<Page>(await call(`/${pid}?process-id=${pid}&from-nonce=10&to-nonce=12`));
+    expect(mid.edges.map((e) => e.cursor)).toEqual(["11", "12"]);
+    const start = await json<Page>(await call(`/${pid}?from-nonce=-1&to-nonce=1`));
+    expect(start.edges.map((e) => e.cursor)).toEqual(["0", "1"]);
+    expect(start.edges[0].node.message!.id).toBe(pid);
+  });
+
+  test("assignments verify from the page JSON alone (ASCII anchors)", async () => {
+    const page = await json<Page>(await call(`/${pid}?limit=3`));
+    for (const { node } of page.edges) {
+      const a = node.assignment;
+      expect(a.anchor).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      const raw = serializeItem({
+        signatureType: fromB64url(a.owner.key).length === 32 ? 2 : 1,
+        signature: fromB64url(a.signature),
+        owner: fromB64url(a.owner.key),
+        anchor: utf8(a.anchor!),
+        tagBytes: encodeTags(a.tags),
+        tagCount: a.tags.length,
+        data: new Uint8Array(0),
+      });
+      const item = parseItem(raw);
+      expect(item.id).toBe(a.id);
+      expect(await verifyItem(item)).toBe("valid");
+    }
+  });
+
+  test("bad page parameters are 400s", async () => {
+    for (const q of ["from=abc", "to=1.5", "limit=0", "limit=x", "from-nonce=-2", "process-id=nope"]) {
+      const res = await call(`/${pid}?${q}`);
+      expect(res.status, q).toBe(400);
+      expect((await json(res)).error, q).toMatch(/must be/);
+    }
+  });
+});
+
+describe("single reads", () => {
+  test("GET /{messageId} and /{assignmentId}, with and without process-id (global index)", async () => {
+    const byMessage = await json<Node>(await call(`/${sent[4]}?process-id=${pid}`));
+    expect(byMessage.message!.id).toBe(sent[4]);
+    expect(nonce(byMessage)).toBe(5);
+    const byAssignment = await json<Node>(await call(`/${byMessage.assignment.id}?process-id=${pid}`));
+    expect(byAssignment).toEqual(byMessage);
+    await eventually(async () => (await call(`/${sent[4]}`)).status === 200);
+    expect(await json<Node>(await call(`/${sent[4]}`))).toEqual(byMessage);
+    expect(await json<Node>(await call(`/${byMessage.assignment.id}`))).toEqual(byMessage);
+    // process-id is a hint, never a filter: a wrong one still finds the message.
+    const other = (await spawn()).id;
+    expect((await json<Node>(await call(`/${sent[4]}?process-id=${other}`))).message!.id).toBe(sent[4]);
+  });
+
+  test("a process id without process-id gives its page; unknown ids are 404", async () => {
+    const page = await json<Page>(await call(`/${pid}`));
+    expect(page.edges[0].node.message!.id).toBe(pid);
+    const unknown = await call(`/${"Q".repeat(42)}A`);
+    expect(unknown.status).toBe(404);
+    expect((await json(unknown)).error).toMatch(/Message or Process not found/);
+    expect((await call("/not-an-id")).status).toBe(400);
+  });
+
+  test("/{pid}/latest: the process's own node before any message, the last slot after", async () => {
+    const fresh = (await spawn()).id;
+    const before = await json<Node>(await call(`/${fresh}/latest`));
+    expect(before.message!.id).toBe(fresh);
+    expect(nonce(before)).toBe(0);
+    const m = await signMessage(await testClient(), fresh, "last");
+    await legacyPost(m);
+    const after = await json<Node>(await call(`/${fresh}/latest`));
+    expect(after.message!.id).toBe(m.id);
+    expect(nonce(after)).toBe(1);
+    expect((await call(`/${"R".repeat(42)}A/latest`)).status).toBe(404);
+  });
+
+  test("/processes/{pid}: the process with its assignment's block and timestamp", async () => {
+    const info = await json(await call(`/processes/${pid}`));
+    expect(info.process_id).toBe(pid);
+    expect(info.block).toMatch(/^\d{12}$/);
+    expect(typeof info.timestamp).toBe("number");
+    expect(info.target).toBeNull();
+    expect(info.tags).toContainEqual({ name: "Type", value: "Process" });
+    expect((await call(`/processes/${"R".repeat(42)}A`)).status).toBe(404);
+  });
+});
+
+describe("the compute unit's pager", () => {
+  test("reads every slot exactly once while 32 writers keep posting; the chain checks like the CU's", async () => {
+    const target = (await spawn()).id;
+    const client = await testClient();
+    const items = await Promise.all(Array.from({ length: 320 }, (_, i) => signMessage(client, target, `w${i}`)));
+    let next = 0;
+    const writers = Array.from({ length: 32 }, async () => {
+      while (next < items.length) expect((await legacyPost(items[next++])).status).toBe(200);
+    });
+    const readsDuring: Node[][] = [];
+    const reader = (async () => {
+      while (next < items.length) readsDuring.push(await cuPager(target, 7));
+    })();
+    await Promise.all([...writers, reader]);
+    const final = await cuPager(target, 1000);
+    for (const nodes of [...readsDuring, final]) {
+      expect(nodes.map(nonce)).toEqual(nodes.map((_, i) => i)); // contiguous from 0, no loss, no repeat
+      expect(cuChainValid(nodes)).toBe(true);
+    }
+    expect(final).toHaveLength(321);
+    expect(readsDuring.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  test("many messages in the same millisecond still page exactly by timestamp", async () => {
+    const target = (await spawn()).id;
+    const client = await testClient();
+    const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => signMessage(client, target, `b${i}`)));
+    await Promise.all(burst.map((m) => legacyPost(m)));
+    const nodes = await cuPager(target, 3);
+    expect(nodes.map(nonce)).toEqual(Array.from({ length: 41 }, (_, i) => i));
+    const stamps = nodes.map((n) => Number(tagValue(n.assignment.tags, "Timestamp")));
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i]).toBeGreaterThan(stamps[i - 1]);
+  });
+});
+
+describe("node routes", () => {
+  test("GET / (timestamp string, address), /timestamp, /health, /metrics, CORS", async () => {
+    const root = await json(await call("/"));
+    expect(root).toEqual({ timestamp: expect.stringMatching(/^\d{13}$/), address: await schedulerAddress() });
+    const t = await json(await call(`/timestamp?process-id=${pid}`));
+    expect(t.timestamp).toMatch(/^\d{13}$/);
+    expect(t.block_height).toMatch(/^\d{12}$/);
+    const health = await call("/health");
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe("");
+    const metrics = await (await call("/metrics")).text();
+    expect(metrics).toMatch(/^ao_scheduler_assignments_total\{kind="message"\} \d+$/m);
+    expect(metrics).toMatch(/^ao_scheduler_requests_total\{method="POST",route="\/",status="200"\} \d+$/m);
+    expect(metrics).toMatch(/^su_core_metrics_duration_milliseconds_bucket\{function_name="\/:id",le="\+Inf"\} \d+$/m);
+    expect(metrics).toMatch(/^ao_scheduler_errors_total\{status="404"\} \d+$/m);
+    const preflight = await call("/", { method: "OPTIONS", headers: { origin: "https://example.com", "access-control-request-method": "POST" } });
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect((await call(`/${pid}`, { headers: { origin: "https://example.com" } })).headers.get("access-control-allow-origin")).toBe("*");
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * The global id index: which process holds a message or assignment id, for `GET /{id}` without
+ * `process-id` and for `assign` of items this node already holds. Sharded by the id's first
+ * character (64 objects), written in batches by each process's alarm, never on the write path.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "./env.ts";
+import { INDEX_MIGRATIONS, migrate } from "./migrations.ts";
+
+export type IndexEntry = [id: string, processId: string];
+
+export class IndexObject extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrate(ctx.storage, INDEX_MIGRATIONS);
+  }
+
+  put(entries: IndexEntry[]): void {
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      for (const [id, pid] of entries) sql.exec("INSERT OR IGNORE INTO ids (id, process_id) VALUES (?, ?)", id, pid);
+    });
+  }
+
+  get(id: string): string | undefined {
+    return this.ctx.storage.sql.exec<{ process_id: string }>("SELECT process_id FROM ids WHERE id = ?", id).toArray()[0]?.process_id;
+  }
+}
+
+const shardOf = (env: Env, id: string) => env.INDEX.getByName(`ids-${id[0]}`);
+
+/** The process holding `id`, if the index has it yet. */
+export const indexedProcess = (env: Env, id: string): Promise<string | undefined> => shardOf(env, id).get(id);
+
+/** Writes entries to their shards, in parallel. */
+export async function publish(env: Env, entries: IndexEntry[]): Promise<void> {
+  const byShard = new Map<string, IndexEntry[]>();
+  for (const e of entries) {
+    const key = e[0][0];
+    byShard.set(key, [...(byShard.get(key) ?? []), e]);
+  }
+  await Promise.all([...byShard.values()].map((batch) => shardOf(env, batch[0][0]).put(batch)));
+}

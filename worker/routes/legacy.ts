@@ -1,0 +1,167 @@
+/**
+ * The legacy Scheduler Unit surface (`ao.TN.1`, legacy-su.md §1): the routes and JSON shapes
+ * aoconnect, the messenger unit and the compute unit use, over the same process objects and
+ * assignments as the HyperBEAM surface.
+ */
+import type { Context, Hono } from "hono";
+import { parseItem } from "../../src/ans104/parse.ts";
+import { tagValue } from "../../src/ans104/tags.ts";
+import { isId } from "../../src/crypto/ids.ts";
+import { legacyPage, processInfo, slotNode } from "../../src/formats/legacy-su.ts";
+import { confirmations, itemExists } from "../../src/remote/gateway.ts";
+import { padHeight, readAssignment } from "../../src/schedule/assignment.ts";
+import { checkProcess, classify } from "../../src/schedule/classify.ts";
+import type { LegacyQuery } from "../../src/schedule/legacy-range.ts";
+import type { StoredSlot } from "../../src/schedule/store.ts";
+import { readBody } from "../body.ts";
+import { MAX_BODY_BYTES, PAGE_BYTES, PAGE_LIMIT } from "../config.ts";
+import type { AppEnv } from "../env.ts";
+import { HttpError, unwrap } from "../errors.ts";
+import { currentHeight } from "../height.ts";
+import { indexedProcess } from "../index-object.ts";
+import { verifiedItem } from "../ingest.ts";
+import { countAssignment, renderMetrics } from "../metrics.ts";
+import { idParam } from "../params.ts";
+import type { ScheduledWire } from "../process-object.ts";
+import { schedulerSigner } from "../signer.ts";
+
+type C = Context<AppEnv>;
+
+const LEGACY_LIMIT = 100;
+const SETTLEMENT_DEPTH = 20;
+
+const height = (c: C) => currentHeight(c.env, (p) => c.executionCtx.waitUntil(p));
+const stub = (c: C, pid: string) => c.env.PROCESS.getByName(pid);
+const notKnown = (pid: string) => new HttpError(404, `process ${pid} is not known to this scheduler`);
+
+/** An integer query parameter that may be negative (timestamps and nonces), or undefined. */
+function signedInt(c: C, name: string, min: number): number | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^-?\d{1,16}$/.test(raw) || Number(raw) < min) throw new HttpError(400, `${name} must be an integer of at least ${min}, got ${JSON.stringify(raw.slice(0, 40))}`);
+  return Number(raw);
+}
+
+/** `process-id` (or HyperBEAM's `proc-id`), validated when present. */
+function processIdParam(c: C): string | undefined {
+  const value = c.req.query("process-id") ?? c.req.query("proc-id");
+  return value === undefined || value === "" ? undefined : idParam(c, "process-id", value);
+}
+
+function pageQuery(c: C): LegacyQuery {
+  const nonce = c.req.query("from-nonce") !== undefined || c.req.query("to-nonce") !== undefined;
+  const limit = signedInt(c, "limit", 1) ?? LEGACY_LIMIT;
+  return {
+    mode: nonce ? "nonce" : "timestamp",
+    from: nonce ? signedInt(c, "from-nonce", -1) : signedInt(c, "from", Number.MIN_SAFE_INTEGER),
+    to: nonce ? signedInt(c, "to-nonce", Number.MIN_SAFE_INTEGER) : signedInt(c, "to", Number.MIN_SAFE_INTEGER),
+    limit: Math.min(limit, PAGE_LIMIT), // a cap is safe: has_next_page stays exact
+    maxBytes: PAGE_BYTES,
+  };
+}
+
+async function page(c: C, pid: string, q: LegacyQuery): Promise<Response> {
+  const r = await stub(c, pid).readLegacy(pid, q);
+  if (r.current < 0) throw notKnown(pid);
+  return c.json(legacyPage(r.slots, r.hasNextPage, q.mode, { showAnchor: c.req.query("show-anchor") !== undefined }));
+}
+
+/** GET /{id}: a process id gives a page; a message or assignment id gives its node. */
+async function byId(c: C): Promise<Response> {
+  const id = idParam(c, "id");
+  const hint = processIdParam(c);
+  const q = pageQuery(c); // bad parameters are a 400 whatever the id
+  // process-id picks where to look first, as on the SU; it never filters.
+  const candidates = [hint, await indexedProcess(c.env, id), id];
+  for (const pid of new Set(candidates.filter((p): p is string => p !== undefined))) {
+    const slot = await stub(c, pid).find(pid, id);
+    if (!slot) continue;
+    if (slot.slot === 0 && id === pid) return page(c, pid, q);
+    return c.json(slotNode(slot));
+  }
+  throw new HttpError(404, `Message or Process not found: ${id}`);
+}
+
+async function latest(c: C): Promise<Response> {
+  const pid = idParam(c, "pid");
+  const slot = await stub(c, pid).slot(pid, "latest");
+  if (!slot) throw notKnown(pid);
+  return c.json(slotNode(slot));
+}
+
+async function processMeta(c: C): Promise<Response> {
+  const pid = idParam(c, "id");
+  const slot = await stub(c, pid).slot(pid, 0);
+  if (!slot?.message) throw notKnown(pid);
+  return c.json(processInfo(slot));
+}
+
+const written = (c: C, id: string, r: ScheduledWire) => c.json({ id, timestamp: readAssignment(parseItem(r.assignment)).timestamp });
+
+/** POST /: a process, a message, or (`?process-id=&assign=`) an assignment of an existing item. */
+async function postRoot(c: C): Promise<Response> {
+  const pid = processIdParam(c);
+  const assign = c.req.query("assign");
+  if (assign !== undefined) {
+    if (!pid) throw new HttpError(400, "If sending assign or process-id, you must send both.");
+    return postAssign(c, pid, assign);
+  }
+  const body = await readBody(c.req.raw, MAX_BODY_BYTES);
+  if (body.length === 0) {
+    throw new HttpError(400, pid ? "If sending assign or process-id, you must send both." : "empty body: expected a signed ANS-104 data item");
+  }
+  const item = await verifiedItem(body);
+  const what = classify(item, { legacy: true });
+  if (pid !== undefined && pid !== what.processId) throw new HttpError(400, `item ${item.id} is for process ${what.processId}, not process-id ${pid}`);
+  if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
+  const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, { height: height(c), legacy: true }));
+  if (r.created) countAssignment(what.kind);
+  return written(c, item.id, r);
+}
+
+async function postAssign(c: C, pid: string, messageId: string): Promise<Response> {
+  if (messageId.length !== 43) throw new HttpError(400, "assign param must be 43 characters");
+  if (!isId(messageId)) throw new HttpError(400, `assign must be a base64url id, got ${JSON.stringify(messageId)}`);
+  const exclude = (c.req.query("exclude") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const process = await stub(c, pid).slot(pid, 0);
+  if (!process) throw notKnown(pid);
+  const held = await heldItem(c, pid, messageId);
+  if (!held.known) await confirmOnGateway(c, messageId, c.req.query("base-layer") !== undefined, process);
+  const r = unwrap(await stub(c, pid).assign(pid, messageId, { height: height(c), exclude, message: held.message }));
+  countAssignment("assign");
+  return written(c, r.assignmentId, r);
+}
+
+/** Whether this node scheduled `id` on any process, and its bytes if held. */
+async function heldItem(c: C, pid: string, id: string): Promise<{ known: boolean; message?: Uint8Array }> {
+  for (const holder of new Set([pid, await indexedProcess(c.env, id)])) {
+    if (!holder) continue;
+    const slot = await stub(c, holder).find(holder, id);
+    if (slot?.messageId === id) return { known: true, message: slot.message };
+  }
+  return { known: false };
+}
+
+async function confirmOnGateway(c: C, id: string, baseLayer: boolean, process: StoredSlot): Promise<void> {
+  const gateway = c.env.GATEWAY_URL;
+  if (!gateway) throw new HttpError(404, `Transaction not found: ${id} is not held by this node, and no GATEWAY_URL is configured to look it up`);
+  if (!baseLayer) {
+    if (!(await itemExists(gateway, id))) throw new HttpError(404, `Transaction not found: ${id} is not held by this node or known to ${gateway}`);
+    return;
+  }
+  const depth = Number(tagValue(parseItem(process.message!).tags, "Settlement-Depth") ?? SETTLEMENT_DEPTH);
+  const seen = await confirmations(gateway, id);
+  if (seen === undefined) throw new HttpError(404, `Transaction not found: ${gateway} has no status for ${id}`);
+  if (seen < depth) throw new HttpError(400, `Not enough confirmations to assign: ${seen} of ${depth}`);
+}
+
+export function legacyRoutes(app: Hono<AppEnv>): void {
+  app.get("/", async (c) => c.json({ timestamp: String(Date.now()), address: (await schedulerSigner(c.env)).address }));
+  app.post("/", postRoot);
+  app.get("/timestamp", (c) => c.json({ timestamp: String(Date.now()), block_height: padHeight(height(c)) }));
+  app.get("/health", (c) => c.body(null, 200));
+  app.get("/metrics", (c) => c.text(renderMetrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
+  app.get("/processes/:id", processMeta);
+  app.get("/:pid/latest", latest);
+  app.get("/:id", byId);
+}
