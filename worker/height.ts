@@ -1,25 +1,30 @@
 /**
- * Arweave block height from GATEWAY_URL, cached per isolate (DESIGN.md D5). Never makes a request
- * wait: a stale value is served while one refresh runs in the background; with no gateway, or none
- * reachable, the process objects keep their last known height (initially 0).
+ * Arweave block height from GATEWAY_URL, cached per isolate (DESIGN.md D5). Only the very first
+ * read waits (at most FIRST_WAIT_MS, in the worker, never inside a process's object), so a new
+ * process does not start at height 0; after that a stale value is served while one refresh runs
+ * in the background. With no gateway, or none reachable, process objects keep their last height.
  */
 import { gatewayHeight } from "../src/remote/gateway.ts";
 import type { Env } from "./env.ts";
 
 const FRESH_MS = 60_000;
 const RETRY_MS = 10_000;
+const FIRST_WAIT_MS = 2_000;
 
 let known = { height: 0, at: 0, gateway: "" };
 let refreshing: Promise<void> | undefined;
 
-export function currentHeight(env: Env, waitUntil: (p: Promise<unknown>) => void): number {
+/** The latest height this isolate knows (0 without a gateway). */
+export async function currentHeight(env: Env, waitUntil: (p: Promise<unknown>) => void): Promise<number> {
   const gateway = env.GATEWAY_URL ?? "";
   if (!gateway) return 0;
   if (known.gateway !== gateway) known = { height: 0, at: 0, gateway };
+  const cold = known.at === 0;
   if (Date.now() - known.at > FRESH_MS && !refreshing) {
     refreshing = refresh(gateway).finally(() => (refreshing = undefined));
     waitUntil(refreshing);
   }
+  if (cold && refreshing) await Promise.race([refreshing, new Promise((r) => setTimeout(r, FIRST_WAIT_MS))]);
   return known.height;
 }
 

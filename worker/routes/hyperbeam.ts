@@ -45,14 +45,14 @@ async function postSchedule(c: C): Promise<Response> {
     throw new HttpError(400, `item ${item.id} is for process ${what.processId}, but was posted to ${pathPid}`);
   }
   if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
-  const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, { height: height(c) }));
+  const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, { height: await height(c) }));
   if (r.created) countAssignment(what.kind);
   return renderAssignment(c, r);
 }
 
 async function readPage(c: C, pid: string, result: ReadResult): Promise<Response> {
   if (result.current < 0) throw unknown(pid);
-  return renderPage(c, { processId: pid, slots: result.slots, continues: result.continues, timestamp: Date.now(), height: height(c) });
+  return renderPage(c, { processId: pid, slots: result.slots, continues: result.continues, timestamp: Date.now(), height: await height(c) });
 }
 
 async function getSchedule(c: C): Promise<Response> {
@@ -93,7 +93,7 @@ async function getSlot(c: C): Promise<Response> {
     process: pid,
     current: state.current,
     timestamp: Date.now(),
-    "block-height": Math.max(state.height, height(c)),
+    "block-height": Math.max(state.height, await height(c)),
     "cache-control": "no-store",
     "wallet-address": address,
     addresses: [address],

@@ -114,7 +114,7 @@ async function postRoot(c: C): Promise<Response> {
   const what = classify(item, { legacy: true });
   if (pid !== undefined && pid !== what.processId) throw new HttpError(400, `item ${item.id} is for process ${what.processId}, not process-id ${pid}`);
   if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
-  const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, { height: height(c), legacy: true }));
+  const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, { height: await height(c), legacy: true }));
   if (r.created) countAssignment(what.kind);
   return written(c, item.id, r);
 }
@@ -127,7 +127,7 @@ async function postAssign(c: C, pid: string, messageId: string): Promise<Respons
   if (!process) throw notKnown(pid);
   const held = await heldItem(c, pid, messageId);
   if (!held.known) await confirmOnGateway(c, messageId, c.req.query("base-layer") !== undefined, process);
-  const r = unwrap(await stub(c, pid).assign(pid, messageId, { height: height(c), exclude, message: held.message }));
+  const r = unwrap(await stub(c, pid).assign(pid, messageId, { height: await height(c), exclude, message: held.message }));
   countAssignment("assign");
   return written(c, r.assignmentId, r);
 }
@@ -158,7 +158,7 @@ async function confirmOnGateway(c: C, id: string, baseLayer: boolean, process: S
 export function legacyRoutes(app: Hono<AppEnv>): void {
   app.get("/", async (c) => c.json({ timestamp: String(Date.now()), address: (await schedulerSigner(c.env)).address }));
   app.post("/", postRoot);
-  app.get("/timestamp", (c) => c.json({ timestamp: String(Date.now()), block_height: padHeight(height(c)) }));
+  app.get("/timestamp", async (c) => c.json({ timestamp: String(Date.now()), block_height: padHeight(await height(c)) }));
   app.get("/health", (c) => c.body(null, 200));
   app.get("/metrics", (c) => c.text(renderMetrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
   app.get("/processes/:id", processMeta);

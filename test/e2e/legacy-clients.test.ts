@@ -1,0 +1,628 @@
+/**
+ * End to end through the real `npm start` (scripts/start.mjs → wrangler dev → workerd) on the
+ * legacy Scheduler Unit surface (ao.TN.1), driven by AO's own client: @permaweb/aoconnect in legacy
+ * mode with MU_URL pointed at our server, exactly as the messenger unit would be. A small real HTTP
+ * mock of an Arweave gateway answers /info (block height), GraphQL (item existence for our assign
+ * checks, and the Module metadata aoconnect's spawn loads) and /tx/{id}/status (L1 confirmations).
+ *
+ * Covers: spawn and 5 messages through aoconnect; every legacy read of them; the RSA-PSS salt that
+ * aoconnect's createDataItemSigner uses (and that a salt-32 item is accepted too); assign through
+ * the gateway (GraphQL existence, base-layer confirmations against Settlement-Depth, Exclude tags);
+ * and the Block-Height the server learns from the gateway.
+ *
+ * Signatures are checked with node:crypto over an ANS-104 deep hash computed here, not by src/.
+ */
+import { Buffer } from "node:buffer";
+import { spawn, type ChildProcess } from "node:child_process";
+import { constants, createHash, createPublicKey, generateKeyPairSync, createPrivateKey, randomBytes, sign as cryptoSign, verify as cryptoVerify, type JsonWebKey } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, createDataItemSigner } from "@permaweb/aoconnect";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const HOST = "127.0.0.1";
+const HEIGHT = 1_500_123;
+const PADDED_HEIGHT = "000001500123";
+const MESSAGES = 5;
+const ID_RE = /^[A-Za-z0-9_-]{43}$/;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64url");
+const randomId = (): string => b64u(randomBytes(32));
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+interface Json {
+  [key: string]: unknown;
+}
+interface Tag {
+  name: string;
+  value: string;
+}
+interface LegacyItem {
+  id: string;
+  owner: { address: string; key: string };
+  tags: Tag[];
+  signature: string;
+  anchor: string | null;
+  target: string | null;
+  data?: string | null;
+}
+interface LegacyNode {
+  message: LegacyItem | null;
+  assignment: LegacyItem;
+}
+interface LegacyPage {
+  page_info: { has_next_page: boolean };
+  edges: { node: LegacyNode; cursor: string }[];
+}
+
+const tagOf = (tags: readonly Tag[], name: string): string | undefined => tags.find((t) => t.name === name)?.value;
+const tagsOf = (tags: readonly Tag[], name: string): string[] => tags.filter((t) => t.name === name).map((t) => t.value);
+
+// ---------------------------------------------------------------------------------------------
+// ANS-104, independently of src/: the byte layout, and the deep hash the signature covers.
+
+interface RawItem {
+  signatureType: number;
+  signature: Uint8Array;
+  owner: Uint8Array;
+  target?: Uint8Array;
+  anchor?: Uint8Array;
+  tagBytes: Uint8Array;
+  data: Uint8Array;
+}
+
+function parseRawItem(raw: Uint8Array): RawItem {
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const signatureType = buf.readUInt16LE(0);
+  if (signatureType !== 1) throw new Error(`expected an Arweave (type 1) item, got type ${signatureType}`);
+  const signature = raw.subarray(2, 514);
+  const owner = raw.subarray(514, 1026);
+  let at = 1026;
+  const optional = (): Uint8Array | undefined => {
+    const present = raw[at++];
+    if (present === 0) return undefined;
+    if (present !== 1) throw new Error(`bad presence byte ${present} at ${at - 1}`);
+    const value = raw.subarray(at, at + 32);
+    at += 32;
+    return value;
+  };
+  const target = optional();
+  const anchor = optional();
+  at += 8; // tag count
+  const tagLength = Number(buf.readBigUInt64LE(at));
+  at += 8;
+  const tagBytes = raw.subarray(at, at + tagLength);
+  at += tagLength;
+  return { signatureType, signature, owner, target, anchor, tagBytes, data: raw.subarray(at) };
+}
+
+const sha384 = (...parts: Uint8Array[]): Uint8Array => {
+  const h = createHash("sha384");
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+};
+type Chunk = Uint8Array | Chunk[];
+function deepHash(chunk: Chunk): Uint8Array {
+  if (chunk instanceof Uint8Array) return sha384(sha384(utf8("blob"), utf8(String(chunk.length))), sha384(chunk));
+  let acc = sha384(utf8("list"), utf8(String(chunk.length)));
+  for (const c of chunk) acc = sha384(acc, deepHash(c));
+  return acc;
+}
+const EMPTY = new Uint8Array(0);
+const signatureData = (i: RawItem): Uint8Array =>
+  deepHash([utf8("dataitem"), utf8("1"), utf8(String(i.signatureType)), i.owner, i.target ?? EMPTY, i.anchor ?? EMPTY, i.tagBytes, i.data]);
+
+/** The PSS salt lengths, of those tried, under which the item's signature verifies with `jwk`. */
+function saltsThatVerify(raw: Uint8Array, jwk: JsonWebKey, salts: readonly number[]): number[] {
+  const item = parseRawItem(raw);
+  const key = createPublicKey({ key: jwk, format: "jwk" });
+  const message = signatureData(item);
+  return salts.filter((saltLength) => cryptoVerify("sha256", message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, item.signature));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The mock Arweave gateway.
+
+const MODULE_TAGS: Tag[] = [
+  { name: "Data-Protocol", value: "ao" },
+  { name: "Type", value: "Module" },
+  { name: "Module-Format", value: "wasm64-unknown-emscripten-draft_2024_02_15" },
+  { name: "Input-Encoding", value: "JSON-1" },
+  { name: "Output-Encoding", value: "JSON-1" },
+];
+
+interface GraphqlHit {
+  /** Which variable carried the ids: `ids` (our server) or `transactionIds` (aoconnect). */
+  via: string;
+  ids: string[];
+}
+
+class MockGateway {
+  readonly known = new Set<string>();
+  readonly modules = new Map<string, Tag[]>();
+  readonly confirmations = new Map<string, number>();
+  infoHits = 0;
+  readonly graphql: GraphqlHit[] = [];
+  readonly statusHits: string[] = [];
+  readonly unexpected: string[] = [];
+  #server: HttpServer | undefined;
+  port = 0;
+
+  get url(): string {
+    return `http://${HOST}:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const server = createHttpServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => this.#send(res, 500, { error: String(err) }));
+    });
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, HOST, () => resolve());
+    });
+    const a = server.address();
+    if (typeof a !== "object" || !a) throw new Error("mock gateway has no port");
+    this.port = a.port;
+  }
+
+  async close(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  #send(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.url);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+
+    if (req.method === "GET" && url.pathname === "/info") {
+      this.infoHits++;
+      return this.#send(res, 200, { network: "arweave.N.1", height: HEIGHT, current: "mock-block", blocks: HEIGHT + 1 });
+    }
+    const status = /^\/tx\/([A-Za-z0-9_-]{43})\/status$/.exec(url.pathname);
+    if (req.method === "GET" && status) {
+      const id = status[1] as string;
+      this.statusHits.push(id);
+      const n = this.confirmations.get(id);
+      if (n === undefined) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("Not Found");
+        return;
+      }
+      return this.#send(res, 200, { block_height: HEIGHT - n + 1, block_indep_hash: "mock-block", number_of_confirmations: n });
+    }
+    if (req.method === "POST" && url.pathname === "/graphql") {
+      const q = JSON.parse(body) as { query?: string; variables?: Record<string, unknown> };
+      const vars = q.variables ?? {};
+      const via = Array.isArray(vars.ids) ? "ids" : Array.isArray(vars.transactionIds) ? "transactionIds" : "";
+      if (!via || !/transactions\s*\(\s*ids\s*:/.test(q.query ?? "")) {
+        this.unexpected.push(`graphql ${body.slice(0, 300)}`);
+        return this.#send(res, 400, { errors: [{ message: "mock gateway: unsupported query" }] });
+      }
+      const ids = (vars[via] as unknown[]).map(String);
+      this.graphql.push({ via, ids });
+      const edges = ids.flatMap((id) => {
+        const tags = this.modules.get(id);
+        if (tags) {
+          return [{ node: { id, owner: { address: randomId() }, tags, block: { id: "mock-block", height: HEIGHT - 100, timestamp: 1_700_000_000 } } }];
+        }
+        return this.known.has(id) ? [{ node: { id } }] : [];
+      });
+      return this.#send(res, 200, { data: { transactions: { pageInfo: { hasNextPage: false }, edges } } });
+    }
+    this.unexpected.push(`${req.method} ${url.pathname}`);
+    res.writeHead(404, { "content-type": "text/plain" });
+    res.end("Not Found");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server: `node scripts/start.mjs`, stopped only by the PID we spawned.
+
+interface Server {
+  child: ChildProcess;
+  exited: Promise<void>;
+  log: () => string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, HOST, () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function startServer(port: number, stateDir: string, gateway: string): Server {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    STATE_DIR: stateDir,
+    LOG_LEVEL: "warn",
+    GATEWAY_URL: gateway,
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  };
+  delete env.SCHEDULER_KEY; // a generated key, persisted under STATE_DIR
+  delete env.SCHEDULER_KEY_FILE;
+  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const decoder = new TextDecoder();
+  const keep = (chunk: Uint8Array) => {
+    output = (output + decoder.decode(chunk, { stream: true })).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return { child, exited, log: () => output };
+}
+
+const running = (s: Server) => s.child.exitCode === null && s.child.signalCode === null;
+
+async function waitReady(s: Server, base: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (!running(s)) throw new Error(`npm start exited (${s.child.exitCode ?? s.child.signalCode}) before answering:\n${s.log()}`);
+    try {
+      const res = await fetch(`${base}/~scheduler@1.0/info`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`no 200 from /~scheduler@1.0/info within 90 s:\n${s.log()}`);
+}
+
+async function stopServer(s: Server, graceMs: number): Promise<void> {
+  if (!running(s)) return;
+  s.child.kill("SIGTERM");
+  const graceful = await Promise.race([s.exited.then(() => true), sleep(graceMs).then(() => false)]);
+  if (!graceful && running(s)) {
+    s.child.kill("SIGKILL");
+    await s.exited;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface LegacyConnectArgs {
+  MODE: "legacy";
+  MU_URL: string;
+  CU_URL: string;
+  GATEWAY_URL: string;
+  GRAPHQL_URL: string;
+  /** Accepted by aoconnect's legacy mode at runtime (legacyMode destructures them), though not in its .d.ts. */
+  fetch: typeof fetch;
+  noLog: boolean;
+}
+const connectLegacy = (args: LegacyConnectArgs) => connect(args);
+
+describe("legacy clients: aoconnect (legacy mode, MU_URL = our server) and assign through a gateway", () => {
+  const gateway = new MockGateway();
+  let server: Server | undefined;
+  let stateDir = "";
+  let base = "";
+
+  const jwk = generateKeyPairSync("rsa", { modulusLength: 4096, publicExponent: 65537 }).privateKey.export({ format: "jwk" });
+  const walletAddress = b64u(createHash("sha256").update(Buffer.from(jwk.n as string, "base64url")).digest());
+  const moduleId = randomId();
+
+  /** Every POST aoconnect made to MU_URL (our server): the bytes it sent and what it got back. */
+  const posts: { raw: Uint8Array; status: number; body: Json | string }[] = [];
+  let ao: ReturnType<typeof connectLegacy>;
+
+  let address = "";
+  let pid = "";
+  const messageIds: string[] = [];
+  const sent: string[] = [];
+
+  async function get(path: string): Promise<{ status: number; body: Json | string }> {
+    const res = await fetch(`${base}${path}`);
+    const text = await res.text();
+    try {
+      return { status: res.status, body: JSON.parse(text) as Json };
+    } catch {
+      return { status: res.status, body: text };
+    }
+  }
+  async function getOk<T = Json>(path: string): Promise<T> {
+    const r = await get(path);
+    expect(r.status, `GET ${path}: ${JSON.stringify(r.body)}`).toBe(200);
+    return r.body as T;
+  }
+  /** POST / with no body, as the MU posts an assign. */
+  async function postRoot(query: string): Promise<{ status: number; body: Json | string }> {
+    const res = await fetch(`${base}/${query}`, { method: "POST", headers: { accept: "application/json" } });
+    const text = await res.text();
+    try {
+      return { status: res.status, body: JSON.parse(text) as Json };
+    } catch {
+      return { status: res.status, body: text };
+    }
+  }
+  const postOf = (id: string) => posts.find((p) => b64u(createHash("sha256").update(parseRawItem(p.raw).signature).digest()) === id);
+  const latestNonce = async (): Promise<number> => Number(tagOf((await getOk<LegacyNode>(`/${pid}/latest`)).assignment.tags, "Nonce"));
+
+  beforeAll(async () => {
+    await gateway.start();
+    gateway.modules.set(moduleId, MODULE_TAGS);
+    const port = await freePort();
+    base = `http://${HOST}:${port}`;
+    stateDir = await mkdtemp(join(tmpdir(), "ao-e2e-legacy-"));
+    server = startServer(port, stateDir, gateway.url);
+    await waitReady(server, base);
+
+    const recordingFetch: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      if (init?.method === "POST" && url.replace(/\/+$/, "") === base && init.body instanceof Uint8Array) {
+        const text = await res.clone().text();
+        let body: Json | string = text;
+        try {
+          body = JSON.parse(text) as Json;
+        } catch {
+          // keep the text
+        }
+        posts.push({ raw: new Uint8Array(init.body), status: res.status, body });
+      }
+      return res;
+    };
+    ao = connectLegacy({ MODE: "legacy", MU_URL: base, CU_URL: "http://127.0.0.1:9", GATEWAY_URL: gateway.url, GRAPHQL_URL: `${gateway.url}/graphql`, fetch: recordingFetch, noLog: true });
+  });
+
+  afterAll(async () => {
+    if (server) await stopServer(server, 10_000);
+    await gateway.close();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it("GET / answers the legacy root: a string timestamp and the scheduler's address", async () => {
+    const before = Date.now();
+    const root = await getOk("/");
+    expect(typeof root.timestamp).toBe("string");
+    expect(root.timestamp).toMatch(/^\d{13}$/);
+    expect(Math.abs(Number(root.timestamp) - before)).toBeLessThan(60_000);
+    expect(root.address).toMatch(ID_RE);
+    address = root.address as string;
+    const info = await getOk("/~scheduler@1.0/info");
+    expect(info.address, "the legacy and HyperBEAM surfaces name the same identity").toBe(address);
+  });
+
+  it("aoconnect spawn: loads the Module from the gateway and posts the process to our POST /", async () => {
+    expect(address).toMatch(ID_RE);
+    pid = await ao.spawn({
+      module: moduleId,
+      scheduler: address,
+      signer: createDataItemSigner(jwk),
+      tags: [
+        { name: "Name", value: "legacy-clients e2e" },
+        { name: "Authority", value: address },
+      ],
+    });
+    expect(pid).toMatch(ID_RE);
+    expect(gateway.graphql, "aoconnect asked the gateway for the Module's tags").toContainEqual({ via: "transactionIds", ids: [moduleId] });
+    const post = postOf(pid);
+    expect(post, "aoconnect posted the process to MU_URL").toBeDefined();
+    expect(post?.status, JSON.stringify(post?.body)).toBe(200);
+    expect((post?.body as Json).id).toBe(pid);
+    expect(typeof (post?.body as Json).timestamp).toBe("number");
+  });
+
+  it(`aoconnect message: ${MESSAGES} Ping messages, each accepted with {id, timestamp: number}`, async () => {
+    expect(pid).toMatch(ID_RE);
+    let previous = 0;
+    for (let i = 0; i < MESSAGES; i++) {
+      const data = `ping ${i} ${randomId()}`;
+      const id = await ao.message({ process: pid, signer: createDataItemSigner(jwk), tags: [{ name: "Action", value: "Ping" }], data });
+      expect(typeof id).toBe("string");
+      expect(id).toMatch(ID_RE);
+      messageIds.push(id as string);
+      sent.push(data);
+      const post = postOf(id as string);
+      expect(post?.status, JSON.stringify(post?.body)).toBe(200);
+      const body = post?.body as Json;
+      expect(body.id).toBe(id);
+      expect(typeof body.timestamp).toBe("number");
+      expect(body.timestamp as number).toBeGreaterThanOrEqual(previous);
+      previous = body.timestamp as number;
+    }
+    expect(new Set(messageIds).size).toBe(MESSAGES);
+  });
+
+  it("GET /{pid}?process-id={pid}: the process as edge 0, then the messages, Nonce 0..5", async () => {
+    expect(messageIds.length).toBe(MESSAGES);
+    const page = await getOk<LegacyPage>(`/${pid}?process-id=${pid}`);
+    expect(page.page_info.has_next_page).toBe(false);
+    expect(page.edges.length).toBe(MESSAGES + 1);
+    expect(page.edges.map((e) => e.node.message?.id)).toEqual([pid, ...messageIds]);
+    expect(page.edges.map((e) => tagOf(e.node.assignment.tags, "Nonce"))).toEqual(["0", "1", "2", "3", "4", "5"]);
+    for (const [i, e] of page.edges.entries()) {
+      expect(tagOf(e.node.assignment.tags, "Process"), `edge ${i}`).toBe(pid);
+      expect(e.node.assignment.owner.address, `edge ${i} assigned by the scheduler`).toBe(address);
+      expect(e.cursor, `edge ${i} cursor is the Timestamp`).toBe(tagOf(e.node.assignment.tags, "Timestamp"));
+      const m = e.node.message as LegacyItem;
+      expect(m.owner.address, `edge ${i} signed by our wallet`).toBe(walletAddress);
+      expect(tagOf(m.tags, "Data-Protocol")).toBe("ao");
+      expect(tagOf(m.tags, "SDK")).toBe("aoconnect");
+      if (i === 0) {
+        expect(tagOf(m.tags, "Type")).toBe("Process");
+        expect(tagOf(m.tags, "Module")).toBe(moduleId);
+        expect(tagOf(m.tags, "Scheduler")).toBe(address);
+        expect(tagOf(e.node.assignment.tags, "Message")).toBeUndefined();
+      } else {
+        expect(tagOf(m.tags, "Type")).toBe("Message");
+        expect(tagOf(m.tags, "Variant")).toBe("ao.TN.1");
+        expect(tagOf(m.tags, "Action")).toBe("Ping");
+        expect(m.target).toBe(pid);
+        expect(m.data).toBe(sent[i - 1]);
+        expect(tagOf(e.node.assignment.tags, "Message")).toBe(messageIds[i - 1]);
+      }
+    }
+  });
+
+  it("GET /{msgId}?process-id={pid} returns that message's node; /{pid}/latest is Nonce 5; /processes/{pid} has Type=Process", async () => {
+    for (const [i, id] of messageIds.entries()) {
+      const node = await getOk<LegacyNode>(`/${id}?process-id=${pid}`);
+      expect(node.message?.id).toBe(id);
+      expect(tagOf(node.assignment.tags, "Nonce"), `message ${id}`).toBe(String(i + 1));
+      expect(tagOf(node.assignment.tags, "Message")).toBe(id);
+    }
+    const latest = await getOk<LegacyNode>(`/${pid}/latest`);
+    expect(tagOf(latest.assignment.tags, "Nonce")).toBe(String(MESSAGES));
+    expect(latest.message?.id).toBe(messageIds[MESSAGES - 1]);
+
+    const meta = await getOk(`/processes/${pid}`);
+    expect(meta.process_id).toBe(pid);
+    expect(meta.tags as Tag[]).toContainEqual({ name: "Type", value: "Process" });
+    expect(meta.tags as Tag[]).toContainEqual({ name: "Module", value: moduleId });
+    expect(meta.tags as Tag[]).toContainEqual({ name: "Scheduler", value: address });
+    expect((meta.owner as Json).address).toBe(walletAddress);
+    expect(typeof meta.timestamp).toBe("number");
+    expect(meta.block, "the first write waits for the gateway's height, so the process does not start at 0").toBe(PADDED_HEIGHT);
+  });
+
+  it("RSA-PSS salt: aoconnect's createDataItemSigner items verify over the deep hash, and a salt-32 item is accepted too", async () => {
+    expect(messageIds.length).toBe(MESSAGES);
+    const salts = [32, 478] as const;
+    const post = postOf(messageIds[0] as string);
+    expect(post?.status).toBe(200);
+    const raw = post?.raw as Uint8Array;
+    const verifying = saltsThatVerify(raw, jwk, salts);
+    // The signature must verify under exactly one of the two salts; which one is aoconnect's choice.
+    expect(verifying.length, `salts that verify: ${JSON.stringify(verifying)}`).toBe(1);
+    console.log(`[e2e] aoconnect createDataItemSigner signs RSA-PSS with salt ${verifying[0]}; our server accepted it (200)`);
+    // Same for every message and the process: one consistent salt.
+    for (const id of [pid, ...messageIds]) expect(saltsThatVerify(postOf(id)?.raw as Uint8Array, jwk, salts), id).toEqual(verifying);
+
+    // A signer that uses salt 32 (what the legacy SU's Rust signer and most wallets use), through aoconnect.
+    const key = createPrivateKey({ key: jwk, format: "jwk" });
+    const owner = Buffer.from(jwk.n as string, "base64url");
+    type Create = (o: { type: number; publicKey: Uint8Array; alg: string }) => Promise<Uint8Array>;
+    // aoconnect's signer contract: call create() with the key, sign the deep hash it returns.
+    const salt32Signer = async (...args: unknown[]) => {
+      const create = args[0] as Create;
+      const message = await create({ type: 1, publicKey: owner, alg: "rsa-v1_5-sha256" });
+      const signature = cryptoSign("sha256", message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+      return { signature, address: walletAddress };
+    };
+    const id = await ao.message({ process: pid, signer: salt32Signer, tags: [{ name: "Action", value: "Ping" }], data: "salt 32" });
+    const salt32 = postOf(id as string);
+    expect(salt32?.status, JSON.stringify(salt32?.body)).toBe(200);
+    expect(saltsThatVerify(salt32?.raw as Uint8Array, jwk, salts)).toEqual([32]);
+    const node = await getOk<LegacyNode>(`/${id as string}?process-id=${pid}`);
+    expect(tagOf(node.assignment.tags, "Nonce")).toBe(String(MESSAGES + 1));
+  });
+
+  it("assign: 404 while the gateway does not know X, 200 once it does; the node has message null and Message=X", async () => {
+    expect(pid).toMatch(ID_RE);
+    const x = randomId();
+    const before = await latestNonce();
+    const missing = await postRoot(`?process-id=${pid}&assign=${x}`);
+    expect(missing.status, JSON.stringify(missing.body)).toBe(404);
+    expect(typeof (missing.body as Json).error).toBe("string");
+    expect(gateway.graphql, "the server asked GraphQL transactions(ids: [X])").toContainEqual({ via: "ids", ids: [x] });
+    expect(await latestNonce(), "a refused assign takes no slot").toBe(before);
+
+    gateway.known.add(x);
+    const ok = await postRoot(`?process-id=${pid}&assign=${x}`);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const body = ok.body as Json;
+    expect(body.id).toMatch(ID_RE);
+    expect(body.id).not.toBe(x);
+    expect(typeof body.timestamp).toBe("number");
+
+    const node = await getOk<LegacyNode>(`/${body.id as string}?process-id=${pid}`);
+    expect(node.message).toBeNull();
+    expect(node.assignment.id).toBe(body.id);
+    expect(tagOf(node.assignment.tags, "Message")).toBe(x);
+    expect(tagOf(node.assignment.tags, "Process")).toBe(pid);
+    expect(tagOf(node.assignment.tags, "Nonce")).toBe(String(before + 1));
+    expect(tagsOf(node.assignment.tags, "Exclude")).toEqual([]);
+
+    // Exclude: one Exclude tag per CSV value, on a new assignment of the same X.
+    const excluded = await postRoot(`?process-id=${pid}&assign=${x}&exclude=a,b`);
+    expect(excluded.status, JSON.stringify(excluded.body)).toBe(200);
+    const excludedId = (excluded.body as Json).id as string;
+    expect(excludedId).toMatch(ID_RE);
+    expect(excludedId, "a second assignment of X is a new assignment").not.toBe(body.id);
+    const excludedNode = await getOk<LegacyNode>(`/${excludedId}?process-id=${pid}`);
+    expect(tagOf(excludedNode.assignment.tags, "Message")).toBe(x);
+    expect(tagsOf(excludedNode.assignment.tags, "Exclude")).toEqual(["a", "b"]);
+    expect(tagOf(excludedNode.assignment.tags, "Nonce")).toBe(String(before + 2));
+  });
+
+  it("assign with base-layer: 400 below the default Settlement-Depth of 20, 200 at 25 confirmations", async () => {
+    expect(pid).toMatch(ID_RE);
+    const y = randomId();
+    const before = await latestNonce();
+
+    const unknown = await postRoot(`?process-id=${pid}&assign=${y}&base-layer`);
+    expect(unknown.status, `no status for Y: ${JSON.stringify(unknown.body)}`).toBe(404);
+
+    gateway.confirmations.set(y, 3);
+    const shallow = await postRoot(`?process-id=${pid}&assign=${y}&base-layer`);
+    expect(shallow.status, JSON.stringify(shallow.body)).toBe(400);
+    expect(String((shallow.body as Json).error)).toMatch(/confirmations/i);
+    expect(gateway.statusHits).toContain(y);
+    expect(await latestNonce()).toBe(before);
+
+    gateway.confirmations.set(y, 25);
+    const deep = await postRoot(`?process-id=${pid}&assign=${y}&base-layer`);
+    expect(deep.status, JSON.stringify(deep.body)).toBe(200);
+    const id = (deep.body as Json).id as string;
+    expect(id).toMatch(ID_RE);
+    expect(typeof (deep.body as Json).timestamp).toBe("number");
+    expect(gateway.known.has(y), "Y was accepted on confirmations alone, not by GraphQL").toBe(false);
+    const node = await getOk<LegacyNode>(`/${id}?process-id=${pid}`);
+    expect(node.message).toBeNull();
+    expect(tagOf(node.assignment.tags, "Message")).toBe(y);
+    expect(tagOf(node.assignment.tags, "Nonce")).toBe(String(before + 1));
+  });
+
+  it(`Block-Height: new assignments carry the gateway's height ${PADDED_HEIGHT}, and GET /timestamp reports it`, async () => {
+    expect(pid).toMatch(ID_RE);
+    expect(gateway.infoHits, "the server asked the gateway's /info").toBeGreaterThan(0);
+    const deadline = Date.now() + 5_000;
+    let height = "";
+    let tries = 0;
+    do {
+      const id = await ao.message({ process: pid, signer: createDataItemSigner(jwk), tags: [{ name: "Action", value: "Ping" }], data: `height ${tries++}` });
+      const node = await getOk<LegacyNode>(`/${id as string}?process-id=${pid}`);
+      height = tagOf(node.assignment.tags, "Block-Height") ?? "";
+      expect(height).toMatch(/^\d{12}$/);
+      if (height === PADDED_HEIGHT) break;
+      await sleep(250);
+    } while (Date.now() < deadline);
+    expect(height, `after ${tries} message(s)`).toBe(PADDED_HEIGHT);
+
+    const ts = await getOk("/timestamp");
+    expect(typeof ts.timestamp).toBe("string");
+    expect(ts.timestamp).toMatch(/^\d{13}$/);
+    expect(ts.block_height).toBe(PADDED_HEIGHT);
+    console.log(`[e2e] gateway /info hits: ${gateway.infoHits}; Block-Height right after ${tries} message(s)`);
+  });
+
+  it("the mock gateway saw only the requests it understands", () => {
+    expect(gateway.unexpected).toEqual([]);
+  });
+});
