@@ -53,13 +53,17 @@ const wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), args, {
 });
 
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(signal, () => {
-    stopping = true;
-    wrangler.kill("SIGTERM");
-    setTimeout(() => wrangler.kill("SIGKILL"), 5000).unref();
-  });
-}
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  wrangler.kill("SIGTERM");
+  setTimeout(() => wrangler.kill("SIGKILL"), 5000).unref();
+};
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, stop);
+// `npm start` runs this through a shell that does not forward SIGTERM; when our parent goes away
+// (we are re-parented), stop too rather than leave a server nobody can reach to stop.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop(), 500).unref();
 wrangler.on("exit", (code, signal) => process.exit(stopping ? 0 : (code ?? (signal ? 1 : 0))));
 
 // Tell the user where it is once it answers.
