@@ -44,7 +44,26 @@ async function verifyRsa(owner: Uint8Array, signature: Uint8Array, message: Uint
 
 let nativeEd25519: boolean | undefined;
 
+// A small-order public key (the identity, or a point of order 2, 4 or 8) makes R = S·B a valid
+// signature on anything: such an item is unsigned in effect. Checked once per key.
+const goodEd25519Owners = new Map<string, boolean>();
+function acceptableEd25519Owner(owner: Uint8Array): boolean {
+  const key = b64url(owner);
+  let ok = goodEd25519Owners.get(key);
+  if (ok === undefined) {
+    try {
+      ok = !ed.Point.fromBytes(owner, false).isSmallOrder();
+    } catch {
+      ok = false; // not a point, or a non-canonical encoding
+    }
+    if (goodEd25519Owners.size >= 1024) goodEd25519Owners.delete(goodEd25519Owners.keys().next().value!);
+    goodEd25519Owners.set(key, ok);
+  }
+  return ok;
+}
+
 async function verifyEd25519(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+  if (!acceptableEd25519Owner(owner)) return false;
   if (nativeEd25519 !== false) {
     try {
       const key = await crypto.subtle.importKey("raw", owner as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, ["verify"]);
@@ -64,14 +83,21 @@ async function verifyEd25519(owner: Uint8Array, signature: Uint8Array, message: 
   }
 }
 
-/** Ethereum personal_sign (EIP-191) over the deep hash, as arbundles' EthereumSigner makes it. */
+/**
+ * Ethereum personal_sign (EIP-191) over the deep hash, as arbundles' EthereumSigner makes it.
+ * Canonical only: low S, and v (27 or 28) must recover the owner. Otherwise anyone could rewrite
+ * a signature (s → n−s, or flip v) into another valid one, i.e. a new item id for the same content.
+ */
 function verifyEthereum(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean {
   const prefix = utf8(`\x19Ethereum Signed Message:\n${message.length}`);
   const hash = keccak_256(concat(prefix, message));
   const v = signature[64];
-  if (v !== 27 && v !== 28 && v !== 0 && v !== 1) return false;
+  if (v !== 27 && v !== 28) return false;
   try {
-    return secp256k1.verify(signature.subarray(0, 64), hash, owner, { prehash: false, lowS: false });
+    const rs = signature.subarray(0, 64);
+    if (!secp256k1.verify(rs, hash, owner, { prehash: false, lowS: true })) return false;
+    const recovered = secp256k1.recoverPublicKey(concat(new Uint8Array([v - 27]), rs), hash, { prehash: false });
+    return secp256k1.Point.fromBytes(recovered).equals(secp256k1.Point.fromBytes(owner));
   } catch {
     return false;
   }

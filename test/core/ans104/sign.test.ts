@@ -1,6 +1,7 @@
 /** Signing and verifying our own items: types 1 and 2 signed here, type 3 built with noble. */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
+import * as ed25519 from "@noble/ed25519";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { readBundle, writeBundle } from "../../../src/ans104/bundle.ts";
@@ -17,6 +18,18 @@ import { clientSigner } from "../../support/keys.ts";
 const ed = await clientSigner();
 
 describe("Ed25519 (type 2)", () => {
+  test("a small-order public key is refused: with it, R = S·B 'signs' anything", async () => {
+    const identity = new Uint8Array(32);
+    identity[0] = 1; // the neutral point
+    const S = 5n;
+    const scalar = Uint8Array.from({ length: 32 }, (_, i) => Number((S >> BigInt(8 * i)) & 0xffn)); // little-endian
+    const signature = concat(ed25519.Point.BASE.multiply(S).toBytes(), scalar);
+    const fields = { signatureType: 2, owner: identity, tagBytes: encodeTags([{ name: "Type", value: "Message" }]), tagCount: 1, data: utf8("forged") };
+    const message = await signatureMessage(fields);
+    expect(await ed25519.verifyAsync(signature, message, identity, { zip215: true })).toBe(true); // the forgery is real
+    expect(await verifyItem(parseItem(serializeItem({ ...fields, signature })))).toBe("invalid-signature");
+  });
+
   test("sign, parse, verify; tampering fails", async () => {
     const item = await signItem(ed, { anchor: utf8("b".repeat(32)), tags: [{ name: "Action", value: "Eval" }], data: utf8("hello") });
     expect(item.signatureType).toBe(2);
@@ -75,6 +88,29 @@ describe("Arweave RSA-PSS (type 1)", () => {
 });
 
 describe("Ethereum (type 3)", () => {
+  async function ethItem() {
+    const secret = new Uint8Array(32).fill(9);
+    const owner = secp256k1.getPublicKey(secret, false);
+    const fields = { signatureType: 3, owner, tagBytes: encodeTags([{ name: "Type", value: "Message" }]), tagCount: 1, data: utf8("eth") };
+    const message = await signatureMessage(fields);
+    const hash = keccak_256(concat(utf8(`\x19Ethereum Signed Message:\n${message.length}`), message));
+    const rec = secp256k1.sign(hash, secret, { prehash: false, format: "recovered" });
+    return { fields, r: rec.subarray(1, 33), s: rec.subarray(33), v: 27 + rec[0] };
+  }
+  const N = secp256k1.Point.CURVE().n;
+  const be32 = (n: bigint) => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * (31 - i))) & 0xffn));
+  const toBig = (b: Uint8Array) => b.reduce((acc, x) => (acc << 8n) | BigInt(x), 0n);
+
+  test("malleated signatures of a valid item do not verify (no new ids without the key)", async () => {
+    const { fields, r, s, v } = await ethItem();
+    const make = (sig: Uint8Array) => parseItem(serializeItem({ ...fields, signature: sig }));
+    expect(await verifyItem(make(concat(r, s, new Uint8Array([v]))))).toBe("valid");
+    const flipped = v === 27 ? 28 : 27;
+    expect(await verifyItem(make(concat(r, s, new Uint8Array([flipped]))))).toBe("invalid-signature"); // wrong v
+    expect(await verifyItem(make(concat(r, s, new Uint8Array([v - 27]))))).toBe("invalid-signature"); // v as 0/1
+    expect(await verifyItem(make(concat(r, be32(N - toBig(s)), new Uint8Array([flipped]))))).toBe("invalid-signature"); // high s
+  });
+
   test("an EIP-191 personal_sign over the deep hash verifies; a wrong owner does not", async () => {
     const secret = new Uint8Array(32).fill(9);
     const owner = secp256k1.getPublicKey(secret, false); // 65 bytes, uncompressed
