@@ -16,6 +16,8 @@ export interface ItemContent {
   target?: Uint8Array;
   anchor?: Uint8Array;
   tags: readonly Tag[];
+  /** The tags already encoded, when the caller has them. */
+  tagBytes?: Uint8Array;
   data?: Uint8Array;
 }
 
@@ -37,7 +39,7 @@ export async function signItem(signer: Signer, content: ItemContent): Promise<Da
     owner: signer.owner,
     target: content.target,
     anchor: content.anchor,
-    tagBytes: encodeTags(content.tags),
+    tagBytes: content.tagBytes ?? encodeTags(content.tags),
     tagCount: content.tags.length,
     data: content.data ?? EMPTY,
   };

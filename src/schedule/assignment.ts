@@ -1,10 +1,12 @@
 /** Builds and reads assignments: ANS-104 items signed by the scheduler (DESIGN.md D2). */
 import type { DataItem } from "../ans104/data-item.ts";
 import { signItem } from "../ans104/sign.ts";
-import { tagValue, type Tag } from "../ans104/tags.ts";
+import { DEFAULT_LIMITS } from "../ans104/limits.ts";
+import { decodeTags, encodeTags, tagValue, type Tag } from "../ans104/tags.ts";
 import { b64url } from "../crypto/base64url.ts";
 import { randomBytes, utf8 } from "../crypto/bytes.ts";
 import type { Signer } from "../crypto/signers.ts";
+import { ScheduleError } from "./errors.ts";
 
 export interface AssignmentFields {
   processId: string;
@@ -44,8 +46,23 @@ export function assignmentTags(f: AssignmentFields): Tag[] {
  */
 export const newAnchor = (): Uint8Array => utf8(b64url(randomBytes(24)));
 
-export const signAssignment = (signer: Signer, f: AssignmentFields): Promise<DataItem> =>
-  signItem(signer, { anchor: newAnchor(), tags: assignmentTags(f) });
+/**
+ * Signs an assignment. It must itself be a valid item for every reader, so the D8 tag limits are
+ * checked first (an `exclude` list or a long process `Variant` could break them): refused before
+ * signing, the slot is not consumed.
+ */
+export function signAssignment(signer: Signer, f: AssignmentFields): Promise<DataItem> {
+  const tags = assignmentTags(f);
+  const tagBytes = encodeTags(tags);
+  try {
+    decodeTags(tagBytes, tags.length, DEFAULT_LIMITS); // the same checks a reader makes
+    if (tagBytes.length > DEFAULT_LIMITS.maxTagBytes) throw new RangeError(`tag bytes: ${tagBytes.length} bytes exceeds the limit of ${DEFAULT_LIMITS.maxTagBytes}`);
+    if (tags.length > DEFAULT_LIMITS.maxTags) throw new RangeError(`tag count: ${tags.length} tags exceeds the limit of ${DEFAULT_LIMITS.maxTags}`);
+  } catch (err) {
+    throw new ScheduleError("bad-request", `assignment: ${(err as Error).message.replace(/^ans104: /, "")}`);
+  }
+  return signItem(signer, { anchor: newAnchor(), tags, tagBytes });
+}
 
 /** The scheduling facts an assignment carries, read back from its tags. */
 export interface AssignmentInfo {

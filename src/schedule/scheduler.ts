@@ -8,9 +8,7 @@ import { NO_LIMITS } from "../ans104/limits.ts";
 import { parseItem } from "../ans104/parse.ts";
 import { tagValueAnyCase } from "../ans104/tags.ts";
 import type { Signer } from "../crypto/signers.ts";
-import { DEFAULT_LIMITS } from "../ans104/limits.ts";
-import { encodeTags } from "../ans104/tags.ts";
-import { assignmentTags, readAssignment, signAssignment } from "./assignment.ts";
+import { readAssignment, signAssignment } from "./assignment.ts";
 import { checkProcess, classify, type ClassifyOptions } from "./classify.ts";
 import { ScheduleError } from "./errors.ts";
 import { chainNext, chainSeed } from "./hash-chain.ts";
@@ -115,7 +113,6 @@ export class Scheduler {
    * carrying `message` when the item's bytes are known. Re-assigning takes a new slot, as the SU does.
    */
   async assign(messageId: string, opts: { height?: number; exclude?: readonly string[]; message?: Uint8Array } = {}): Promise<Scheduled> {
-    checkAssignable(messageId, opts.exclude ?? []);
     return this.#exclusive(async () => {
       if (!this.#head) throw new ScheduleError("unknown-process", `process ${this.processId} is not known to this scheduler`);
       return this.#append(messageId, opts.message, opts.height, opts.exclude);
@@ -197,15 +194,6 @@ export class Scheduler {
     const run = this.#tail.then(work, work);
     this.#tail = run.catch(() => undefined);
     return run;
-  }
-}
-
-// An assignment must itself be a valid item for every reader (D8 limits apply to what we sign too).
-function checkAssignable(messageId: string, exclude: readonly string[]): void {
-  const probe = assignmentTags({ processId: messageId, slot: Number.MAX_SAFE_INTEGER, hashChain: messageId, height: 0, timestamp: 0, variant: DEFAULT_VARIANT, messageId, exclude });
-  const bytes = encodeTags(probe).length;
-  if (probe.length > DEFAULT_LIMITS.maxTags || bytes > DEFAULT_LIMITS.maxTagBytes - 512) {
-    throw new ScheduleError("bad-request", `exclude: ${exclude.length} values make the assignment's tags too large (${bytes} bytes)`);
   }
 }
 

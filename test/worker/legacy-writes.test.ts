@@ -128,6 +128,27 @@ describe("assign", () => {
     expect(tagValue(assignment.tags, "Nonce")).toBe(String(before + 1));
   });
 
+  test("an assignment that would break the tag limits is refused and takes no slot", async () => {
+    const m = await signMessage(await testClient(), pid, "long exclude");
+    await legacyPost(m);
+    const before = await current(pid);
+    const res = await legacyPost(undefined, `?process-id=${pid}&assign=${m.id}&exclude=${"e".repeat(3100)}`);
+    expect(res.status).toBe(400);
+    expect((await json(res)).error).toMatch(/3100 bytes exceeds the limit of 3072/);
+    expect(await current(pid)).toBe(before);
+
+    // A long Variant on the process counts too: its assignments carry it.
+    const process = await signItem(await testClient(), { tags: processTags(await schedulerAddress()).map((t) => (t.name === "Variant" ? { ...t, value: "v".repeat(3000) } : t)) });
+    expect((await legacyPost(process)).status).toBe(200);
+    const item = await signMessage(await testClient(), process.id, "x");
+    await legacyPost(item);
+    const excludes = Array.from({ length: 63 }, (_, i) => `${"x".repeat(20)}${i}`).join(",");
+    const refused = await legacyPost(undefined, `?process-id=${process.id}&assign=${item.id}&exclude=${excludes}`);
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error).toMatch(/exceeds the limit of 4096/);
+    expect(await current(process.id)).toBe(1);
+  });
+
   test("too many exclude values are refused before anything is signed", async () => {
     const m = await signMessage(await testClient(), pid, "excluded");
     await legacyPost(m);
@@ -135,7 +156,7 @@ describe("assign", () => {
     const many = Array.from({ length: 200 }, (_, i) => `x${i}`).join(",");
     const res = await legacyPost(undefined, `?process-id=${pid}&assign=${m.id}&exclude=${many}`);
     expect(res.status).toBe(400);
-    expect((await json(res)).error).toMatch(/exclude: 200 values/);
+    expect((await json(res)).error).toMatch(/assignment: tag count: 210 tags exceeds the limit of 128/);
     expect(await current(pid)).toBe(before);
   });
 });

@@ -4,6 +4,7 @@
  * assignments as the HyperBEAM surface.
  */
 import type { Context, Hono } from "hono";
+import { NO_LIMITS } from "../../src/ans104/limits.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
 import { tagValue } from "../../src/ans104/tags.ts";
 import { isId } from "../../src/crypto/ids.ts";
@@ -96,7 +97,7 @@ async function processMeta(c: C): Promise<Response> {
   return c.json(processInfo(slot));
 }
 
-const written = (c: C, id: string, r: ScheduledWire) => c.json({ id, timestamp: readAssignment(parseItem(r.assignment)).timestamp });
+const written = (c: C, id: string, r: ScheduledWire) => c.json({ id, timestamp: readAssignment(parseItem(r.assignment, NO_LIMITS)).timestamp });
 
 /** POST /: a process, a message, or (`?process-id=&assign=`) an assignment of an existing item. */
 async function postRoot(c: C): Promise<Response> {
@@ -149,7 +150,8 @@ async function confirmOnGateway(c: C, id: string, baseLayer: boolean, process: S
     if (!(await itemExists(gateway, id))) throw new HttpError(404, `Transaction not found: ${id} is not held by this node or known to ${gateway}`);
     return;
   }
-  const depth = Number(tagValue(parseItem(process.message!).tags, "Settlement-Depth") ?? SETTLEMENT_DEPTH);
+  const declared = Number(tagValue(parseItem(process.message!, NO_LIMITS).tags, "Settlement-Depth"));
+  const depth = Number.isSafeInteger(declared) && declared >= 0 ? declared : SETTLEMENT_DEPTH;
   const seen = await confirmations(gateway, id);
   if (seen === undefined) throw new HttpError(404, `Transaction not found: ${gateway} has no status for ${id}`);
   if (seen < depth) throw new HttpError(400, `Not enough confirmations to assign: ${seen} of ${depth}`);
