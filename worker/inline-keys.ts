@@ -5,7 +5,9 @@
  */
 export function normalizeInlineKeys(request: Request): Request {
   const url = new URL(request.url);
-  if (!url.pathname.includes("&") && !url.search.includes("+")) return request;
+  // Routes match the raw path: spell a percent-encoded device (`%7Escheduler%401.0`) plainly.
+  if (url.pathname.includes("%")) url.pathname = url.pathname.replace(/%7e/gi, "~").replace(/%40/g, "@");
+  if (!url.pathname.includes("&") && !url.search.includes("+")) return url.href === request.url ? request : new Request(url, request);
   const pairs: string[] = [];
   const segments = url.pathname.split("/").map((segment) => {
     const [name, ...inline] = segment.split("&");

@@ -81,6 +81,7 @@ describe("schedule flow", () => {
     expect(await slots(`/~scheduler@1.0/schedule?target=${pid}&from+integer=3`)).toEqual([3, 4, 5]);
     expect(await slots(`/${pid}/~scheduler@1.0/schedule?to=1`)).toEqual([0, 1]);
     expect(await slots(`/${pid}/schedule?from=9`)).toEqual([]);
+    expect(await slots(`/%7Escheduler%401.0/schedule?target=${pid}&from=5`)).toEqual([5]); // percent-encoded device
   });
 
   test("pages hold at most 1000 assignments and continues is exact", async () => {

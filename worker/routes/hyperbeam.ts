@@ -59,7 +59,7 @@ async function getSchedule(c: C): Promise<Response> {
   const pid = targetOf(c);
   const from = intParam(c, "from", 0);
   const to = intParam(c, "to", undefined);
-  const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT);
+  const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT, 1);
   const result = unwrap(await processStub(c, pid).read(pid, { from, to, limit, maxBytes: PAGE_BYTES }));
   return readPage(c, pid, result);
 }
@@ -68,8 +68,8 @@ async function getNext(c: C): Promise<Response> {
   const pid = targetOf(c);
   const from = intParam(c, "from", 0);
   const wait = intParam(c, "wait", 0, MAX_WAIT_MS);
-  const lookahead = intParam(c, "lookahead", LOOKAHEAD, PAGE_LIMIT);
-  const q = { from, limit: Math.max(lookahead, 1), maxBytes: PAGE_BYTES }; // continues: more exist after the batch
+  const lookahead = intParam(c, "lookahead", LOOKAHEAD, PAGE_LIMIT, 1);
+  const q = { from, limit: lookahead, maxBytes: PAGE_BYTES }; // continues: more exist after the batch
   const result = unwrap(await processStub(c, pid).next(pid, q, wait));
   if (result.current < 0) throw unknown(pid);
   if (result.slots.length === 0) {
@@ -109,8 +109,8 @@ async function getSlotCurrent(c: C): Promise<Response> {
 async function getStatus(c: C): Promise<Response> {
   const from = c.req.query("from") ?? "";
   if (from !== "") idParam(c, "from", from);
-  const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT);
-  const [signer, page] = await Promise.all([schedulerSigner(c.env), c.env.NODE.getByName("node").processes(from, Math.max(limit, 1))]);
+  const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT, 1);
+  const [signer, page] = await Promise.all([schedulerSigner(c.env), c.env.NODE.getByName("node").processes(from, limit)]);
   c.header("cache-control", "no-store");
   return c.json({ address: signer.address, processes: page.processes, continues: page.continues, "cache-control": "no-store" });
 }
