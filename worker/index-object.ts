@@ -5,17 +5,25 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "./env.ts";
-import { INDEX_MIGRATIONS, migrate } from "./migrations.ts";
+import { hasSchema, INDEX_MIGRATIONS, migrate } from "./migrations.ts";
 
 export type IndexEntry = [id: string, processId: string];
 
 export class IndexObject extends DurableObject<Env> {
+  // Created by the first put, so lookups of unknown ids leave no storage behind.
+  #ready: boolean;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    migrate(ctx.storage, INDEX_MIGRATIONS);
+    this.#ready = hasSchema(ctx.storage);
+    if (this.#ready) migrate(ctx.storage, INDEX_MIGRATIONS);
   }
 
   put(entries: IndexEntry[]): void {
+    if (!this.#ready) {
+      migrate(this.ctx.storage, INDEX_MIGRATIONS);
+      this.#ready = true;
+    }
     const sql = this.ctx.storage.sql;
     this.ctx.storage.transactionSync(() => {
       for (const [id, pid] of entries) sql.exec("INSERT OR IGNORE INTO ids (id, process_id) VALUES (?, ?)", id, pid);
@@ -23,6 +31,7 @@ export class IndexObject extends DurableObject<Env> {
   }
 
   get(id: string): string | undefined {
+    if (!this.#ready) return undefined;
     return this.ctx.storage.sql.exec<{ process_id: string }>("SELECT process_id FROM ids WHERE id = ?", id).toArray()[0]?.process_id;
   }
 }

@@ -9,6 +9,10 @@ export interface Migration {
   sql: string;
 }
 
+/** Whether this object's storage has a schema yet (anything was ever written). */
+export const hasSchema = (storage: DurableObjectStorage): boolean =>
+  storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").toArray().length > 0;
+
 export function migrate(storage: DurableObjectStorage, migrations: readonly Migration[]): void {
   const sql = storage.sql;
   sql.exec("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, description TEXT NOT NULL)");

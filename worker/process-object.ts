@@ -12,7 +12,6 @@ import type { StoredSlot } from "../src/schedule/store.ts";
 import { schedulingMode } from "./config.ts";
 import type { Env } from "./env.ts";
 import { publish, type IndexEntry } from "./index-object.ts";
-import { migrate, PROCESS_MIGRATIONS } from "./migrations.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { schedulerSigner } from "./signer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
@@ -57,8 +56,12 @@ export class ProcessObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    migrate(ctx.storage, PROCESS_MIGRATIONS);
-    this.#store = new SqliteStore(ctx.storage, { deferred: schedulingMode(env) === "aggressive" });
+    this.#store = new SqliteStore(ctx.storage, {
+      deferred: schedulingMode(env) === "aggressive",
+      afterWrite: (rows) => this.#written(rows),
+      // A deferred write failed after its slot was announced: restart from what is durable.
+      onWriteFailure: (err) => ctx.abort(`deferred write failed: ${String(err)}`),
+    });
   }
 
   /** Schedules a raw item the worker has verified: a spawn of this process or a message to it. */
@@ -66,7 +69,6 @@ export class ProcessObject extends DurableObject<Env> {
     return outcome(async () => {
       const s = await this.#open(pid);
       const r = await s.schedule(parseItem(raw), opts);
-      if (r.created) this.#created(pid, r.slot);
       return this.#wire(s, r, r.created ? raw : undefined);
     });
   }
@@ -76,7 +78,6 @@ export class ProcessObject extends DurableObject<Env> {
     return outcome(async () => {
       const s = await this.#open(pid);
       const r = await s.assign(messageId, opts);
-      this.#created(pid, r.slot);
       return this.#wire(s, r, opts.message);
     });
   }
@@ -121,6 +122,7 @@ export class ProcessObject extends DurableObject<Env> {
   /** Background work: register a new process with the node, then publish new ids to the index. */
   override async alarm(): Promise<void> {
     this.#alarmSet = false;
+    if (!this.#store.ready) return;
     const pid = this.#meta("process");
     if (!pid) return;
     const unregistered = this.#meta("unregistered");
@@ -137,13 +139,15 @@ export class ProcessObject extends DurableObject<Env> {
     if (rows.length === INDEX_BATCH) this.#later(0);
   }
 
-  #created(pid: string, slot: number): void {
-    if (slot === 0) {
+  // Inside the transaction that wrote `rows` (so in aggressive mode, as late as they are).
+  #written(rows: StoredSlot[]): void {
+    const spawn = rows.find((r) => r.slot === 0);
+    if (spawn) {
       const sql = this.ctx.storage.sql;
-      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('process', ?)", pid);
+      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('process', ?)", spawn.messageId); // slot 0's message is the process
       sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('unregistered', ?)", String(Date.now()));
     }
-    this.#later(slot === 0 ? 0 : INDEX_DELAY_MS);
+    this.#later(spawn ? 0 : INDEX_DELAY_MS);
   }
 
   #meta(key: string): string | undefined {
@@ -167,7 +171,7 @@ export class ProcessObject extends DurableObject<Env> {
         .then((signer) => Scheduler.open({ processId: pid, store: this.#store, signer }))
         .then((s) => {
           // Resume background work a restart interrupted.
-          if (this.#meta("unregistered") || Number(this.#meta("indexed") ?? -1) < s.current) this.#later(0);
+          if (this.#store.ready && (this.#meta("unregistered") || Number(this.#meta("indexed") ?? -1) < s.current)) this.#later(0);
           return s;
         });
       this.#scheduler.catch(() => (this.#scheduler = undefined));

@@ -3,8 +3,12 @@
  * row may hold are split into parts. Appends and head reads touch O(log n) pages whatever the length.
  * With `deferred` (SCHEDULING_MODE=aggressive) an append returns before its write: rows wait in
  * memory, are written at the end of the turn, and every read writes them first.
+ *
+ * The schema is created by the first write, not by the first read: looking up ids that no process
+ * holds (anyone can ask for any id) must leave no storage behind.
  */
 import { slotBytes, type RangeQuery, type Store, type StoredSlot } from "../src/schedule/store.ts";
+import { hasSchema, migrate, PROCESS_MIGRATIONS } from "./migrations.ts";
 
 /** Rows are limited to 2 MB in SQLite-backed Durable Objects; messages above this go to parts. */
 export const PART_BYTES = 1024 * 1024;
@@ -21,17 +25,41 @@ type Row = {
 
 const COLUMNS = "slot, assignment_id, message_id, timestamp, assignment, message, message_parts";
 
+export interface SqliteStoreOptions {
+  /** Append returns before the write (SCHEDULING_MODE=aggressive). */
+  deferred?: boolean;
+  afterWrite?: (rows: StoredSlot[]) => void;
+  onWriteFailure?: (err: unknown) => void;
+}
+
 export class SqliteStore implements Store {
   readonly #storage: DurableObjectStorage;
   readonly #sql: SqlStorage;
   readonly #deferred: boolean;
+  readonly #afterWrite: ((rows: StoredSlot[]) => void) | undefined;
+  readonly #onWriteFailure: ((err: unknown) => void) | undefined;
   #pending: StoredSlot[] = [];
   #flushScheduled = false;
+  #ready: boolean;
 
-  constructor(storage: DurableObjectStorage, opts: { deferred?: boolean } = {}) {
+  /**
+   * `afterWrite` runs inside the transaction that writes rows (for bookkeeping that must be as
+   * durable as the rows, and no more prompt: in deferred mode it is deferred with them).
+   * `onWriteFailure` is told when a deferred write fails, after its answer was already given.
+   */
+  constructor(storage: DurableObjectStorage, opts: SqliteStoreOptions = {}) {
     this.#storage = storage;
     this.#sql = storage.sql;
     this.#deferred = opts.deferred ?? false;
+    this.#afterWrite = opts.afterWrite;
+    this.#onWriteFailure = opts.onWriteFailure;
+    this.#ready = hasSchema(storage);
+    if (this.#ready) migrate(storage, PROCESS_MIGRATIONS); // apply any newer migrations
+  }
+
+  /** Whether anything was ever written (the schema exists). */
+  get ready(): boolean {
+    return this.#ready;
   }
 
   async append(s: StoredSlot): Promise<void> {
@@ -43,7 +71,8 @@ export class SqliteStore implements Store {
         try {
           this.flush();
         } catch (err) {
-          console.error("deferred write failed; rows stay pending until the next read", err); // next read retries and reports
+          console.error("deferred write failed", err);
+          this.#onWriteFailure?.(err);
         }
       }, 0);
     }
@@ -59,6 +88,10 @@ export class SqliteStore implements Store {
   }
 
   #write(rows: StoredSlot[]): void {
+    if (!this.#ready) {
+      migrate(this.#storage, PROCESS_MIGRATIONS);
+      this.#ready = true;
+    }
     this.#storage.transactionSync(() => {
       for (const s of rows) {
         const split = s.message !== undefined && s.message.length > PART_BYTES;
@@ -78,6 +111,7 @@ export class SqliteStore implements Store {
           }
         }
       }
+      this.#afterWrite?.(rows);
     });
   }
 
@@ -114,6 +148,7 @@ export class SqliteStore implements Store {
   async range({ from, to, limit, maxBytes }: RangeQuery) {
     this.flush();
     const out: StoredSlot[] = [];
+    if (!this.#ready) return out;
     let bytes = 0;
     for (const row of this.#sql.exec<Row>(`SELECT ${COLUMNS} FROM slots WHERE slot >= ? AND slot <= ? ORDER BY slot LIMIT ?`, from, to, limit)) {
       const s = this.#toSlot(row);
@@ -127,6 +162,7 @@ export class SqliteStore implements Store {
   /** Message and assignment ids of slots from `from`, at most `limit` (for the global id index). */
   ids(from: number, limit: number): { slot: number; messageId: string; assignmentId: string }[] {
     this.flush();
+    if (!this.#ready) return [];
     return this.#sql
       .exec<{ slot: number; message_id: string; assignment_id: string }>("SELECT slot, message_id, assignment_id FROM slots WHERE slot >= ? ORDER BY slot LIMIT ?", from, limit)
       .toArray()
@@ -134,11 +170,13 @@ export class SqliteStore implements Store {
   }
 
   #one(query: string, ...args: unknown[]): StoredSlot | undefined {
+    if (!this.#ready) return undefined;
     const rows = this.#sql.exec<Row>(query, ...args).toArray();
     return rows.length ? this.#toSlot(rows[0]) : undefined;
   }
 
   #slot(query: string, ...args: unknown[]): number | undefined {
+    if (!this.#ready) return undefined;
     const rows = this.#sql.exec<{ slot: number }>(query, ...args).toArray();
     return rows.length ? rows[0].slot : undefined;
   }
