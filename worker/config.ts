@@ -15,8 +15,8 @@ export function schedulingMode(env: Env): SchedulingMode {
 
 /** The most assignments one page holds (HyperBEAM's MAX_ASSIGNMENT_QUERY_LEN, without its off-by-one). */
 export const PAGE_LIMIT = 1000;
-/** A page stops before this many bytes of items (one slot always fits); `continues` says more exist. */
-export const PAGE_BYTES = 32 * 1024 * 1024;
+/** A page stops before this many bytes of items (one slot always fits); `continues` says more exist. Kept well under the 32 MiB RPC limit and an isolate's memory once rendered as JSON. */
+export const PAGE_BYTES = 8 * 1024 * 1024;
 /** Body limit for posted items (D8). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Longest `wait` a `next` request may ask for, in ms. */

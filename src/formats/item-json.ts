@@ -34,10 +34,11 @@ const RESERVED = new Set(["data", "target", "anchor", "commitments", "slot", "bo
 const COMMITMENT_TYPES: Record<number, string> = { 1: "rsa-pss-sha256", 2: "ed25519", 3: "secp256k1" };
 
 export function itemToJson(item: DataItem): ItemJson {
-  const json: Record<string, unknown> = {};
+  // No prototype: tags named "constructor" or "__proto__" are plain keys like any other.
+  const json: Record<string, unknown> = Object.create(null);
   for (const t of item.tags) {
     const key = t.name.toLowerCase();
-    if (!RESERVED.has(key) && !(key in json)) json[key] = t.value; // first wins; all are in original-tags
+    if (!RESERVED.has(key) && !Object.hasOwn(json, key)) json[key] = t.value; // first wins; all are in original-tags
   }
   const text = utf8Strict(item.data);
   json.data = text ?? b64url(item.data);

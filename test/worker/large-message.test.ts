@@ -27,3 +27,15 @@ test("a 6 MB binary message round-trips byte for byte", async () => {
   expect(body.data).toBe(b64url(data));
   expect(equal(itemFromJson(body), item.raw)).toBe(true);
 }, 60_000);
+
+test("a page stops before 8 MiB of items, with continues; one large slot always fits", async () => {
+  const { id: pid } = await spawn();
+  const client = await testClient();
+  for (let i = 0; i < 2; i++) expect((await post(await signMessage(client, pid, new Uint8Array(5 * 1024 * 1024).fill(i + 1)), `/${pid}/schedule`)).status).toBe(200);
+  const first = await json(await call(`/${pid}/schedule?from=1`));
+  expect(Object.keys(first.assignments)).toEqual(["1"]);
+  expect(first.continues).toBe(true);
+  const second = await json(await call(`/${pid}/schedule?from=2`));
+  expect(Object.keys(second.assignments)).toEqual(["2"]);
+  expect(second.continues).toBe(false);
+}, 60_000);
