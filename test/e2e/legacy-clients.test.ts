@@ -13,26 +13,21 @@
  * Signatures are checked with node:crypto over an ANS-104 deep hash computed here, not by src/.
  */
 import { Buffer } from "node:buffer";
-import { spawn, type ChildProcess } from "node:child_process";
 import { constants, createHash, createPublicKey, generateKeyPairSync, createPrivateKey, randomBytes, sign as cryptoSign, verify as cryptoVerify, type JsonWebKey } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, createDataItemSigner } from "@permaweb/aoconnect";
+import { freePort, HOST, sleep, startServer, stopServer, waitReady, type Server } from "./server.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const HOST = "127.0.0.1";
 const HEIGHT = 1_500_123;
 const PADDED_HEIGHT = "000001500123";
 const MESSAGES = 5;
 const ID_RE = /^[A-Za-z0-9_-]{43}$/;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64url");
 const randomId = (): string => b64u(randomBytes(32));
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -233,76 +228,6 @@ class MockGateway {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The server: `node scripts/start.mjs`, stopped only by the PID we spawned.
-
-interface Server {
-  child: ChildProcess;
-  exited: Promise<void>;
-  log: () => string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, HOST, () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-function startServer(port: number, stateDir: string, gateway: string): Server {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    STATE_DIR: stateDir,
-    LOG_LEVEL: "warn",
-    GATEWAY_URL: gateway,
-    WRANGLER_SEND_METRICS: "false",
-    CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  };
-  delete env.SCHEDULER_KEY; // a generated key, persisted under STATE_DIR
-  delete env.SCHEDULER_KEY_FILE;
-  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const decoder = new TextDecoder();
-  const keep = (chunk: Uint8Array) => {
-    output = (output + decoder.decode(chunk, { stream: true })).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return { child, exited, log: () => output };
-}
-
-const running = (s: Server) => s.child.exitCode === null && s.child.signalCode === null;
-
-async function waitReady(s: Server, base: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (!running(s)) throw new Error(`npm start exited (${s.child.exitCode ?? s.child.signalCode}) before answering:\n${s.log()}`);
-    try {
-      const res = await fetch(`${base}/~scheduler@1.0/info`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`no 200 from /~scheduler@1.0/info within 90 s:\n${s.log()}`);
-}
-
-async function stopServer(s: Server, graceMs: number): Promise<void> {
-  if (!running(s)) return;
-  s.child.kill("SIGTERM");
-  const graceful = await Promise.race([s.exited.then(() => true), sleep(graceMs).then(() => false)]);
-  if (!graceful && running(s)) {
-    s.child.kill("SIGKILL");
-    await s.exited;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 interface LegacyConnectArgs {
@@ -369,8 +294,9 @@ describe("legacy clients: aoconnect (legacy mode, MU_URL = our server) and assig
     const port = await freePort();
     base = `http://${HOST}:${port}`;
     stateDir = await mkdtemp(join(tmpdir(), "ao-e2e-legacy-"));
-    server = startServer(port, stateDir, gateway.url);
-    await waitReady(server, base);
+    // No SCHEDULER_KEY: a generated key, persisted under STATE_DIR.
+    server = startServer(port, stateDir, { GATEWAY_URL: gateway.url, SCHEDULER_KEY: undefined, SCHEDULER_KEY_FILE: undefined });
+    await waitReady(server);
 
     const recordingFetch: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);

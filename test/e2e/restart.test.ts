@@ -8,23 +8,18 @@
  * Nothing from src/ is used: items are made and read by arbundles, hashes by node:crypto.
  */
 import { Buffer } from "node:buffer";
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bundle, Curve25519, DataItem as ArDataItem, createData } from "@dha-team/arbundles";
+import { freePort, HOST, sleep, startServer, stopServer, waitPortFree, waitReady, type Server } from "./server.ts";
 
 type NodeBuffer = Parameters<typeof ArDataItem.verify>[0];
 
 
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const HOST = "127.0.0.1";
 const MESSAGES = 100;
 const ANS104 = "application/ans104";
 
@@ -41,7 +36,6 @@ const sha256 = (...parts: Uint8Array[]): Uint8Array => {
 };
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** arbundles' Ed25519 (type 2) signer: its Curve25519 key class given a seed and its public key. */
 class ArEd25519Signer extends Curve25519 {
@@ -66,98 +60,11 @@ class ArEd25519Signer extends Curve25519 {
 // ---------------------------------------------------------------------------------------------
 // The server: `node scripts/start.mjs`, one child at a time, stopped only by its own PID.
 
-interface Server {
-  child: ChildProcess;
-  exited: Promise<void>;
-  log: () => string;
-}
-
 let port = 0;
 let stateDir = "";
 let server: Server | undefined;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, HOST, () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-function portIsFree(p: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once("error", () => resolve(false));
-    srv.listen(p, HOST, () => srv.close(() => resolve(true)));
-  });
-}
-
 const base = () => `http://${HOST}:${port}`;
-
-function startServer(): Server {
-  const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      STATE_DIR: stateDir,
-      LOG_LEVEL: "warn",
-      WRANGLER_SEND_METRICS: "false",
-      CLOUDFLARE_CF_FETCH_ENABLED: "false",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const decoder = new TextDecoder();
-  const keep = (chunk: Uint8Array) => {
-    output = (output + decoder.decode(chunk, { stream: true })).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return { child, exited, log: () => output };
-}
-
-const running = (s: Server) => s.child.exitCode === null && s.child.signalCode === null;
-
-async function waitReady(s: Server): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (!running(s)) throw new Error(`npm start exited (${s.child.exitCode ?? s.child.signalCode}) before answering:\n${s.log()}`);
-    try {
-      const res = await fetch(`${base()}/~scheduler@1.0/info`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`no 200 from /~scheduler@1.0/info within 90 s:\n${s.log()}`);
-}
-
-/** SIGTERM to the child we spawned; SIGKILL to the same PID if it outlives `graceMs`. Returns whether it exited in grace. */
-async function stopServer(s: Server, graceMs: number): Promise<boolean> {
-  if (!running(s)) return true;
-  s.child.kill("SIGTERM");
-  const graceful = await Promise.race([s.exited.then(() => true), sleep(graceMs).then(() => false)]);
-  if (!graceful && running(s)) {
-    s.child.kill("SIGKILL");
-    await s.exited;
-  }
-  return graceful;
-}
-
-async function waitPortFree(p: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await portIsFree(p)) return true;
-    await sleep(200);
-  }
-  return false;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Client helpers.
@@ -236,7 +143,7 @@ describe("npm start: 100 messages, restart, slot 101", () => {
   beforeAll(async () => {
     port = await freePort();
     stateDir = await mkdtemp(join(tmpdir(), "ao-e2e-"));
-    server = startServer();
+    server = startServer(port, stateDir);
     await waitReady(server);
   });
 
@@ -323,7 +230,7 @@ describe("npm start: 100 messages, restart, slot 101", () => {
       expect(await stopServer(first, 20_000), `npm start exits within 20 s of SIGTERM:\n${first.log()}`).toBe(true);
       expect(await waitPortFree(port, 20_000), `port ${port} is free again`).toBe(true);
 
-      server = startServer();
+      server = startServer(port, stateDir);
       await waitReady(server);
       const status = await getJson("/~scheduler@1.0/status");
       expect(status.address, "the generated key persisted").toBe(address);

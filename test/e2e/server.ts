@@ -1,0 +1,101 @@
+/**
+ * The real server for end-to-end tests: `node scripts/start.mjs` as a child process, started on a
+ * free port with its own STATE_DIR, and stopped only by its own PID.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const HOST = "127.0.0.1";
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, HOST, () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
+  });
+}
+
+export async function waitPortFree(port: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await portIsFree(port)) return true;
+    await sleep(200);
+  }
+  return false;
+}
+
+export interface Server {
+  child: ChildProcess;
+  exited: Promise<void>;
+  url: string;
+  log: () => string;
+}
+
+/** Starts `npm start`'s script with LOG_LEVEL=warn; `env` adds or (with undefined) removes variables. */
+export function startServer(port: number, stateDir: string, env: Record<string, string | undefined> = {}): Server {
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: String(port),
+    STATE_DIR: stateDir,
+    LOG_LEVEL: "warn",
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    ...env,
+  };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env: merged, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const decoder = new TextDecoder();
+  const keep = (chunk: Uint8Array) => {
+    output = (output + decoder.decode(chunk, { stream: true })).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return { child, exited, url: `http://${HOST}:${port}`, log: () => output };
+}
+
+export const running = (s: Server) => s.child.exitCode === null && s.child.signalCode === null;
+
+/** Waits for a 200 from /~scheduler@1.0/info, failing early if the server exits. */
+export async function waitReady(s: Server, ms = 90_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!running(s)) throw new Error(`npm start exited (${s.child.exitCode ?? s.child.signalCode}) before answering:\n${s.log()}`);
+    try {
+      if ((await fetch(`${s.url}/~scheduler@1.0/info`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`no 200 from /~scheduler@1.0/info within ${ms} ms:\n${s.log()}`);
+}
+
+/** SIGTERM to the child; SIGKILL to the same PID if it outlives `graceMs`. True when it exited in grace. */
+export async function stopServer(s: Server, graceMs = 10_000): Promise<boolean> {
+  if (!running(s)) return true;
+  s.child.kill("SIGTERM");
+  const graceful = await Promise.race([s.exited.then(() => true), sleep(graceMs).then(() => false)]);
+  if (!graceful && running(s)) {
+    s.child.kill("SIGKILL");
+    await s.exited;
+  }
+  return graceful;
+}
