@@ -42,6 +42,7 @@ mkdirSync(stateDir, { recursive: true });
 const envFile = join(stateDir, ".worker.env");
 const lines = [`SCHEDULING_MODE=${mode}`, `GATEWAY_URL='${gateway}'`];
 if (key) lines.push(`SCHEDULER_KEY='${key}'`);
+if (process.env.BENCH === "true") lines.push("BENCH=true"); // npm run bench only: mounts its seeding route
 writeFileSync(envFile, lines.join("\n") + "\n", { mode: 0o600 });
 chmodSync(envFile, 0o600);
 

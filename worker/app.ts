@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 import { measure } from "./metrics.ts";
+import { benchRoutes } from "./routes/bench.ts";
 import { hyperbeamRoutes } from "./routes/hyperbeam.ts";
 import { legacyRoutes } from "./routes/legacy.ts";
 
@@ -11,6 +12,7 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", measure);
   app.use("*", cors({ origin: "*", allowHeaders: ["*"], exposeHeaders: ["*"] }));
+  benchRoutes(app);
   hyperbeamRoutes(app);
   legacyRoutes(app); // after: its `/:id` must not shadow HyperBEAM's paths
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -8,6 +8,8 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
     throw new HttpError(413, `body of ${declared} bytes exceeds the limit of ${limit} bytes`);
   }
   if (!req.body) return new Uint8Array(0);
+  // A declared length is enforced by the runtime, so the native read is safe and much cheaper.
+  if (declared !== null) return new Uint8Array(await req.arrayBuffer());
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = req.body.getReader();

@@ -14,6 +14,8 @@ export interface Env {
   SCHEDULING_MODE?: string;
   /** Arweave gateway for block height, e.g. https://arweave.net; empty means none. */
   GATEWAY_URL?: string;
+  /** "true" mounts the bench-only seeding route (worker/routes/bench.ts). Never in production. */
+  BENCH?: string;
 }
 
 /** Hono's environment type for this app. */

@@ -1,7 +1,7 @@
 /**
  * The global id index: which process holds a message or assignment id, for `GET /{id}` without
- * `process-id` and for `assign` of items this node already holds. Sharded by the id's first
- * character (64 objects), written in batches by each process's alarm, never on the write path.
+ * `process-id` and for `assign` of items this node already holds. Sharded 16 ways by the id's
+ * first character, written in batches by each process's alarm, never on the write path.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "./env.ts";
@@ -36,17 +36,23 @@ export class IndexObject extends DurableObject<Env> {
   }
 }
 
-const shardOf = (env: Env, id: string) => env.INDEX.getByName(`ids-${id[0]}`);
+/** Ids are base64url of SHA-256, so their first character spreads them evenly over the shards. */
+export const SHARDS = 16;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const shardKey = (id: string) => ALPHABET.indexOf(id[0]) % SHARDS;
+const shardOf = (env: Env, id: string) => env.INDEX.getByName(`ids-${shardKey(id)}`);
 
 /** The process holding `id`, if the index has it yet. */
 export const indexedProcess = (env: Env, id: string): Promise<string | undefined> => shardOf(env, id).get(id);
 
 /** Writes entries to their shards, in parallel. */
 export async function publish(env: Env, entries: IndexEntry[]): Promise<void> {
-  const byShard = new Map<string, IndexEntry[]>();
+  const byShard = new Map<number, IndexEntry[]>();
   for (const e of entries) {
-    const key = e[0][0];
-    byShard.set(key, [...(byShard.get(key) ?? []), e]);
+    const key = shardKey(e[0]);
+    const batch = byShard.get(key);
+    if (batch) batch.push(e);
+    else byShard.set(key, [e]);
   }
   await Promise.all([...byShard.values()].map((batch) => shardOf(env, batch[0][0]).put(batch)));
 }

@@ -6,6 +6,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { parseItem } from "../src/ans104/parse.ts";
+import { readAssignment } from "../src/schedule/assignment.ts";
 import { readLegacy, type LegacyQuery } from "../src/schedule/legacy-range.ts";
 import { Scheduler, type Scheduled } from "../src/schedule/scheduler.ts";
 import type { StoredSlot } from "../src/schedule/store.ts";
@@ -17,7 +18,7 @@ import { schedulerSigner } from "./signer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 
 /** Ids reach the global index this long after their slot, in batches (eventual consistency). */
-export const INDEX_DELAY_MS = 250;
+export const INDEX_DELAY_MS = 1000;
 const INDEX_BATCH = 500;
 
 export interface ScheduledWire {
@@ -26,8 +27,9 @@ export interface ScheduledWire {
   assignment: Uint8Array;
   assignmentId: string;
   created: boolean;
-  /** The scheduled item's bytes (what the assignment's `body` is), when held. */
+  /** The item's bytes (the assignment's `body`) for an existing slot; for a new one the caller has them. */
   message: Uint8Array | undefined;
+  messageId: string;
 }
 
 export interface SlotState {
@@ -65,11 +67,12 @@ export class ProcessObject extends DurableObject<Env> {
   }
 
   /** Schedules a raw item the worker has verified: a spawn of this process or a message to it. */
-  schedule(pid: string, raw: Uint8Array, opts: { height?: number; legacy?: boolean }): Promise<Outcome<ScheduledWire>> {
+  /** `id` is the item's id as the worker computed it when it verified the bytes. */
+  schedule(pid: string, raw: Uint8Array, id: string, opts: { height?: number; legacy?: boolean }): Promise<Outcome<ScheduledWire>> {
     return outcome(async () => {
       const s = await this.#open(pid);
-      const r = await s.schedule(parseItem(raw), opts);
-      return this.#wire(s, r, r.created ? raw : undefined);
+      const r = await s.schedule(parseItem(raw, undefined, id), opts);
+      return this.#wire(s, r);
     });
   }
 
@@ -78,7 +81,16 @@ export class ProcessObject extends DurableObject<Env> {
     return outcome(async () => {
       const s = await this.#open(pid);
       const r = await s.assign(messageId, opts);
-      return this.#wire(s, r, opts.message);
+      return this.#wire(s, r);
+    });
+  }
+
+  /** Bench only (worker/routes/bench.ts): `count` assignments of one held item, appended in a row. */
+  seed(pid: string, messageId: string, message: Uint8Array, count: number): Promise<Outcome<{ current: number }>> {
+    return outcome(async () => {
+      const s = await this.#open(pid);
+      for (let i = 0; i < count; i++) await s.assign(messageId, { message });
+      return { current: s.current };
     });
   }
 
@@ -160,9 +172,17 @@ export class ProcessObject extends DurableObject<Env> {
     void this.ctx.storage.setAlarm(Date.now() + ms);
   }
 
-  async #wire(s: Scheduler, r: Scheduled, message: Uint8Array | undefined): Promise<ScheduledWire> {
-    const held = r.created ? message : (await s.store.get(r.slot))?.message;
-    return { slot: r.slot, assignment: r.assignment.raw, assignmentId: r.assignment.id, created: r.created, message: held };
+  // A new slot's message is what the caller sent: not sent back. An existing one is read.
+  async #wire(s: Scheduler, r: Scheduled): Promise<ScheduledWire> {
+    const stored = r.created ? undefined : await s.store.get(r.slot);
+    return {
+      slot: r.slot,
+      assignment: r.assignment.raw,
+      assignmentId: r.assignment.id,
+      created: r.created,
+      message: r.created ? undefined : stored?.message,
+      messageId: stored?.messageId ?? readAssignment(r.assignment).messageId ?? s.processId,
+    };
   }
 
   #open(pid: string): Promise<Scheduler> {

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { pageToAos2 } from "../src/formats/aos2.ts";
 import { pageToBundle } from "../src/formats/ans104-bundle.ts";
-import { assignmentToJson, pageToJson } from "../src/formats/hyperbeam-json.ts";
+import { assignmentToJson, pageToJson, type SlotView } from "../src/formats/hyperbeam-json.ts";
 import type { SchedulePage } from "../src/formats/page.ts";
 
 export type Format = "json" | "aos-2" | "ans104";
@@ -39,7 +39,7 @@ export function renderPage(c: Context, page: SchedulePage, format = negotiate(c)
   return c.json(format === "aos-2" ? pageToAos2(page) : pageToJson(page));
 }
 
-export function renderAssignment(c: Context, s: { slot: number; assignment: Uint8Array; message: Uint8Array | undefined }): Response {
+export function renderAssignment(c: Context, s: SlotView): Response {
   if (negotiate(c) === "ans104") {
     return new Response(s.assignment, { headers: { "content-type": ANS104, slot: String(s.slot) } });
   }

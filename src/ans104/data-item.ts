@@ -13,6 +13,8 @@ export interface DataItem {
   /** The tag block exactly as it appears in the item (the deep hash covers these bytes). */
   readonly tagBytes: Uint8Array;
   readonly tags: readonly Tag[];
+  /** Whether `tagBytes` is exactly encodeTags(tags) (true for everything we and arbundles write). */
+  readonly canonicalTags: boolean;
   readonly data: Uint8Array;
   /** base64url(SHA-256(signature)). */
   readonly id: string;

@@ -7,7 +7,7 @@ import { signatureType } from "../crypto/signature-types.ts";
 import type { DataItem } from "./data-item.ts";
 import { Ans104Error, need } from "./errors.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
-import { decodeTags } from "./tags.ts";
+import { decodeTagBlock } from "./tags.ts";
 
 function u16(buf: Uint8Array, pos: number): number {
   return buf[pos] | (buf[pos + 1] << 8);
@@ -30,8 +30,11 @@ function optional32(buf: Uint8Array, pos: number, field: string): [Uint8Array | 
   return [buf.subarray(pos + 1, pos + 33), pos + 33];
 }
 
-/** Parses a whole buffer as one data item (its data runs to the end of the buffer). */
-export function parseItem(raw: Uint8Array, limits: Limits = DEFAULT_LIMITS): DataItem {
+/**
+ * Parses a whole buffer as one data item (its data runs to the end of the buffer). `id`, when
+ * the caller already has it (it hashed or stored these bytes itself), saves hashing the signature.
+ */
+export function parseItem(raw: Uint8Array, limits: Limits = DEFAULT_LIMITS, id?: string): DataItem {
   if (raw.length > limits.maxItemBytes) {
     throw new Ans104Error("too-large", "item", `${raw.length} bytes exceeds the limit of ${limits.maxItemBytes}`);
   }
@@ -61,7 +64,7 @@ export function parseItem(raw: Uint8Array, limits: Limits = DEFAULT_LIMITS): Dat
   pos += 16;
   need(raw, pos, tagLength, "tags");
   const tagBytes = raw.subarray(pos, pos + tagLength);
-  const tags = decodeTags(tagBytes, tagCount, limits, pos);
+  const { tags, canonical } = decodeTagBlock(tagBytes, tagCount, limits, pos);
   pos += tagLength;
   return {
     raw,
@@ -72,7 +75,8 @@ export function parseItem(raw: Uint8Array, limits: Limits = DEFAULT_LIMITS): Dat
     anchor,
     tagBytes,
     tags,
+    canonicalTags: canonical,
     data: raw.subarray(pos),
-    id: idOfSignature(signature),
+    id: id ?? idOfSignature(signature),
   };
 }

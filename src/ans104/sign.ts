@@ -1,16 +1,15 @@
 /** Signs new data items: the message signed is the deep hash of the item's fields (ANS-104). */
-import { utf8 } from "../crypto/bytes.ts";
+import { b64url } from "../crypto/base64url.ts";
+import { digest } from "../crypto/hash.ts";
 import type { Signer } from "../crypto/signers.ts";
 import type { DataItem } from "./data-item.ts";
-import { deepHash } from "./deep-hash.ts";
+import { itemDeepHash } from "./deep-hash.ts";
 import { NO_LIMITS } from "./limits.ts";
 import { parseItem } from "./parse.ts";
 import { serializeItem } from "./serialize.ts";
 import { encodeTags, type Tag } from "./tags.ts";
 
 const EMPTY = new Uint8Array(0);
-const DATAITEM = utf8("dataitem");
-const ONE = utf8("1");
 
 export interface ItemContent {
   target?: Uint8Array;
@@ -21,17 +20,8 @@ export interface ItemContent {
   data?: Uint8Array;
 }
 
-/** The 48-byte message an item's signature covers. */
-export function signatureMessage(f: {
-  signatureType: number;
-  owner: Uint8Array;
-  target?: Uint8Array | undefined;
-  anchor?: Uint8Array | undefined;
-  tagBytes: Uint8Array;
-  data: Uint8Array;
-}): Promise<Uint8Array> {
-  return deepHash([DATAITEM, ONE, utf8(String(f.signatureType)), f.owner, f.target ?? EMPTY, f.anchor ?? EMPTY, f.tagBytes, f.data]);
-}
+/** The 48-byte message an item's signature covers: the deep hash of its fields. */
+export const signatureMessage = itemDeepHash;
 
 export async function signItem(signer: Signer, content: ItemContent): Promise<DataItem> {
   const fields = {
@@ -44,5 +34,6 @@ export async function signItem(signer: Signer, content: ItemContent): Promise<Da
     data: content.data ?? EMPTY,
   };
   const signature = await signer.sign(await signatureMessage(fields));
-  return parseItem(serializeItem({ ...fields, signature }), NO_LIMITS);
+  const id = b64url(await digest("SHA-256", signature));
+  return parseItem(serializeItem({ ...fields, signature }), NO_LIMITS, id);
 }

@@ -12,6 +12,9 @@ export interface Tag {
   value: string;
 }
 
+// Set while decoding when a varint is not in its shortest form (then the block is not canonical).
+let longForm = false;
+
 // Reads one zig-zag varint long; numbers stay exact up to 2^53.
 function readLong(buf: Uint8Array, pos: number): [number, number] {
   let result = 0;
@@ -20,7 +23,10 @@ function readLong(buf: Uint8Array, pos: number): [number, number] {
     need(buf, pos, 1, "tags");
     const b = buf[pos++];
     result += (b & 0x7f) * scale;
-    if (!(b & 0x80)) return [result % 2 === 0 ? result / 2 : -(result + 1) / 2, pos];
+    if (!(b & 0x80)) {
+      if (b === 0 && i > 0) longForm = true;
+      return [result % 2 === 0 ? result / 2 : -(result + 1) / 2, pos];
+    }
     scale *= 128;
   }
   throw new Ans104Error("bad-tag-encoding", "tags", "varint longer than 8 bytes", pos);
@@ -56,18 +62,30 @@ function readBytes(buf: Uint8Array, pos: number, field: "name" | "value", max: n
  * in the item, so errors point into the item.
  */
 export function decodeTags(buf: Uint8Array, expected: number, limits: Limits = DEFAULT_LIMITS, base = 0): Tag[] {
+  return decodeTagBlock(buf, expected, limits, base).tags;
+}
+
+/**
+ * Like decodeTags, and says whether the block is canonical: exactly what encodeTags writes for
+ * its tags (one block, shortest varints), so the tags alone reproduce its bytes.
+ */
+export function decodeTagBlock(buf: Uint8Array, expected: number, limits: Limits = DEFAULT_LIMITS, base = 0): { tags: Tag[]; canonical: boolean } {
   const tags: Tag[] = [];
   if (buf.length === 0) {
     if (expected !== 0) throw new Ans104Error("tag-count-mismatch", "tags", `header says ${expected} tags, block is empty`, base);
-    return tags;
+    return { tags, canonical: true };
   }
+  longForm = false;
+  let blocks = 0;
   let pos = 0;
   for (;;) {
     let [count, at] = readLong(buf, pos);
     pos = at;
     if (count === 0) break;
+    blocks++;
     if (count < 0) {
       count = -count;
+      blocks++; // the sized form is never what we write
       [, pos] = readLong(buf, pos); // block byte size, not needed to decode
     }
     if (tags.length + count > expected) {
@@ -86,14 +104,25 @@ export function decodeTags(buf: Uint8Array, expected: number, limits: Limits = D
   if (tags.length !== expected) {
     throw new Ans104Error("tag-count-mismatch", "tags", `header says ${expected} tags, block holds ${tags.length}`, base);
   }
-  return tags;
+  return { tags, canonical: blocks === 1 && !longForm };
+}
+
+// ASCII needs no encoder call; tags are nearly always ASCII, and this runs for every assignment.
+function bytesOf(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return utf8(text);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** Encodes tags as one Avro block; no tags encode as zero bytes (what arbundles writes). */
 export function encodeTags(tags: readonly Tag[]): Uint8Array {
   if (tags.length === 0) return new Uint8Array(0);
   const fields: Uint8Array[] = [];
-  for (const { name, value } of tags) fields.push(utf8(name), utf8(value));
+  for (const { name, value } of tags) fields.push(bytesOf(name), bytesOf(value));
   let size = writeLong(undefined, 0, tags.length) + 1;
   for (const f of fields) size = writeLong(undefined, size, f.length) + f.length;
   const block = new Uint8Array(size);

@@ -62,11 +62,25 @@ function acceptableEd25519Owner(owner: Uint8Array): boolean {
   return ok;
 }
 
+// Imported keys are reused: importing costs about as much as verifying.
+const ed25519Keys = new Map<string, Promise<CryptoKey>>();
+function ed25519Key(owner: Uint8Array): Promise<CryptoKey> {
+  const k = b64url(owner);
+  let key = ed25519Keys.get(k);
+  if (!key) {
+    if (ed25519Keys.size >= 1024) ed25519Keys.delete(ed25519Keys.keys().next().value!);
+    key = crypto.subtle.importKey("raw", owner as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, ["verify"]);
+    ed25519Keys.set(k, key);
+    key.catch(() => ed25519Keys.delete(k));
+  }
+  return key;
+}
+
 async function verifyEd25519(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
   if (!acceptableEd25519Owner(owner)) return false;
   if (nativeEd25519 !== false) {
     try {
-      const key = await crypto.subtle.importKey("raw", owner as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, ["verify"]);
+      const key = await ed25519Key(owner);
       const ok = await crypto.subtle.verify({ name: "Ed25519" }, key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
       nativeEd25519 = true;
       return ok;

@@ -36,8 +36,8 @@ export function pageToAos2(page: SchedulePage): Record<string, unknown> {
     edges: page.slots.map((s) => ({
       cursor: s.slot,
       node: {
-        message: s.message ? itemToAos2(parseItem(s.message, NO_LIMITS)) : null,
-        assignment: itemToAos2(parseItem(s.assignment, NO_LIMITS)),
+        message: s.message ? itemToAos2(parseItem(s.message, NO_LIMITS, s.messageId)) : null,
+        assignment: itemToAos2(parseItem(s.assignment, NO_LIMITS, s.assignmentId)),
       },
     })),
   };

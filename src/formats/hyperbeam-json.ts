@@ -8,11 +8,14 @@ import type { StoredSlot } from "../schedule/store.ts";
 import { itemToJson, type ItemJson } from "./item-json.ts";
 import type { SchedulePage } from "./page.ts";
 
+/** The fields of a stored slot a rendering needs (ids known, so nothing is hashed again). */
+export type SlotView = Pick<StoredSlot, "slot" | "assignment" | "assignmentId" | "message" | "messageId">;
+
 /** One slot: the assignment's fields, `slot` as a number, and the message (if held) as `body`. */
-export function assignmentToJson(s: Pick<StoredSlot, "slot" | "assignment" | "message">): ItemJson {
-  const json = itemToJson(parseItem(s.assignment, NO_LIMITS));
+export function assignmentToJson(s: SlotView): ItemJson {
+  const json = itemToJson(parseItem(s.assignment, NO_LIMITS, s.assignmentId));
   json.slot = s.slot;
-  if (s.message) json.body = itemToJson(parseItem(s.message, NO_LIMITS));
+  if (s.message) json.body = itemToJson(parseItem(s.message, NO_LIMITS, s.messageId));
   return json;
 }
 

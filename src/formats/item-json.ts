@@ -7,7 +7,7 @@ import type { DataItem } from "../ans104/data-item.ts";
 import { serializeItem } from "../ans104/serialize.ts";
 import { encodeTags, type Tag } from "../ans104/tags.ts";
 import { b64url, fromB64url } from "../crypto/base64url.ts";
-import { equal, utf8, utf8Strict } from "../crypto/bytes.ts";
+import { utf8, utf8Strict } from "../crypto/bytes.ts";
 import { addressOf } from "../crypto/ids.ts";
 import { signatureType } from "../crypto/signature-types.ts";
 
@@ -58,7 +58,7 @@ export function itemToJson(item: DataItem): ItemJson {
   };
   if (item.anchor) commitment.anchor = b64url(item.anchor);
   if (text === undefined) commitment["data-encoding"] = "base64url";
-  if (!equal(encodeTags(item.tags), item.tagBytes)) commitment["tag-bytes"] = b64url(item.tagBytes);
+  if (!item.canonicalTags) commitment["tag-bytes"] = b64url(item.tagBytes);
   json.commitments = { [item.id]: commitment };
   return json as ItemJson;
 }

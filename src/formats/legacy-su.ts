@@ -53,11 +53,11 @@ export function assignmentNode(item: DataItem, opts: LegacyOptions = {}) {
 }
 
 /** `{message, assignment}` for one slot; message is null when only the item's id was assigned. */
-export function slotNode(s: Pick<StoredSlot, "assignment" | "message">, opts: LegacyOptions = {}) {
-  const assignment = parseItem(s.assignment, NO_LIMITS);
+export function slotNode(s: Pick<StoredSlot, "assignment" | "assignmentId" | "message" | "messageId">, opts: LegacyOptions = {}) {
+  const assignment = parseItem(s.assignment, NO_LIMITS, s.assignmentId);
   const process = tagValue(assignment.tags, "Message") === undefined; // the process's own slot
   return {
-    message: s.message ? messageNode(parseItem(s.message, NO_LIMITS), { ...opts, process }) : null,
+    message: s.message ? messageNode(parseItem(s.message, NO_LIMITS, s.messageId), { ...opts, process }) : null,
     assignment: assignmentNode(assignment, opts),
   };
 }
@@ -73,10 +73,10 @@ export function legacyPage(slots: readonly StoredSlot[], hasNextPage: boolean, m
 }
 
 /** `GET /processes/{id}` (§1.6): the process item with its assignment's height and timestamp. */
-export function processInfo(slot0: Pick<StoredSlot, "assignment" | "message">) {
+export function processInfo(slot0: Pick<StoredSlot, "assignment" | "assignmentId" | "message" | "messageId">) {
   if (!slot0.message) throw new TypeError("slot 0 holds no process item");
-  const process = parseItem(slot0.message, NO_LIMITS);
-  const assignment = parseItem(slot0.assignment, NO_LIMITS);
+  const process = parseItem(slot0.message, NO_LIMITS, slot0.messageId);
+  const assignment = parseItem(slot0.assignment, NO_LIMITS, slot0.assignmentId);
   return {
     process_id: process.id,
     block: tagValue(assignment.tags, "Block-Height") ?? "000000000000",

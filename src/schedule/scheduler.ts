@@ -67,10 +67,10 @@ export class Scheduler {
     const s = new Scheduler(o);
     const last = await o.store.last();
     if (last) {
-      const info = readAssignment(parseItem(last.assignment, NO_LIMITS));
+      const info = readAssignment(parseItem(last.assignment, NO_LIMITS, last.assignmentId));
       s.#head = { slot: last.slot, assignmentId: last.assignmentId, hashChain: info.hashChain, timestamp: info.timestamp, height: info.height };
       const first = await o.store.get(0);
-      if (first?.message) s.#variant = variantOf(parseItem(first.message, NO_LIMITS));
+      if (first?.message) s.#variant = variantOf(parseItem(first.message, NO_LIMITS, first.messageId));
     }
     return s;
   }
@@ -152,7 +152,7 @@ export class Scheduler {
   async #existing(slot: number): Promise<Scheduled> {
     const stored = await this.#store.get(slot);
     if (!stored) throw new ScheduleError("unavailable", `slot ${slot} is indexed but missing`);
-    return { slot, assignment: parseItem(stored.assignment, NO_LIMITS), created: false };
+    return { slot, assignment: parseItem(stored.assignment, NO_LIMITS, stored.assignmentId), created: false };
   }
 
   async #append(messageId: string | undefined, message: Uint8Array | undefined, height = 0, exclude: readonly string[] | undefined): Promise<Scheduled> {

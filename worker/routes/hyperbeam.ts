@@ -45,9 +45,9 @@ async function postSchedule(c: C): Promise<Response> {
     throw new HttpError(400, `item ${item.id} is for process ${what.processId}, but was posted to ${pathPid}`);
   }
   if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
-  const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, { height: await height(c) }));
+  const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, item.id, { height: await height(c) }));
   if (r.created) countAssignment(what.kind);
-  return renderAssignment(c, r);
+  return renderAssignment(c, { ...r, message: r.message ?? body });
 }
 
 async function readPage(c: C, pid: string, result: ReadResult): Promise<Response> {

@@ -97,7 +97,7 @@ async function processMeta(c: C): Promise<Response> {
   return c.json(processInfo(slot));
 }
 
-const written = (c: C, id: string, r: ScheduledWire) => c.json({ id, timestamp: readAssignment(parseItem(r.assignment, NO_LIMITS)).timestamp });
+const written = (c: C, id: string, r: ScheduledWire) => c.json({ id, timestamp: readAssignment(parseItem(r.assignment, NO_LIMITS, r.assignmentId)).timestamp });
 
 /** POST /: a process, a message, or (`?process-id=&assign=`) an assignment of an existing item. */
 async function postRoot(c: C): Promise<Response> {
@@ -115,7 +115,7 @@ async function postRoot(c: C): Promise<Response> {
   const what = classify(item, { legacy: true });
   if (pid !== undefined && pid !== what.processId) throw new HttpError(400, `item ${item.id} is for process ${what.processId}, not process-id ${pid}`);
   if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
-  const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, { height: await height(c), legacy: true }));
+  const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, item.id, { height: await height(c), legacy: true }));
   if (r.created) countAssignment(what.kind);
   return written(c, item.id, r);
 }

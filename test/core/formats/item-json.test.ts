@@ -38,3 +38,19 @@ test("JSON → bytes is exact for any item, through JSON text (fast-check, 100 r
     { numRuns: 100 },
   );
 });
+
+test("a non-canonical tag block (Avro multi-block form) is carried as tag-bytes and still rebuilds exactly", async () => {
+  const { serializeItem } = await import("../../../src/ans104/serialize.ts");
+  const { parseItem } = await import("../../../src/ans104/parse.ts");
+  const base = await signItem(signer, { tags: [{ name: "a", value: "b" }, { name: "c", value: "d" }] });
+  expect(base.canonicalTags).toBe(true);
+  const multiBlock = new Uint8Array([1, 8, 2, 0x61, 2, 0x62, 2, 2, 0x63, 2, 0x64, 0]); // -1 item (4 bytes), then 1 item
+  const raw = serializeItem({ ...base, tagBytes: multiBlock, tagCount: 2 });
+  const item = parseItem(raw);
+  expect(item.canonicalTags).toBe(false);
+  expect(item.tags).toEqual(base.tags);
+  const json = itemToJson(item);
+  expect(json.commitments[item.id]["tag-bytes"]).toBeDefined();
+  expect(equal(itemFromJson(JSON.parse(JSON.stringify(json))), raw)).toBe(true);
+  expect(itemToJson(base).commitments[base.id]["tag-bytes"]).toBeUndefined();
+});

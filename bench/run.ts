@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: scheduling throughput, latency and scale, side by side with the runtime's own
+ * ceiling, measured in one run (absolute numbers drift on a shared machine; ratios do not).
+ *
+ *   npm run bench -- [--duration 5] [--runs 3] [--cases ceiling,signing,single,concurrent,processes,identity,reads,scale,browser]
+ */
+import { parseArgs } from "node:util";
+import { environment, table, write, type Row } from "./report.ts";
+import { ceilingCase, concurrentCase, identityCase, processesCase, singleCase, type Ceiling } from "./cases/throughput.ts";
+import { readsCase } from "./cases/reads.ts";
+import { scaleCase } from "./cases/scale.ts";
+import { signingCase } from "./cases/signing.ts";
+import { Client } from "./load.ts";
+import { startScheduler } from "./servers.ts";
+import { Workload } from "./workload.ts";
+
+const ALL = ["ceiling", "signing", "single", "concurrent", "processes", "identity", "reads", "scale", "browser"];
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "5" },
+    runs: { type: "string", default: "3" },
+    cases: { type: "string", default: ALL.join(",") },
+  },
+});
+const settings = { duration: Number(values.duration), runs: Number(values.runs) };
+const cases = new Set(values.cases.split(",").map((c) => c.trim()));
+for (const c of cases) if (!ALL.includes(c)) throw new Error(`unknown case ${c}; cases are ${ALL.join(", ")}`);
+if (!(settings.duration > 0) || !(settings.runs >= 1)) throw new Error("--duration must be > 0 seconds and --runs at least 1");
+
+const root = process.cwd(); // scripts/bench.mjs runs from the checkout
+const rows: Row[] = [];
+const add = (...r: Row[]) => {
+  rows.push(...r);
+  for (const x of r) console.log(`  ${x.case} ${x.measure}: ${x.value === null ? "n/a" : x.value.toFixed(x.value < 10 ? 2 : 0)} ${x.unit}${x.ratio ? ` (${x.ratio.toFixed(2)} of ceiling)` : ""}`);
+};
+console.log(`bench: ${[...cases].join(", ")}; ${settings.runs} run(s) of ${settings.duration} s per throughput measure\n`);
+
+const ceiling: Ceiling = new Map();
+if (cases.has("ceiling")) add(...(await ceilingCase(root, settings, ceiling)));
+if (cases.has("signing")) add(...(await signingCase()));
+
+const needsServer = ["single", "concurrent", "processes", "reads", "scale"].some((c) => cases.has(c));
+if (needsServer) {
+  const server = await startScheduler(root);
+  const client = new Client(server.url);
+  try {
+    const work = await Workload.create(client);
+    if (cases.has("single")) add(...(await singleCase(client, work, settings, ceiling)));
+    if (cases.has("concurrent")) add(...(await concurrentCase(client, work, settings, ceiling)));
+    if (cases.has("processes")) add(...(await processesCase(client, work, settings, ceiling)));
+    if (cases.has("reads")) add(...(await readsCase(client, work, settings)));
+    if (cases.has("scale")) add(...(await scaleCase(client, work, settings)));
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+if (cases.has("identity")) add(...(await identityCase(root, settings, ceiling)));
+if (cases.has("browser")) {
+  const note = "not measured: the browser dashboard (web issue) has not landed, so there is nothing to verify or mirror in Chromium yet";
+  add({ case: "9 browser", measure: "verification (signatures + chain)", value: null, unit: "assignments/s", runs: 0, note }, { case: "9 browser", measure: "IndexedDB mirror", value: null, unit: "slots/s", runs: 0, note });
+}
+
+console.log("\n" + table(rows));
+const file = write(root, { ...environment(root, { ...settings, cases: [...cases] }), finishedAt: new Date().toISOString(), rows });
+console.log(`\nresults: ${file}`);

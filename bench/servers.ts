@@ -1,0 +1,75 @@
+/**
+ * What the bench starts and stops itself: the scheduler exactly as `npm start` runs it
+ * (scripts/start.mjs → wrangler dev, logging at warn), and the ceiling worker, each on a free
+ * port with fresh state, each stopped by its own PID.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Running {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const QUIET = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
+
+async function launch(root: string, command: string, args: string[], env: Record<string, string>, ready: string): Promise<Running> {
+  const state = mkdtempSync(join(tmpdir(), "ao-bench-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(command, args.map((a) => a.replace("{port}", String(port)).replace("{state}", state)), {
+    cwd: root,
+    env: { ...process.env, ...QUIET, PORT: String(port), STATE_DIR: state, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  child.stderr?.on("data", (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${command} exited before it answered:\n${log}`);
+    try {
+      if ((await fetch(url + ready)).status < 500) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${command} did not answer within 90 s:\n${log}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The scheduler as `npm start` runs it, with the bench's seeding route on. */
+export const startScheduler = (root: string, env: Record<string, string> = {}) =>
+  launch(root, process.execPath, ["scripts/start.mjs"], { LOG_LEVEL: "warn", BENCH: "true", ...env }, "/~scheduler@1.0/info");
+
+/** The ceiling worker (bench/ceiling): one SQLite insert per request. */
+export const startCeiling = (root: string) =>
+  launch(
+    root,
+    join(root, "node_modules", ".bin", "wrangler"),
+    ["dev", "-c", "bench/ceiling/wrangler.toml", "--port", "{port}", "--ip", "127.0.0.1", "--persist-to", "{state}", "--log-level", "warn", "--show-interactive-dev-session=false"],
+    {},
+    "/",
+  );

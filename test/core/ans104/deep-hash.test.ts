@@ -1,0 +1,33 @@
+/** The item-specialised deep hash equals the general one, for every signature type and shape. */
+import fc from "fast-check";
+import { expect, test } from "vitest";
+import { deepHash, itemDeepHash } from "../../../src/ans104/deep-hash.ts";
+import { toHex, utf8 } from "../../../src/crypto/bytes.ts";
+
+test("itemDeepHash = deepHash of the 8-field list (fast-check, 300 runs)", async () => {
+  const bytes = (max: number) => fc.uint8Array({ maxLength: max });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(1, 2, 3, 4, 7),
+      fc.constantFrom(32, 65, 512).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+      fc.option(fc.uint8Array({ minLength: 32, maxLength: 32 })),
+      fc.option(fc.uint8Array({ minLength: 32, maxLength: 32 })),
+      bytes(300),
+      bytes(40_000), // crosses the size where hashing moves to WebCrypto
+      async (signatureType, owner, target, anchor, tagBytes, data) => {
+        const f = { signatureType, owner, target: target ?? undefined, anchor: anchor ?? undefined, tagBytes, data };
+        const general = await deepHash([utf8("dataitem"), utf8("1"), utf8(String(signatureType)), owner, target ?? new Uint8Array(0), anchor ?? new Uint8Array(0), tagBytes, data]);
+        expect(toHex(await itemDeepHash(f))).toBe(toHex(general));
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test("the general deep hash of a known list (Arweave's algorithm, computed by hand)", async () => {
+  // deepHash(["a"]) = H(H("list1") ‖ H(H("blob1") ‖ H("a")))
+  const { sha384 } = await import("@noble/hashes/sha2.js");
+  const H = (...parts: Uint8Array[]) => sha384(Uint8Array.from(parts.flatMap((p) => [...p])));
+  const expected = H(H(utf8("list1")), H(H(utf8("blob1")), H(utf8("a"))));
+  expect(toHex(await deepHash([utf8("a")]))).toBe(toHex(expected));
+});
