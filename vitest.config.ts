@@ -4,7 +4,9 @@ import { defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM helper shared with scripts/
 import { vectors } from "./scripts/vectors-plugin.mjs";
 
-const workerd = (bindings: Record<string, string> = {}) => cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings } });
+// Tests read the global index right after writing: publish it quickly (production default is 5 s).
+const workerd = (bindings: Record<string, string> = {}) =>
+  cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { INDEX_DELAY_MS: "100", ...bindings } } });
 
 // The other identity and mode: an Arweave RSA-4096 scheduler key in aggressive mode.
 const rsaJwk = () => JSON.stringify(generateKeyPairSync("rsa", { modulusLength: 4096 }).privateKey.export({ format: "jwk" }));

@@ -2,7 +2,7 @@
 // real workerd, SQLite-backed Durable Objects, state persisted under STATE_DIR.
 //
 //   PORT (8787)  HOST (127.0.0.1)  STATE_DIR (./.state)  SCHEDULER_KEY | SCHEDULER_KEY_FILE
-//   SCHEDULING_MODE (local_confirmation | aggressive)  GATEWAY_URL  LOG_LEVEL (info)
+//   SCHEDULING_MODE (local_confirmation | aggressive)  GATEWAY_URL  INDEX_DELAY_MS (5000)  LOG_LEVEL (info)
 import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -43,6 +43,10 @@ const envFile = join(stateDir, ".worker.env");
 const lines = [`SCHEDULING_MODE=${mode}`, `GATEWAY_URL='${gateway}'`];
 if (key) lines.push(`SCHEDULER_KEY='${key}'`);
 if (process.env.BENCH === "true") lines.push("BENCH=true"); // npm run bench only: mounts its seeding route
+if (process.env.INDEX_DELAY_MS) {
+  if (!/^\d{1,7}$/.test(process.env.INDEX_DELAY_MS)) fail(`INDEX_DELAY_MS must be a number of milliseconds, got ${JSON.stringify(process.env.INDEX_DELAY_MS)}`);
+  lines.push(`INDEX_DELAY_MS=${process.env.INDEX_DELAY_MS}`);
+}
 writeFileSync(envFile, lines.join("\n") + "\n", { mode: 0o600 });
 chmodSync(envFile, 0o600);
 

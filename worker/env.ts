@@ -14,6 +14,8 @@ export interface Env {
   SCHEDULING_MODE?: string;
   /** Arweave gateway for block height, e.g. https://arweave.net; empty means none. */
   GATEWAY_URL?: string;
+  /** How long after a write its ids reach the global index, in ms (default 5000). */
+  INDEX_DELAY_MS?: string;
   /** "true" mounts the bench-only seeding route (worker/routes/bench.ts). Never in production. */
   BENCH?: string;
 }

@@ -17,9 +17,14 @@ import { outcome, type Outcome } from "./outcome.ts";
 import { schedulerSigner } from "./signer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 
-/** Ids reach the global index this long after their slot, in batches (eventual consistency). */
-export const INDEX_DELAY_MS = 1000;
+/** Ids reach the global index this long after their slot, in batches (INDEX_DELAY_MS overrides). */
+export const INDEX_DELAY_MS = 5000;
 const INDEX_BATCH = 500;
+
+function indexDelay(env: Env): number {
+  const ms = Number(env.INDEX_DELAY_MS);
+  return env.INDEX_DELAY_MS !== undefined && env.INDEX_DELAY_MS !== "" && Number.isSafeInteger(ms) && ms >= 0 ? ms : INDEX_DELAY_MS;
+}
 
 export interface ScheduledWire {
   slot: number;
@@ -159,7 +164,7 @@ export class ProcessObject extends DurableObject<Env> {
       sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('process', ?)", spawn.messageId); // slot 0's message is the process
       sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('unregistered', ?)", String(Date.now()));
     }
-    this.#later(spawn ? 0 : INDEX_DELAY_MS);
+    this.#later(spawn ? 0 : indexDelay(this.env));
   }
 
   #meta(key: string): string | undefined {
