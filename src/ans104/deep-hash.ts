@@ -8,6 +8,7 @@
  * and "blob<len>" headers are cached.
  */
 import { b64url } from "../crypto/base64url.ts";
+import { BoundedCache } from "../crypto/bounded-cache.ts";
 import { utf8 } from "../crypto/bytes.ts";
 import { digest, digest384, sha384 } from "../crypto/hash.ts";
 
@@ -57,18 +58,8 @@ async function deepHashPrefix(blobs: Uint8Array[]): Promise<Uint8Array> {
   return acc;
 }
 
-const ownerHashes = new Map<string, Promise<Uint8Array>>();
-const OWNER_CACHE = 1024;
-function ownerHash(owner: Uint8Array): Promise<Uint8Array> {
-  const key = b64url(owner);
-  let h = ownerHashes.get(key);
-  if (!h) {
-    h = blobHash(owner);
-    if (ownerHashes.size >= OWNER_CACHE) ownerHashes.delete(ownerHashes.keys().next().value!);
-    ownerHashes.set(key, h);
-  }
-  return h;
-}
+const ownerHashes = new BoundedCache<Promise<Uint8Array>>(1024);
+const ownerHash = (owner: Uint8Array): Promise<Uint8Array> => ownerHashes.get(b64url(owner), () => blobHash(owner));
 
 let emptyBlob: Promise<Uint8Array> | undefined;
 const blobOrEmpty = (blob: Uint8Array) => (blob.length === 0 ? (emptyBlob ??= blobHash(EMPTY)) : blobHash(blob));

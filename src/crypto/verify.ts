@@ -7,6 +7,7 @@ import * as ed from "@noble/ed25519";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { b64url } from "./base64url.ts";
+import { BoundedCache } from "./bounded-cache.ts";
 import { concat, utf8 } from "./bytes.ts";
 import { ARWEAVE, ED25519, ETHEREUM } from "./signature-types.ts";
 
@@ -14,19 +15,11 @@ import { ARWEAVE, ED25519, ETHEREUM } from "./signature-types.ts";
 const RSA_SALTS = [32, 0, 478] as const;
 
 // Imported RSA keys are costly to rebuild; clients tend to sign many items with one wallet.
-const rsaKeys = new Map<string, Promise<CryptoKey>>();
-const RSA_KEY_CACHE = 256;
+const rsaKeys = new BoundedCache<Promise<CryptoKey>>(256);
 
 function rsaKey(owner: Uint8Array): Promise<CryptoKey> {
   const n = b64url(owner);
-  let key = rsaKeys.get(n);
-  if (!key) {
-    if (rsaKeys.size >= RSA_KEY_CACHE) rsaKeys.delete(rsaKeys.keys().next().value!);
-    key = crypto.subtle.importKey("jwk", { kty: "RSA", e: "AQAB", n }, { name: "RSA-PSS", hash: "SHA-256" }, false, ["verify"]);
-    rsaKeys.set(n, key);
-    key.catch(() => rsaKeys.delete(n));
-  }
-  return key;
+  return rsaKeys.get(n, () => crypto.subtle.importKey("jwk", { kty: "RSA", e: "AQAB", n }, { name: "RSA-PSS", hash: "SHA-256" }, false, ["verify"]));
 }
 
 async function verifyRsa(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
@@ -46,35 +39,21 @@ let nativeEd25519: boolean | undefined;
 
 // A small-order public key (the identity, or a point of order 2, 4 or 8) makes R = S·B a valid
 // signature on anything: such an item is unsigned in effect. Checked once per key.
-const goodEd25519Owners = new Map<string, boolean>();
+const goodEd25519Owners = new BoundedCache<boolean>(1024);
 function acceptableEd25519Owner(owner: Uint8Array): boolean {
-  const key = b64url(owner);
-  let ok = goodEd25519Owners.get(key);
-  if (ok === undefined) {
+  return goodEd25519Owners.get(b64url(owner), () => {
     try {
-      ok = !ed.Point.fromBytes(owner, false).isSmallOrder();
+      return !ed.Point.fromBytes(owner, false).isSmallOrder();
     } catch {
-      ok = false; // not a point, or a non-canonical encoding
+      return false; // not a point, or a non-canonical encoding
     }
-    if (goodEd25519Owners.size >= 1024) goodEd25519Owners.delete(goodEd25519Owners.keys().next().value!);
-    goodEd25519Owners.set(key, ok);
-  }
-  return ok;
+  });
 }
 
 // Imported keys are reused: importing costs about as much as verifying.
-const ed25519Keys = new Map<string, Promise<CryptoKey>>();
-function ed25519Key(owner: Uint8Array): Promise<CryptoKey> {
-  const k = b64url(owner);
-  let key = ed25519Keys.get(k);
-  if (!key) {
-    if (ed25519Keys.size >= 1024) ed25519Keys.delete(ed25519Keys.keys().next().value!);
-    key = crypto.subtle.importKey("raw", owner as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, ["verify"]);
-    ed25519Keys.set(k, key);
-    key.catch(() => ed25519Keys.delete(k));
-  }
-  return key;
-}
+const ed25519Keys = new BoundedCache<Promise<CryptoKey>>(1024);
+const ed25519Key = (owner: Uint8Array): Promise<CryptoKey> =>
+  ed25519Keys.get(b64url(owner), () => crypto.subtle.importKey("raw", owner as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, ["verify"]));
 
 async function verifyEd25519(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
   if (!acceptableEd25519Owner(owner)) return false;

@@ -22,6 +22,12 @@ type NodeBuffer = Parameters<typeof ArDataItem.verify>[0];
 
 const MESSAGES = 100;
 const ANS104 = "application/ans104";
+const MESSAGE_TAGS = [
+  { name: "Data-Protocol", value: "ao" },
+  { name: "Variant", value: "ao.N.1" },
+  { name: "Type", value: "Message" },
+  { name: "Action", value: "Ping" },
+];
 
 const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64url");
 const raw = (id: string): Uint8Array => new Uint8Array(Buffer.from(id, "base64url"));
@@ -178,12 +184,7 @@ describe("npm start: 100 messages, restart, slot 101", () => {
       messages.push(
         await signed(client, `ping ${i}`, {
           target: pid,
-          tags: [
-            { name: "Data-Protocol", value: "ao" },
-            { name: "Variant", value: "ao.N.1" },
-            { name: "Type", value: "Message" },
-            { name: "Action", value: "Ping" },
-          ],
+          tags: MESSAGE_TAGS,
         }),
       );
     }
@@ -237,12 +238,7 @@ describe("npm start: 100 messages, restart, slot 101", () => {
 
       const m = await signed(client, "after restart", {
         target: pid,
-        tags: [
-          { name: "Data-Protocol", value: "ao" },
-          { name: "Variant", value: "ao.N.1" },
-          { name: "Type", value: "Message" },
-          { name: "Action", value: "Ping" },
-        ],
+        tags: MESSAGE_TAGS,
       });
       const r = await post(`/${pid}/schedule`, m);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
