@@ -40,7 +40,9 @@ export class IndexObject extends DurableObject<Env> {
 export const SHARDS = 16;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const shardKey = (id: string) => ALPHABET.indexOf(id[0]) % SHARDS;
-const shardOf = (env: Env, id: string) => env.INDEX.getByName(`ids-${shardKey(id)}`);
+/** The name of the shard that holds `id`. */
+export const shardName = (id: string): string => `ids-${shardKey(id)}`;
+const shardOf = (env: Env, id: string) => env.INDEX.getByName(shardName(id));
 
 /** The process holding `id`, if the index has it yet. */
 export const indexedProcess = (env: Env, id: string): Promise<string | undefined> => shardOf(env, id).get(id);

@@ -12,7 +12,7 @@ import { Scheduler, type Scheduled } from "../src/schedule/scheduler.ts";
 import type { StoredSlot } from "../src/schedule/store.ts";
 import { schedulingMode } from "./config.ts";
 import type { Env } from "./env.ts";
-import { publish, type IndexEntry } from "./index-object.ts";
+import { publish, SHARDS, type IndexEntry } from "./index-object.ts";
 import { outcome, type Outcome } from "./outcome.ts";
 import { schedulerSigner } from "./signer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
@@ -20,6 +20,8 @@ import { SqliteStore } from "./sqlite-store.ts";
 /** Ids reach the global index this long after their slot, in batches (INDEX_DELAY_MS overrides). */
 export const INDEX_DELAY_MS = 5000;
 const INDEX_BATCH = 500;
+/** The shard layout ids were published under; when it changes, a process publishes its ids again. */
+const INDEX_LAYOUT = `shards-${SHARDS}`;
 
 function indexDelay(env: Env): number {
   const ms = Number(env.INDEX_DELAY_MS);
@@ -142,6 +144,11 @@ export class ProcessObject extends DurableObject<Env> {
     if (!this.#store.ready) return;
     const pid = this.#meta("process");
     if (!pid) return;
+    if (this.#meta("index_layout") !== INDEX_LAYOUT) {
+      // The shards were laid out differently when these ids were published: publish them again.
+      this.ctx.storage.sql.exec("DELETE FROM meta WHERE key = 'indexed'");
+      this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('index_layout', ?)", INDEX_LAYOUT);
+    }
     const unregistered = this.#meta("unregistered");
     if (unregistered) {
       await this.env.NODE.getByName("node").register(pid, Number(unregistered));
@@ -163,6 +170,7 @@ export class ProcessObject extends DurableObject<Env> {
       const sql = this.ctx.storage.sql;
       sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('process', ?)", spawn.messageId); // slot 0's message is the process
       sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('unregistered', ?)", String(Date.now()));
+      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('index_layout', ?)", INDEX_LAYOUT);
     }
     this.#later(spawn ? 0 : indexDelay(this.env));
   }
@@ -196,7 +204,9 @@ export class ProcessObject extends DurableObject<Env> {
         .then((signer) => Scheduler.open({ processId: pid, store: this.#store, signer }))
         .then((s) => {
           // Resume background work a restart interrupted.
-          if (this.#store.ready && (this.#meta("unregistered") || Number(this.#meta("indexed") ?? -1) < s.current)) this.#later(0);
+          if (this.#store.ready && (this.#meta("unregistered") || this.#meta("index_layout") !== INDEX_LAYOUT || Number(this.#meta("indexed") ?? -1) < s.current)) {
+            this.#later(0);
+          }
           return s;
         });
       this.#scheduler.catch(() => (this.#scheduler = undefined));

@@ -10,6 +10,19 @@ export class BoundedCache<V> {
     this.#max = max;
   }
 
+  clear(): void {
+    this.#map.clear();
+  }
+
+  peek(key: string): V | undefined {
+    return this.#map.get(key);
+  }
+
+  set(key: string, value: V): void {
+    if (!this.#map.has(key) && this.#map.size >= this.#max) this.#map.delete(this.#map.keys().next().value!);
+    this.#map.set(key, value);
+  }
+
   /** The cached value for `key`, made (and kept) on a miss. A rejected promise is not kept. */
   get(key: string, make: () => V): V {
     let value = this.#map.get(key);

@@ -13,6 +13,7 @@ import { verifiedItem } from "../ingest.ts";
 import { idParam, intParam } from "../params.ts";
 import type { ReadResult } from "../process-object.ts";
 import { countAssignment } from "../metrics.ts";
+import { remember } from "../recent-ids.ts";
 import { ANS104, renderAssignment, renderPage } from "../render.ts";
 import { schedulerSigner } from "../signer.ts";
 
@@ -46,7 +47,10 @@ async function postSchedule(c: C): Promise<Response> {
   }
   if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
   const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, item.id, { height: await height(c) }));
-  if (r.created) countAssignment(what.kind);
+  if (r.created) {
+    countAssignment(what.kind);
+    remember(what.processId, item.id, r.assignmentId);
+  }
   return renderAssignment(c, { ...r, message: r.message ?? body });
 }
 

@@ -22,6 +22,7 @@ import { currentHeight } from "../height.ts";
 import { indexedProcess } from "../index-object.ts";
 import { verifiedItem } from "../ingest.ts";
 import { countAssignment, renderMetrics } from "../metrics.ts";
+import { recentProcess, remember } from "../recent-ids.ts";
 import { idParam } from "../params.ts";
 import type { ScheduledWire } from "../process-object.ts";
 import { schedulerSigner } from "../signer.ts";
@@ -72,9 +73,13 @@ async function byId(c: C): Promise<Response> {
   const id = idParam(c, "id");
   const hint = processIdParam(c);
   const q = pageQuery(c); // bad parameters are a 400 whatever the id
-  // process-id picks where to look first, as on the SU; it never filters.
-  const candidates = [hint, await indexedProcess(c.env, id), id];
-  for (const pid of new Set(candidates.filter((p): p is string => p !== undefined))) {
+  // process-id picks where to look first, as on the SU; it never filters. Then this isolate's
+  // recent writes, the global index (one RPC, only if needed), and the id as a process.
+  const tried = new Set<string>();
+  for (const candidate of [() => hint, () => recentProcess(id), () => indexedProcess(c.env, id), () => id]) {
+    const pid = await candidate();
+    if (pid === undefined || tried.has(pid)) continue;
+    tried.add(pid);
     const slot = await stub(c, pid).find(pid, id);
     if (!slot) continue;
     if (slot.slot === 0 && id === pid) return page(c, pid, q);
@@ -116,7 +121,10 @@ async function postRoot(c: C): Promise<Response> {
   if (pid !== undefined && pid !== what.processId) throw new HttpError(400, `item ${item.id} is for process ${what.processId}, not process-id ${pid}`);
   if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
   const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, item.id, { height: await height(c), legacy: true }));
-  if (r.created) countAssignment(what.kind);
+  if (r.created) {
+    countAssignment(what.kind);
+    remember(what.processId, item.id, r.assignmentId);
+  }
   return written(c, item.id, r);
 }
 
@@ -130,12 +138,13 @@ async function postAssign(c: C, pid: string, messageId: string): Promise<Respons
   if (!held.known) await confirmOnGateway(c, messageId, c.req.query("base-layer") !== undefined, process);
   const r = unwrap(await stub(c, pid).assign(pid, messageId, { height: await height(c), exclude, message: held.message }));
   countAssignment("assign");
+  remember(pid, r.assignmentId);
   return written(c, r.assignmentId, r);
 }
 
 /** Whether this node scheduled `id` on any process, and its bytes if held. */
 async function heldItem(c: C, pid: string, id: string): Promise<{ known: boolean; message?: Uint8Array }> {
-  for (const holder of new Set([pid, await indexedProcess(c.env, id)])) {
+  for (const holder of new Set([pid, recentProcess(id) ?? (await indexedProcess(c.env, id))])) {
     if (!holder) continue;
     const slot = await stub(c, holder).find(holder, id);
     if (slot?.messageId === id) return { known: true, message: slot.message };
