@@ -28,6 +28,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   "not-found": 404,
   unavailable: 503,
   "too-large": 413,
+  "bad-gateway": 502,
+  "gateway-timeout": 504,
 };
 
 type Fields = { status?: unknown; code?: unknown; message?: unknown; details?: unknown; field?: unknown };

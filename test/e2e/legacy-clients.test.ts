@@ -143,6 +143,10 @@ class MockGateway {
   readonly known = new Set<string>();
   readonly modules = new Map<string, Tag[]>();
   readonly confirmations = new Map<string, number>();
+  /** Ids whose /tx status is Arweave's 202 "Pending". */
+  readonly pending = new Set<string>();
+  /** How GraphQL misbehaves, when set: an error status, or an HTML page with 200. */
+  graphqlFailure: "502" | "html" | undefined;
   infoHits = 0;
   readonly graphql: GraphqlHit[] = [];
   readonly statusHits: string[] = [];
@@ -194,6 +198,11 @@ class MockGateway {
     if (req.method === "GET" && status) {
       const id = status[1] as string;
       this.statusHits.push(id);
+      if (this.pending.has(id)) {
+        res.writeHead(202, { "content-type": "text/plain" });
+        res.end("Pending");
+        return;
+      }
       const n = this.confirmations.get(id);
       if (n === undefined) {
         res.writeHead(404, { "content-type": "text/plain" });
@@ -201,6 +210,13 @@ class MockGateway {
         return;
       }
       return this.#send(res, 200, { block_height: HEIGHT - n + 1, block_indep_hash: "mock-block", number_of_confirmations: n });
+    }
+    if (req.method === "POST" && url.pathname === "/graphql" && this.graphqlFailure) {
+      this.graphql.push({ via: "failure", ids: [] });
+      if (this.graphqlFailure === "502") return this.#send(res, 502, { error: "upstream down" });
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<html><body>maintenance</body></html>");
+      return;
     }
     if (req.method === "POST" && url.pathname === "/graphql") {
       const q = JSON.parse(body) as { query?: string; variables?: Record<string, unknown> };
@@ -523,6 +539,23 @@ describe("legacy clients: aoconnect (legacy mode, MU_URL = our server) and assig
     expect(node.message).toBeNull();
     expect(tagOf(node.assignment.tags, "Message")).toBe(y);
     expect(tagOf(node.assignment.tags, "Nonce")).toBe(String(before + 1));
+  });
+
+  it("a failing gateway is a 502 (not a 404 a messenger would take as final); a pending L1 transaction has 0 confirmations", async () => {
+    const z = randomId();
+    const before = await latestNonce();
+    for (const failure of ["502", "html"] as const) {
+      gateway.graphqlFailure = failure;
+      const r = await postRoot(`?process-id=${pid}&assign=${z}`);
+      expect(r.status, `${failure}: ${JSON.stringify(r.body)}`).toBe(502);
+      expect(String((r.body as Json).error)).toMatch(/gateway/);
+    }
+    gateway.graphqlFailure = undefined;
+    gateway.pending.add(z);
+    const pending = await postRoot(`?process-id=${pid}&assign=${z}&base-layer`);
+    expect(pending.status, JSON.stringify(pending.body)).toBe(400);
+    expect(String((pending.body as Json).error)).toMatch(/Not enough confirmations to assign: 0 of 20/);
+    expect(await latestNonce()).toBe(before);
   });
 
   it(`Block-Height: new assignments carry the gateway's height ${PADDED_HEIGHT}, and GET /timestamp reports it`, async () => {

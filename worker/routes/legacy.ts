@@ -159,8 +159,8 @@ async function confirmOnGateway(c: C, id: string, baseLayer: boolean, process: S
     if (!(await itemExists(gateway, id))) throw new HttpError(404, `Transaction not found: ${id} is not held by this node or known to ${gateway}`);
     return;
   }
-  const declared = Number(tagValue(parseItem(process.message!, NO_LIMITS).tags, "Settlement-Depth"));
-  const depth = Number.isSafeInteger(declared) && declared >= 0 ? declared : SETTLEMENT_DEPTH;
+  const declared = tagValue(parseItem(process.message!, NO_LIMITS, process.messageId).tags, "Settlement-Depth");
+  const depth = declared !== undefined && /^\d{1,9}$/.test(declared) ? Number(declared) : SETTLEMENT_DEPTH;
   const seen = await confirmations(gateway, id);
   if (seen === undefined) throw new HttpError(404, `Transaction not found: ${gateway} has no status for ${id}`);
   if (seen < depth) throw new HttpError(400, `Not enough confirmations to assign: ${seen} of ${depth}`);
