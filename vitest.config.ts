@@ -19,7 +19,7 @@ export default defineConfig({
       { plugins: [vectors(), workerd()], test: { name: "core-workerd", include: ["test/core/**/*.test.ts"] } },
       { plugins: [vectors(), workerd()], test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000 } },
       {
-        plugins: [vectors(), workerd({ SCHEDULER_KEY: rsaJwk(), SCHEDULING_MODE: "aggressive" })],
+        plugins: [vectors(), workerd({ SCHEDULER_KEY: rsaJwk(), SCHEDULING_MODE: "aggressive", AO_BENCH_TOKEN: "test-token-0123456789abcdef" })],
         test: { name: "worker-rsa-aggressive", include: ["test/worker-rsa-aggressive/**/*.test.ts"], testTimeout: 60_000 },
       },
       { plugins: [vectors()], test: { name: "e2e", environment: "node", include: ["test/e2e/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },

@@ -11,7 +11,7 @@ import { readsCase } from "./cases/reads.ts";
 import { scaleCase } from "./cases/scale.ts";
 import { signingCase } from "./cases/signing.ts";
 import { Client } from "./load.ts";
-import { startScheduler } from "./servers.ts";
+import { startScheduler, stopAll } from "./servers.ts";
 import { Workload } from "./workload.ts";
 
 const ALL = ["ceiling", "signing", "single", "concurrent", "processes", "identity", "reads", "scale", "browser"];
@@ -28,6 +28,10 @@ for (const c of cases) if (!ALL.includes(c)) throw new Error(`unknown case ${c};
 if (!(settings.duration > 0) || !(settings.runs >= 1)) throw new Error("--duration must be > 0 seconds and --runs at least 1");
 
 const root = process.cwd(); // scripts/bench.mjs runs from the checkout
+// Whatever stops the bench, the servers it started stop with it.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => void stopAll().finally(() => process.exit(130)));
+}
 const rows: Row[] = [];
 const add = (...r: Row[]) => {
   rows.push(...r);

@@ -4,6 +4,7 @@
  * port with fresh state, each stopped by its own PID.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -27,6 +28,13 @@ function freePort(): Promise<number> {
 
 const QUIET = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
 
+const started = new Set<Running>();
+
+/** Stops every server this run started (on Ctrl-C or SIGTERM too: see run.ts). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...started].map((s) => s.stop()));
+}
+
 async function launch(root: string, command: string, args: string[], env: Record<string, string>, ready: string): Promise<Running> {
   const state = mkdtempSync(join(tmpdir(), "ao-bench-"));
   const port = await freePort();
@@ -39,30 +47,43 @@ async function launch(root: string, command: string, args: string[], env: Record
   let log = "";
   child.stderr?.on("data", (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${command} exited before it answered:\n${log}`);
-    try {
-      if ((await fetch(url + ready)).status < 500) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`${command} did not answer within 90 s:\n${log}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
+  const running: Running = {
     url,
     async stop() {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
+      started.delete(running);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
       rmSync(state, { recursive: true, force: true });
     },
   };
+  started.add(running);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await running.stop();
+      throw new Error(`${command} exited before it answered:\n${log}`);
+    }
+    try {
+      if ((await fetch(url + ready)).status < 500) return running;
+    } catch {}
+    if (Date.now() > deadline) {
+      await running.stop();
+      throw new Error(`${command} did not answer within 90 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
-/** The scheduler as `npm start` runs it, with the bench's seeding route on. */
+/** A fresh token for the seeding route of the servers this run starts (worker/routes/bench.ts). */
+export const BENCH_TOKEN = randomBytes(24).toString("base64url");
+
+/** The scheduler as `npm start` runs it, with the bench's seeding route on (for this run's token). */
 export const startScheduler = (root: string, env: Record<string, string> = {}) =>
-  launch(root, process.execPath, ["scripts/start.mjs"], { LOG_LEVEL: "warn", BENCH: "true", ...env }, "/~scheduler@1.0/info");
+  launch(root, process.execPath, ["scripts/start.mjs"], { LOG_LEVEL: "warn", AO_BENCH_TOKEN: BENCH_TOKEN, SCHEDULER_KEY: "", SCHEDULER_KEY_FILE: "", SCHEDULING_MODE: "local_confirmation", GATEWAY_URL: "", ...env }, "/~scheduler@1.0/info");
 
 /** The ceiling worker (bench/ceiling): one SQLite insert per request. */
 export const startCeiling = (root: string) =>

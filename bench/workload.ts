@@ -4,6 +4,7 @@ import { fromB64url } from "../src/crypto/base64url.ts";
 import { randomBytes, toHex, utf8 } from "../src/crypto/bytes.ts";
 import { ed25519Signer, type Signer } from "../src/crypto/signers.ts";
 import type { Client, Request } from "./load.ts";
+import { BENCH_TOKEN } from "./servers.ts";
 
 const ANS104 = { "content-type": "application/ans104" };
 
@@ -73,7 +74,7 @@ export class Workload {
     const body = await this.message(pid);
     for (let left = count; left > 0; left -= 5000) {
       const n = Math.min(5000, left);
-      const a = await this.#client.send({ method: "POST", path: `/~bench@1.0/seed?target=${pid}&count=${n}`, body });
+      const a = await this.#client.send({ method: "POST", path: `/~bench@1.0/seed?target=${pid}&count=${n}`, headers: { "x-bench-token": BENCH_TOKEN }, body });
       if (a.status !== 200) throw new Error(`seed failed: ${a.status} ${a.body}`);
     }
   }

@@ -42,7 +42,12 @@ mkdirSync(stateDir, { recursive: true });
 const envFile = join(stateDir, ".worker.env");
 const lines = [`SCHEDULING_MODE=${mode}`, `GATEWAY_URL='${gateway}'`];
 if (key) lines.push(`SCHEDULER_KEY='${key}'`);
-if (process.env.BENCH === "true") lines.push("BENCH=true"); // npm run bench only: mounts its seeding route
+if (process.env.AO_BENCH_TOKEN) {
+  // npm run bench only: its seeding route answers requests that carry this token.
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(process.env.AO_BENCH_TOKEN)) fail("AO_BENCH_TOKEN must be 16+ base64url characters");
+  lines.push(`AO_BENCH_TOKEN=${process.env.AO_BENCH_TOKEN}`);
+  console.warn("[start] AO_BENCH_TOKEN is set: the bench-only seeding route is on. Never set it in production.");
+}
 if (process.env.INDEX_DELAY_MS) {
   if (!/^\d{1,7}$/.test(process.env.INDEX_DELAY_MS)) fail(`INDEX_DELAY_MS must be a number of milliseconds, got ${JSON.stringify(process.env.INDEX_DELAY_MS)}`);
   lines.push(`INDEX_DELAY_MS=${process.env.INDEX_DELAY_MS}`);

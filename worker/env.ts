@@ -16,8 +16,8 @@ export interface Env {
   GATEWAY_URL?: string;
   /** How long after a write its ids reach the global index, in ms (default 5000). */
   INDEX_DELAY_MS?: string;
-  /** "true" mounts the bench-only seeding route (worker/routes/bench.ts). Never in production. */
-  BENCH?: string;
+  /** Set only by `npm run bench`: the token its seeding route requires (worker/routes/bench.ts). */
+  AO_BENCH_TOKEN?: string;
 }
 
 /** Hono's environment type for this app. */

@@ -63,11 +63,18 @@ export async function ceilingCase(root: string, s: Settings, ceiling: Ceiling): 
   return rows;
 }
 
+/** Reads the schedule back: slots 0..n contiguous on a valid chain, n = the 200 answers. */
+async function checked(client: Client, pid: string, t: Throughput): Promise<string> {
+  const slots = await checkContiguous(client, pid);
+  if (slots !== t.count + 1) throw new Error(`${t.count} messages answered 200 but the schedule holds ${slots - 1}`);
+  return `afterwards: slots 0..${slots - 1} contiguous, hash chain valid`;
+}
+
 export async function singleCase(client: Client, work: Workload, s: Settings, ceiling: Ceiling): Promise<Row[]> {
   console.log("3 one process, one client");
   const pid = await work.spawn();
   const t = await throughput(client, s, 1, budget(ceiling, "1x1", s), (n) => work.posts([pid], n));
-  return [row("3 one process", "1 client", t, ceiling.get("1x1"))];
+  return [row("3 one process", "1 client", t, ceiling.get("1x1"), await checked(client, pid, t))];
 }
 
 export async function concurrentCase(client: Client, work: Workload, s: Settings, ceiling: Ceiling): Promise<Row[]> {
@@ -76,9 +83,7 @@ export async function concurrentCase(client: Client, work: Workload, s: Settings
     console.log(`4 one process, ${c} clients`);
     const pid = await work.spawn();
     const t = await throughput(client, s, c, budget(ceiling, `1x${c}`, s), (n) => work.posts([pid], n));
-    const slots = await checkContiguous(client, pid);
-    if (slots !== t.count + 1) throw new Error(`${t.count} messages answered 200 but the schedule holds ${slots - 1}`);
-    rows.push(row("4 one process", `${c} clients`, t, ceiling.get(`1x${c}`), `afterwards: slots 0..${slots - 1} contiguous, hash chain valid`));
+    rows.push(row("4 one process", `${c} clients`, t, ceiling.get(`1x${c}`), await checked(client, pid, t)));
   }
   return rows;
 }
@@ -107,8 +112,7 @@ export async function identityCase(root: string, s: Settings, ceiling: Ceiling):
       const work = await Workload.create(client);
       const pid = await work.spawn();
       const t = await throughput(client, s, 32, budget(ceiling, "1x32", s), (n) => work.posts([pid], n));
-      await checkContiguous(client, pid);
-      rows.push(row("6 identity/mode", name, t, ceiling.get("1x32"), "compare with 4 one process, 32 clients (Ed25519, local_confirmation)"));
+      rows.push(row("6 identity/mode", name, t, ceiling.get("1x32"), `${await checked(client, pid, t)}; compare with 4 one process, 32 clients (Ed25519, local_confirmation)`));
     } finally {
       client.close();
       await server.stop();

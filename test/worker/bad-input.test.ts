@@ -64,6 +64,7 @@ const rows: Row[] = [
   ["wait above 30 s", async () => call(`/~scheduler@1.0/next?target=${pid}&wait=30001`), 400, /wait must be an integer from 0 to 30000/],
   ["next slot not yet there", async () => call(`/~scheduler@1.0/next?target=${pid}&from=99`), 404, /slot 99 of process .* is not yet available/],
   ["unknown route", async () => call("/~scheduler@1.0/nope"), 404, /no route for GET/],
+  ["the bench's seeding route on a server without AO_BENCH_TOKEN", async () => call(`/~bench@1.0/seed?target=${pid}&count=5`, { method: "POST", headers: { "x-bench-token": "" }, body: good.raw }), 404, /no route for POST/],
 ];
 
 function stream(size: number): ReadableStream<Uint8Array> {
