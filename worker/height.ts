@@ -5,7 +5,8 @@
  * in the background. With no gateway, or none reachable, process objects keep their last height.
  */
 import { gatewayHeight } from "../src/remote/gateway.ts";
-import type { Env } from "./env.ts";
+import type { Context } from "hono";
+import type { AppEnv, Env } from "./env.ts";
 
 const FRESH_MS = 60_000;
 const RETRY_MS = 10_000;
@@ -27,6 +28,9 @@ export async function currentHeight(env: Env, waitUntil: (p: Promise<unknown>) =
   if (cold && refreshing) await Promise.race([refreshing, new Promise((r) => setTimeout(r, FIRST_WAIT_MS))]);
   return known.height;
 }
+
+/** currentHeight for a request: a refresh it starts outlives the request. */
+export const requestHeight = (c: Context<AppEnv>): Promise<number> => currentHeight(c.env, (p) => c.executionCtx.waitUntil(p));
 
 async function refresh(gateway: string): Promise<void> {
   try {

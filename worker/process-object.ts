@@ -58,6 +58,9 @@ export interface ReadResult {
   current: number;
 }
 
+/** The object that schedules process `pid`. */
+export const processObject = (env: Env, pid: string) => env.PROCESS.getByName(pid);
+
 export class ProcessObject extends DurableObject<Env> {
   readonly #store: SqliteStore;
   #scheduler: Promise<Scheduler> | undefined;

@@ -15,6 +15,7 @@ import type { AppEnv } from "../env.ts";
 import { HttpError, unwrap } from "../errors.ts";
 import { verifiedItem } from "../ingest.ts";
 import { idParam, intParam } from "../params.ts";
+import { processObject } from "../process-object.ts";
 
 async function seed(c: Context<AppEnv>): Promise<Response> {
   const token = c.env.AO_BENCH_TOKEN;
@@ -24,7 +25,7 @@ async function seed(c: Context<AppEnv>): Promise<Response> {
   const body = await readBody(c.req.raw, MAX_BODY_BYTES);
   const item = await verifiedItem(body);
   if (!item.target || b64url(item.target) !== pid) throw new HttpError(400, `seed: the item must be a message to ${pid}`);
-  return c.json(unwrap(await c.env.PROCESS.getByName(pid).seed(pid, item.id, body, count)));
+  return c.json(unwrap(await processObject(c.env, pid).seed(pid, item.id, body, count)));
 }
 
 export function benchRoutes(app: Hono<AppEnv>): void {

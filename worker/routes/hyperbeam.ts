@@ -8,10 +8,10 @@ import { readBody } from "../body.ts";
 import { MAX_BODY_BYTES, MAX_WAIT_MS, PAGE_BYTES, PAGE_LIMIT, schedulingMode } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError, unwrap } from "../errors.ts";
-import { currentHeight } from "../height.ts";
+import { requestHeight } from "../height.ts";
 import { verifiedItem } from "../ingest.ts";
 import { idParam, intParam } from "../params.ts";
-import type { ReadResult } from "../process-object.ts";
+import { processObject, type ReadResult } from "../process-object.ts";
 import { countAssignment } from "../metrics.ts";
 import { remember } from "../recent-ids.ts";
 import { ANS104, renderAssignment, renderPage } from "../render.ts";
@@ -22,8 +22,7 @@ const D = "/~scheduler@1.0";
 const EXPORTS = ["location", "status", "next", "schedule", "slot", "init", "checkpoint"];
 const LOOKAHEAD = 100;
 
-const height = (c: C) => currentHeight(c.env, (p) => c.executionCtx.waitUntil(p));
-const processStub = (c: C, pid: string) => c.env.PROCESS.getByName(pid);
+const processStub = (c: C, pid: string) => processObject(c.env, pid);
 
 /** The process a request is about: the path's pid, else `target`. */
 const targetOf = (c: C) => idParam(c, c.req.param("pid") ? "pid" : "target");
@@ -46,7 +45,7 @@ async function postSchedule(c: C): Promise<Response> {
     throw new HttpError(400, `item ${item.id} is for process ${what.processId}, but was posted to ${pathPid}`);
   }
   if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
-  const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, item.id, { height: await height(c) }));
+  const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, item.id, { height: await requestHeight(c) }));
   if (r.created) {
     countAssignment(what.kind);
     remember(what.processId, item.id, r.assignmentId);
@@ -56,7 +55,7 @@ async function postSchedule(c: C): Promise<Response> {
 
 async function readPage(c: C, pid: string, result: ReadResult): Promise<Response> {
   if (result.current < 0) throw unknown(pid);
-  return renderPage(c, { processId: pid, slots: result.slots, continues: result.continues, timestamp: Date.now(), height: await height(c) });
+  return renderPage(c, { processId: pid, slots: result.slots, continues: result.continues, timestamp: Date.now(), height: await requestHeight(c) });
 }
 
 async function getSchedule(c: C): Promise<Response> {
@@ -97,7 +96,7 @@ async function getSlot(c: C): Promise<Response> {
     process: pid,
     current: state.current,
     timestamp: Date.now(),
-    "block-height": Math.max(state.height, await height(c)),
+    "block-height": Math.max(state.height, await requestHeight(c)),
     "cache-control": "no-store",
     "wallet-address": address,
     addresses: [address],

@@ -18,13 +18,13 @@ import { readBody } from "../body.ts";
 import { MAX_BODY_BYTES, PAGE_BYTES, PAGE_LIMIT } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError, unwrap } from "../errors.ts";
-import { currentHeight } from "../height.ts";
+import { requestHeight } from "../height.ts";
 import { indexedProcess } from "../index-object.ts";
 import { verifiedItem } from "../ingest.ts";
 import { countAssignment, renderMetrics } from "../metrics.ts";
 import { recentProcess, remember } from "../recent-ids.ts";
 import { idParam } from "../params.ts";
-import type { ScheduledWire } from "../process-object.ts";
+import { processObject, type ScheduledWire } from "../process-object.ts";
 import { schedulerSigner } from "../signer.ts";
 
 type C = Context<AppEnv>;
@@ -32,8 +32,7 @@ type C = Context<AppEnv>;
 const LEGACY_LIMIT = 100;
 const SETTLEMENT_DEPTH = 20;
 
-const height = (c: C) => currentHeight(c.env, (p) => c.executionCtx.waitUntil(p));
-const stub = (c: C, pid: string) => c.env.PROCESS.getByName(pid);
+const stub = (c: C, pid: string) => processObject(c.env, pid);
 const notKnown = (pid: string) => new HttpError(404, `process ${pid} is not known to this scheduler`);
 
 /** An integer query parameter that may be negative (timestamps and nonces), or undefined. */
@@ -73,18 +72,10 @@ async function byId(c: C): Promise<Response> {
   const id = idParam(c, "id");
   const hint = processIdParam(c);
   const q = pageQuery(c); // bad parameters are a 400 whatever the id
-  // process-id picks where to look first, as on the SU; it never filters. Then this isolate's
-  // recent writes, the global index (one RPC, only if needed), and the id as a process.
-  const tried = new Set<string>();
-  for (const candidate of [() => hint, () => recentProcess(id), () => indexedProcess(c.env, id), () => id]) {
-    const pid = await candidate();
-    if (pid === undefined || tried.has(pid)) continue;
-    tried.add(pid);
-    const slot = await stub(c, pid).find(pid, id);
-    if (!slot) continue;
-    if (slot.slot === 0 && id === pid) return page(c, pid, q);
-    return c.json(slotNode(slot));
-  }
+  // process-id picks where to look first, as on the SU; it never filters. Last, the id as a process.
+  const found = await holderOf(c, id, hint, id);
+  if (found?.slot.slot === 0 && id === found.pid) return page(c, found.pid, q);
+  if (found) return c.json(slotNode(found.slot));
   throw new HttpError(404, `Message or Process not found: ${id}`);
 }
 
@@ -120,7 +111,7 @@ async function postRoot(c: C): Promise<Response> {
   const what = classify(item, { legacy: true });
   if (pid !== undefined && pid !== what.processId) throw new HttpError(400, `item ${item.id} is for process ${what.processId}, not process-id ${pid}`);
   if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
-  const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, item.id, { height: await height(c), legacy: true }));
+  const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, item.id, { height: await requestHeight(c), legacy: true }));
   if (r.created) {
     countAssignment(what.kind);
     remember(what.processId, item.id, r.assignmentId);
@@ -136,20 +127,32 @@ async function postAssign(c: C, pid: string, messageId: string): Promise<Respons
   if (!process) throw notKnown(pid);
   const held = await heldItem(c, pid, messageId);
   if (!held.known) await confirmOnGateway(c, messageId, c.req.query("base-layer") !== undefined, process);
-  const r = unwrap(await stub(c, pid).assign(pid, messageId, { height: await height(c), exclude, message: held.message }));
+  const r = unwrap(await stub(c, pid).assign(pid, messageId, { height: await requestHeight(c), exclude, message: held.message }));
   countAssignment("assign");
   remember(pid, r.assignmentId);
   return written(c, r.assignmentId, r);
 }
 
+/**
+ * The process holding `id` (as message or assignment) and its slot. Asks `first`, then this
+ * isolate's recent writes, then the global index (an RPC, only when still needed), then `last`.
+ */
+async function holderOf(c: C, id: string, first: string | undefined, last?: string): Promise<{ pid: string; slot: StoredSlot } | undefined> {
+  const tried = new Set<string>();
+  for (const candidate of [() => first, () => recentProcess(id), () => indexedProcess(c.env, id), () => last]) {
+    const pid = await candidate();
+    if (pid === undefined || tried.has(pid)) continue;
+    tried.add(pid);
+    const slot = await stub(c, pid).find(pid, id);
+    if (slot) return { pid, slot };
+  }
+  return undefined;
+}
+
 /** Whether this node scheduled `id` on any process, and its bytes if held. */
 async function heldItem(c: C, pid: string, id: string): Promise<{ known: boolean; message?: Uint8Array }> {
-  for (const holder of new Set([pid, recentProcess(id) ?? (await indexedProcess(c.env, id))])) {
-    if (!holder) continue;
-    const slot = await stub(c, holder).find(holder, id);
-    if (slot?.messageId === id) return { known: true, message: slot.message };
-  }
-  return { known: false };
+  const found = await holderOf(c, id, pid);
+  return found?.slot.messageId === id ? { known: true, message: found.slot.message } : { known: false };
 }
 
 async function confirmOnGateway(c: C, id: string, baseLayer: boolean, process: StoredSlot): Promise<void> {
@@ -169,7 +172,7 @@ async function confirmOnGateway(c: C, id: string, baseLayer: boolean, process: S
 export function legacyRoutes(app: Hono<AppEnv>): void {
   app.get("/", async (c) => c.json({ timestamp: String(Date.now()), address: (await schedulerSigner(c.env)).address }));
   app.post("/", postRoot);
-  app.get("/timestamp", async (c) => c.json({ timestamp: String(Date.now()), block_height: padHeight(await height(c)) }));
+  app.get("/timestamp", async (c) => c.json({ timestamp: String(Date.now()), block_height: padHeight(await requestHeight(c)) }));
   app.get("/health", (c) => c.body(null, 200));
   app.get("/metrics", (c) => c.text(renderMetrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
   app.get("/processes/:id", processMeta);
