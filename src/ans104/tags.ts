@@ -12,9 +12,6 @@ export interface Tag {
   value: string;
 }
 
-// Set while decoding when a varint is not in its shortest form (then the block is not canonical).
-let longForm = false;
-
 // Reads one zig-zag varint long; numbers stay exact up to 2^53.
 function readLong(buf: Uint8Array, pos: number): [number, number] {
   let result = 0;
@@ -23,10 +20,7 @@ function readLong(buf: Uint8Array, pos: number): [number, number] {
     need(buf, pos, 1, "tags");
     const b = buf[pos++];
     result += (b & 0x7f) * scale;
-    if (!(b & 0x80)) {
-      if (b === 0 && i > 0) longForm = true;
-      return [result % 2 === 0 ? result / 2 : -(result + 1) / 2, pos];
-    }
+    if (!(b & 0x80)) return [result % 2 === 0 ? result / 2 : -(result + 1) / 2, pos];
     scale *= 128;
   }
   throw new Ans104Error("bad-tag-encoding", "tags", "varint longer than 8 bytes", pos);
@@ -44,7 +38,11 @@ function writeLong(out: Uint8Array | undefined, pos: number, n: number): number 
   return pos + 1;
 }
 
-function readBytes(buf: Uint8Array, pos: number, field: "name" | "value", max: number, base: number): [string, number] {
+// Whether the varint at from..to is written the way writeLong writes `value` (its shortest form).
+const shortest = (value: number, from: number, to: number) => to - from === writeLong(undefined, 0, value);
+
+/** Reads a length-prefixed UTF-8 field; the flag says whether its length was in shortest form. */
+function readBytes(buf: Uint8Array, pos: number, field: "name" | "value", max: number, base: number): [string, number, boolean] {
   const [len, at] = readLong(buf, pos);
   if (len < 0) throw new Ans104Error("bad-tag-encoding", `tag ${field}`, `negative length ${len}`, base + pos);
   if (len > max) {
@@ -54,7 +52,7 @@ function readBytes(buf: Uint8Array, pos: number, field: "name" | "value", max: n
   need(buf, at, len, `tag ${field}`);
   const text = utf8Strict(buf.subarray(at, at + len));
   if (text === undefined) throw new Ans104Error("non-utf8-tag", `tag ${field}`, "is not valid UTF-8", base + at);
-  return [text, at + len];
+  return [text, at + len, shortest(len, pos, at)];
 }
 
 /**
@@ -75,11 +73,12 @@ export function decodeTagBlock(buf: Uint8Array, expected: number, limits: Limits
     if (expected !== 0) throw new Ans104Error("tag-count-mismatch", "tags", `header says ${expected} tags, block is empty`, base);
     return { tags, canonical: true };
   }
-  longForm = false;
+  let longForm = false; // a varint not in its shortest form: then the block is not canonical
   let blocks = 0;
   let pos = 0;
   for (;;) {
     let [count, at] = readLong(buf, pos);
+    if (!shortest(count, pos, at)) longForm = true;
     pos = at;
     if (count === 0) break;
     blocks++;
@@ -92,8 +91,9 @@ export function decodeTagBlock(buf: Uint8Array, expected: number, limits: Limits
       throw new Ans104Error("tag-count-mismatch", "tags", `block holds more tags than the header's ${expected}`, base + pos);
     }
     for (let i = 0; i < count; i++) {
-      const [name, p1] = readBytes(buf, pos, "name", limits.maxTagNameBytes, base);
-      const [value, p2] = readBytes(buf, p1, "value", limits.maxTagValueBytes, base);
+      const [name, p1, nameShort] = readBytes(buf, pos, "name", limits.maxTagNameBytes, base);
+      const [value, p2, valueShort] = readBytes(buf, p1, "value", limits.maxTagValueBytes, base);
+      if (!nameShort || !valueShort) longForm = true;
       tags.push({ name, value });
       pos = p2;
     }

@@ -4,7 +4,7 @@ import { Ans104Error } from "../../../src/ans104/errors.ts";
 import { parseItem } from "../../../src/ans104/parse.ts";
 import { serializeItem } from "../../../src/ans104/serialize.ts";
 import { signItem } from "../../../src/ans104/sign.ts";
-import { encodeTags, decodeTags, type Tag } from "../../../src/ans104/tags.ts";
+import { decodeTagBlock, decodeTags, encodeTags, type Tag } from "../../../src/ans104/tags.ts";
 import { utf8 } from "../../../src/crypto/bytes.ts";
 import { clientSigner } from "../../support/keys.ts";
 
@@ -85,5 +85,26 @@ describe("malformed items name the problem", () => {
     // block of -1 items with size 4, then block of 1, then end
     const block = new Uint8Array([1, 8, 2, 0x61, 2, 0x62, 2, 2, 0x63, 2, 0x64, 0]);
     expect(decodeTags(block, 2)).toEqual([{ name: "a", value: "b" }, { name: "c", value: "d" }]);
+  });
+});
+
+describe("canonical tag blocks", () => {
+  test("a block is canonical exactly when encodeTags of its tags gives its bytes back", () => {
+    const rows: [string, number[], number][] = [
+      ["one tag, shortest varints", [2, 2, 0x61, 2, 0x62, 0], 1],
+      ["overlong count (0x82 0x00)", [0x82, 0x00, 2, 0x61, 2, 0x62, 0], 1],
+      ["overlong name length", [2, 0x82, 0x00, 0x61, 2, 0x62, 0], 1],
+      ["overlong value length", [2, 2, 0x61, 0x82, 0x80, 0x00, 0x62, 0], 1],
+      ["sized block form", [1, 8, 2, 0x61, 2, 0x62, 0], 1],
+      ["two blocks", [2, 2, 0x61, 2, 0x62, 2, 2, 0x63, 2, 0x64, 0], 2],
+      ["empty", [], 0],
+    ];
+    for (const [label, bytes, count] of rows) {
+      const block = new Uint8Array(bytes);
+      const { tags, canonical } = decodeTagBlock(block, count);
+      const reencoded = encodeTags(tags);
+      const same = reencoded.length === block.length && reencoded.every((b, i) => b === block[i]);
+      expect(canonical, label).toBe(same);
+    }
   });
 });
