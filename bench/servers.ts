@@ -1,7 +1,7 @@
 /**
  * What the bench starts and stops itself: the scheduler exactly as `npm start` runs it
- * (scripts/start.mjs → wrangler dev, logging at warn), and the ceiling worker, each on a free
- * port with fresh state, each stopped by its own PID.
+ * (scripts/start.mjs: the HTTP front and workerd, logging at warn), and the ceiling worker the
+ * same way, each on a free port with fresh state, each stopped by its own PID.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -85,12 +85,6 @@ export const BENCH_TOKEN = randomBytes(24).toString("base64url");
 export const startScheduler = (root: string, env: Record<string, string> = {}) =>
   launch(root, process.execPath, ["scripts/start.mjs"], { LOG_LEVEL: "warn", AO_BENCH_TOKEN: BENCH_TOKEN, SCHEDULER_KEY: "", SCHEDULER_KEY_FILE: "", SCHEDULING_MODE: "local_confirmation", GATEWAY_URL: "", ...env }, "/~scheduler@1.0/info");
 
-/** The ceiling worker (bench/ceiling): one SQLite insert per request. */
+/** The ceiling worker (bench/ceiling): one SQLite insert per request, behind the same front and runtime. */
 export const startCeiling = (root: string) =>
-  launch(
-    root,
-    join(root, "node_modules", ".bin", "wrangler"),
-    ["dev", "-c", "bench/ceiling/wrangler.toml", "--port", "{port}", "--ip", "127.0.0.1", "--persist-to", "{state}", "--log-level", "warn", "--show-interactive-dev-session=false"],
-    {},
-    "/",
-  );
+  launch(root, process.execPath, ["scripts/start.mjs", "--config", "bench/ceiling/wrangler.toml"], { LOG_LEVEL: "warn", SCHEDULER_KEY: "", SCHEDULER_KEY_FILE: "" }, "/");

@@ -2,6 +2,15 @@
 import { concat } from "../src/crypto/bytes.ts";
 import { HttpError } from "./errors.ts";
 
+/** A body read that fails: the client went away or stopped mid-body; whoever still listens hears why. */
+async function reading<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    throw new HttpError(400, `the request body could not be read to its end (${(err as Error)?.message ?? err})`);
+  }
+}
+
 export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) {
@@ -9,12 +18,12 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
   }
   if (!req.body) return new Uint8Array(0);
   // A declared length is enforced by the runtime, so the native read is safe and much cheaper.
-  if (declared !== null) return new Uint8Array(await req.arrayBuffer());
+  if (declared !== null) return new Uint8Array(await reading(req.arrayBuffer()));
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = req.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reading(reader.read());
     if (done) break;
     size += value.length;
     if (size > limit) {

@@ -1,0 +1,121 @@
+/**
+ * `npm start`'s settings, read from the environment and checked before anything starts: a setting
+ * that cannot work stops start-up with a message naming the variable and what it accepts.
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { parseKeyMaterial, signerFor } from "../src/crypto/keys.ts";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export interface LocalConfig {
+  port: number;
+  host: string;
+  stateDir: string;
+  logLevel: LogLevel;
+  /** Values the worker reads from its environment (worker/env.ts). */
+  bindings: Record<string, string>;
+  /** Things an operator should know that do not stop start-up. */
+  warnings: string[];
+}
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error", "none"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Env = Record<string, string | undefined>;
+
+/** A variable's value, with empty meaning unset. */
+const get = (env: Env, name: string): string | undefined => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
+
+const show = (value: string) => JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = get(env, name) ?? fallback;
+  if (!allowed.includes(value as T)) throw new ConfigError(`${name} must be one of ${allowed.join(", ")}; got ${show(value)}`);
+  return value as T;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = get(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got ${show(value)}`);
+  }
+  return Number(value);
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const value = get(env, name);
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {}
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash) {
+    throw new ConfigError(`${name} must be an http(s) URL without query or fragment, e.g. https://arweave.net; got ${show(value)}`);
+  }
+  return value.replace(/\/+$/, "");
+}
+
+const KEY_FORMS = "a 32-byte Ed25519 seed (64 hex digits or 43 base64url characters), an Ed25519 JWK (kty OKP, d), or an Arweave RSA-4096 JWK (kty RSA, n, d)";
+
+/** The key text from SCHEDULER_KEY or the file SCHEDULER_KEY_FILE names, and which variable it came from. */
+function keyText(env: Env, root: string): { text: string; from: string } | undefined {
+  const inline = get(env, "SCHEDULER_KEY")?.trim();
+  const file = get(env, "SCHEDULER_KEY_FILE");
+  if (inline && file) throw new ConfigError("SCHEDULER_KEY and SCHEDULER_KEY_FILE are both set; set one of them");
+  if (inline) return { text: inline, from: "SCHEDULER_KEY" };
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(isAbsolute(file) ? file : resolve(root, file), "utf8").trim();
+  } catch (err) {
+    throw new ConfigError(`SCHEDULER_KEY_FILE ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (!text) throw new ConfigError(`SCHEDULER_KEY_FILE ${file} is empty; it must hold ${KEY_FORMS}`);
+  return { text, from: `SCHEDULER_KEY_FILE (${file})` };
+}
+
+/** Parses the key and signs with it once, so a key that parses but cannot sign fails here too. */
+async function checkKey(key: { text: string; from: string }): Promise<void> {
+  try {
+    const signer = await signerFor(parseKeyMaterial(key.text));
+    await signer.sign(new Uint8Array(32));
+  } catch (err) {
+    const reason = String((err as Error).message ?? err).replace(/^scheduler key: /, "");
+    throw new ConfigError(`${key.from} is not a usable scheduler key (${reason}); it must hold ${KEY_FORMS}`);
+  }
+}
+
+export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
+  const warnings: string[] = [];
+  const port = integer(env, "PORT", 8787, 1, 65535);
+  const host = get(env, "HOST") ?? "127.0.0.1";
+  const stateDir = resolve(root, get(env, "STATE_DIR") ?? join(root, ".state"));
+  const logLevel = oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info");
+  const bindings: Record<string, string> = {
+    SCHEDULING_MODE: oneOf(env, "SCHEDULING_MODE", ["local_confirmation", "aggressive"] as const, "local_confirmation"),
+    GATEWAY_URL: httpUrl(env, "GATEWAY_URL") ?? "",
+  };
+  if (!bindings.GATEWAY_URL) {
+    warnings.push(
+      "GATEWAY_URL is not set: every assignment carries Block-Height 0, and AO compute units skip their hash-chain check for processes below block 1,440,000. Set GATEWAY_URL to an Arweave gateway for real heights.",
+    );
+  }
+  const delay = get(env, "INDEX_DELAY_MS");
+  if (delay !== undefined) bindings.INDEX_DELAY_MS = String(integer(env, "INDEX_DELAY_MS", 5000, 0, 3_600_000));
+  const token = get(env, "AO_BENCH_TOKEN");
+  if (token !== undefined) {
+    if (!/^[A-Za-z0-9_-]{16,}$/.test(token)) throw new ConfigError("AO_BENCH_TOKEN must be 16 or more base64url characters");
+    bindings.AO_BENCH_TOKEN = token;
+    warnings.push("AO_BENCH_TOKEN is set: the bench-only seeding route is on. Never set it in production.");
+  }
+  const key = keyText(env, root);
+  if (key) {
+    await checkKey(key);
+    bindings.SCHEDULER_KEY = key.text;
+  }
+  return { port, host, stateDir, logLevel, bindings, warnings };
+}

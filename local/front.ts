@@ -1,0 +1,234 @@
+/**
+ * The HTTP front of the local node: what Cloudflare's edge does before a request reaches the
+ * worker in production. It parses strictly (Node's llhttp), bounds how long a client may take
+ * over its headers and its body, refuses a body over the limit before reading it, and passes
+ * only whole requests' bytes on to workerd, streaming both ways. One misbehaving client gets a
+ * 4xx or its connection closed; no other client waits on it, and the runtime never sees it.
+ * docs/architecture.md ("The local node") says which layer does what.
+ */
+import { Agent, createServer, request as upstreamRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+
+export interface FrontOptions {
+  host: string;
+  port: number;
+  /** The runtime (workerd) on loopback. */
+  upstream: URL;
+  /** Largest request body, in bytes (D8: 10 MiB). */
+  maxBody: number;
+  /** Called once per finished request, for the access log. */
+  onRequest?: (line: string) => void;
+}
+
+/** A client must send its whole header block within this time. */
+export const HEADERS_TIMEOUT_MS = 5_000;
+/** A body that stops arriving for this long is abandoned with 408. */
+export const BODY_IDLE_MS = 5_000;
+/** A whole request (headers and body) must arrive within this time. */
+export const REQUEST_TIMEOUT_MS = 60_000;
+/** The runtime must start its answer within this time (the longest `next` wait is 30 s). */
+export const UPSTREAM_TIMEOUT_MS = 60_000;
+/** After an error answer, unread request bytes are discarded for at most this long before closing, so the client can read the answer. */
+const LINGER_MS = 2_000;
+
+// Per-connection headers that must not be forwarded (RFC 9110 §7.6.1), plus `expect`, which the front answers itself.
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect", "proxy-authorization", "proxy-authenticate"]);
+
+function forwardable(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const named = new Set(String(headers.connection ?? "").toLowerCase().split(",").map((s) => s.trim()));
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+const json = (status: number, error: string) => ({ status, body: JSON.stringify({ error }) });
+
+/** Writes an error answer straight to a socket that has no response object (a request that never parsed). */
+function rawAnswer(socket: Socket, status: number, reason: string, error: string): void {
+  const { body } = json(status, error);
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  linger(socket);
+}
+
+/** Discards what the client still sends for a moment, then closes, so a client mid-upload reads its answer instead of a reset. */
+function linger(socket: Socket): void {
+  socket.on("error", () => {});
+  socket.resume();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+/** What a parse error means for the client (llhttp's codes; Node's own for timeouts). */
+function clientErrorAnswer(err: NodeJS.ErrnoException): [number, string, string] | undefined {
+  switch (err.code) {
+    case "ECONNRESET":
+    case "EPIPE":
+      return undefined;
+    case "HPE_HEADER_OVERFLOW":
+      return [431, "Request Header Fields Too Large", "request headers are too large (16 KiB at most)"];
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return [408, "Request Timeout", `request not received in time (headers within ${HEADERS_TIMEOUT_MS / 1000} s, the whole request within ${REQUEST_TIMEOUT_MS / 1000} s)`];
+    case "HPE_INVALID_CONTENT_LENGTH":
+    case "HPE_UNEXPECTED_CONTENT_LENGTH":
+      return [400, "Bad Request", "malformed request: invalid or conflicting Content-Length"];
+    case "HPE_INVALID_TRANSFER_ENCODING":
+      return [400, "Bad Request", "malformed request: invalid Transfer-Encoding"];
+    case "HPE_INVALID_CHUNK_SIZE":
+      return [400, "Bad Request", "malformed request: invalid chunk size in a chunked body"];
+    case "HPE_INVALID_EOF_STATE":
+      return [400, "Bad Request", "malformed request: the connection ended before the request was complete"];
+    default:
+      return [400, "Bad Request", `malformed request (${String(err.code ?? "unknown").replace(/^HPE_/, "").toLowerCase().replaceAll("_", " ")})`];
+  }
+}
+
+export function startFront(o: FrontOptions): Promise<Server> {
+  const agent = new Agent({ keepAlive: true });
+  // The response being written on each connection, so a late parse error never writes into it.
+  const active = new WeakMap<Socket, ServerResponse>();
+
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 500,
+      maxHeaderSize: 16 * 1024,
+    },
+    (req, res) => proxy(req, res),
+  );
+
+  function proxy(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    active.set(req.socket, res);
+    let upstream: ReturnType<typeof upstreamRequest> | undefined;
+    let idle: NodeJS.Timeout | undefined;
+    let done = false;
+
+    res.on("finish", () => {
+      clearTimeout(idle);
+      o.onRequest?.(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`);
+    });
+    // The client went away before its answer was complete (an abandoned long-poll, say): stop the work behind it.
+    res.on("close", () => {
+      clearTimeout(idle);
+      if (!res.writableFinished) upstream?.destroy();
+    });
+
+    /** Answers with an error and closes the connection; the runtime's request, if any, is abandoned. */
+    const fail = (status: number, error: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(idle);
+      upstream?.destroy();
+      req.unpipe?.();
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const { body } = json(status, error);
+      res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+      res.end(body, () => linger(req.socket));
+    };
+
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > o.maxBody) {
+      fail(413, `body of ${declared} bytes exceeds the limit of ${o.maxBody} bytes`);
+      return;
+    }
+    const path = requestPath(req.url ?? "");
+    if (path === undefined) {
+      fail(400, `malformed request target ${JSON.stringify(String(req.url).slice(0, 80))}`);
+      return;
+    }
+
+    upstream = upstreamRequest(
+      { host: o.upstream.hostname, port: o.upstream.port, method: req.method, path, headers: forwardable(req.headers), agent, timeout: UPSTREAM_TIMEOUT_MS },
+      (answer) => {
+        if (done) return answer.destroy();
+        done = true;
+        const headers = forwardable(answer.headers);
+        // Answered before the body was all sent (a 413, say): the rest is never read, so the connection cannot be reused.
+        if (!req.complete) headers.connection = "close";
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+        answer.on("error", () => res.destroy());
+      },
+    );
+    upstream.on("timeout", () => fail(504, `the scheduler did not answer within ${UPSTREAM_TIMEOUT_MS / 1000} s`));
+    upstream.on("error", (err) => {
+      if (!done) console.error(`[front] runtime request failed: ${err.message}`);
+      fail(502, "the scheduler runtime is not answering; try again shortly");
+    });
+
+    // The body streams through with backpressure; the front counts it and watches for stalls.
+    const armIdle = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => fail(408, `the request body stopped arriving (no bytes for ${BODY_IDLE_MS / 1000} s)`), BODY_IDLE_MS);
+    };
+    let received = 0;
+    armIdle();
+    req.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > o.maxBody) {
+        if (done) req.pause(); // already answered: read no more; the connection closes after the answer
+        return fail(413, `body exceeds the limit of ${o.maxBody} bytes`);
+      }
+      armIdle();
+      if (done) return; // the runtime answered early; the rest of the body is discarded
+      if (upstream && !upstream.write(chunk)) {
+        req.pause();
+        upstream.once("drain", () => req.resume());
+      }
+    });
+    req.on("end", () => {
+      clearTimeout(idle);
+      upstream?.end();
+    });
+    const cut = () => fail(400, `the request body ended after ${received}${declared === undefined ? "" : ` of ${declared}`} bytes`);
+    req.on("aborted", cut);
+    req.on("error", cut);
+  }
+
+  server.on("checkContinue", (req, res) => {
+    const declared = Number(req.headers["content-length"]);
+    if (!(declared > o.maxBody)) res.writeContinue();
+    server.emit("request", req, res);
+  });
+
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+    const res = active.get(socket);
+    const answer = clientErrorAnswer(err);
+    if (!answer || !socket.writable || (res && res.headersSent)) {
+      socket.destroy();
+      return;
+    }
+    if (res && !res.writableEnded) {
+      // A request whose body turned out malformed: answer through its response.
+      const { body } = json(answer[0], answer[2]);
+      res.writeHead(answer[0], { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+      res.end(body, () => linger(socket));
+      return;
+    }
+    rawAnswer(socket, answer[0], answer[1], answer[2]);
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, o.host, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
+  });
+}
+
+/** The origin-form path of a request target ("/x?y"), from absolute form too; undefined for anything else. */
+function requestPath(target: string): string | undefined {
+  if (target.startsWith("/")) return target;
+  try {
+    const url = new URL(target);
+    if (url.protocol === "http:" || url.protocol === "https:") return url.pathname + url.search;
+  } catch {}
+  return undefined;
+}
