@@ -43,10 +43,28 @@ interface RequestInit {
   headers?: Record<string, string>;
   body?: string | Uint8Array;
   signal?: AbortSignal;
+  redirect?: "follow" | "manual" | "error";
+}
+interface Headers {
+  get(name: string): string | null;
+}
+interface ReadableStreamReadResult<T> {
+  done: boolean;
+  value: T;
+}
+interface ReadableStreamDefaultReader<T> {
+  read(): Promise<ReadableStreamReadResult<T>>;
+  cancel(reason?: unknown): Promise<void>;
+}
+interface ReadableStream<T> {
+  getReader(): ReadableStreamDefaultReader<T>;
+  cancel(reason?: unknown): Promise<void>;
 }
 interface Response {
   readonly ok: boolean;
   readonly status: number;
+  readonly headers: Headers;
+  readonly body: ReadableStream<Uint8Array> | null;
   json(): Promise<unknown>;
 }
 interface AbortSignal {
@@ -54,3 +72,14 @@ interface AbortSignal {
 }
 declare var AbortSignal: { timeout(ms: number): AbortSignal };
 declare function fetch(url: string, init?: RequestInit): Promise<Response>;
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly origin: string;
+  readonly protocol: string;
+  readonly host: string;
+  readonly pathname: string;
+  readonly search: string;
+  readonly hash: string;
+  readonly searchParams: { get(name: string): string | null };
+  toString(): string;
+}

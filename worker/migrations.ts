@@ -53,6 +53,11 @@ export const PROCESS_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    id: 2,
+    description: "a status per slot copied from another scheduler (verified or chain-checked); null for our own",
+    sql: "ALTER TABLE slots ADD COLUMN status TEXT;",
+  },
 ];
 
 export const NODE_MIGRATIONS: readonly Migration[] = [

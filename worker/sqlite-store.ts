@@ -7,7 +7,7 @@
  * The schema is created by the first write, not by the first read: looking up ids that no process
  * holds (anyone can ask for any id) must leave no storage behind.
  */
-import { slotBytes, type RangeQuery, type Store, type StoredSlot } from "../src/schedule/store.ts";
+import { slotBytes, type RangeQuery, type SlotStatus, type Store, type StoredSlot } from "../src/schedule/store.ts";
 import { hasSchema, migrate, PROCESS_MIGRATIONS } from "./migrations.ts";
 
 /** Rows are limited to 2 MB in SQLite-backed Durable Objects; messages above this go to parts. */
@@ -21,9 +21,10 @@ type Row = {
   assignment: ArrayBuffer;
   message: ArrayBuffer | null;
   message_parts: number;
+  status: SlotStatus | null;
 };
 
-const COLUMNS = "slot, assignment_id, message_id, timestamp, assignment, message, message_parts";
+const COLUMNS = "slot, assignment_id, message_id, timestamp, assignment, message, message_parts, status";
 
 export interface SqliteStoreOptions {
   /** Append returns before the write (SCHEDULING_MODE=aggressive). */
@@ -96,7 +97,7 @@ export class SqliteStore implements Store {
       for (const s of rows) {
         const split = s.message !== undefined && s.message.length > PART_BYTES;
         this.#sql.exec(
-          `INSERT INTO slots (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO slots (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           s.slot,
           s.assignmentId,
           s.messageId,
@@ -104,6 +105,7 @@ export class SqliteStore implements Store {
           s.assignment,
           split ? null : (s.message ?? null),
           split ? Math.ceil(s.message!.length / PART_BYTES) : 0,
+          s.status ?? null,
         );
         if (split) {
           for (let at = 0, part = 0; at < s.message!.length; at += PART_BYTES, part++) {
@@ -137,12 +139,12 @@ export class SqliteStore implements Store {
 
   async firstSlotAfter(timestamp: number) {
     this.flush();
-    return this.#slot("SELECT slot FROM slots WHERE timestamp > ? ORDER BY timestamp LIMIT 1", timestamp);
+    return this.#slot("SELECT slot FROM slots WHERE timestamp > ? ORDER BY timestamp, slot LIMIT 1", timestamp);
   }
 
   async lastSlotAtOrBefore(timestamp: number) {
     this.flush();
-    return this.#slot("SELECT slot FROM slots WHERE timestamp <= ? ORDER BY timestamp DESC LIMIT 1", timestamp);
+    return this.#slot("SELECT slot FROM slots WHERE timestamp <= ? ORDER BY timestamp DESC, slot DESC LIMIT 1", timestamp);
   }
 
   async range({ from, to, limit, maxBytes }: RangeQuery) {
@@ -182,7 +184,7 @@ export class SqliteStore implements Store {
   }
 
   #toSlot(row: Row): StoredSlot {
-    return {
+    const slot: StoredSlot = {
       slot: row.slot,
       assignmentId: row.assignment_id,
       messageId: row.message_id,
@@ -190,6 +192,8 @@ export class SqliteStore implements Store {
       assignment: new Uint8Array(row.assignment),
       message: row.message_parts > 0 ? this.#parts(row.slot, row.message_parts) : row.message ? new Uint8Array(row.message) : undefined,
     };
+    if (row.status) slot.status = row.status;
+    return slot;
   }
 
   #parts(slot: number, count: number): Uint8Array {

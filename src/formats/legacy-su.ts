@@ -2,15 +2,17 @@
  * The legacy Scheduler Unit's JSON (`ao.TN.1`, legacy-su.md §1.6-1.8): GraphQL-like nodes with
  * lowercase fields, exactly as the SU renders them, so its clients (aoconnect, the MU, the CU)
  * read ours unchanged. Because our assignment anchors are ASCII, our assignments re-verify from
- * these nodes alone.
+ * these nodes alone. Also the way back: another SU's nodes rebuilt into item bytes.
  */
 import type { DataItem } from "../ans104/data-item.ts";
 import { NO_LIMITS } from "../ans104/limits.ts";
 import { parseItem } from "../ans104/parse.ts";
-import { tagValue } from "../ans104/tags.ts";
-import { b64url } from "../crypto/base64url.ts";
-import { utf8Lossy, utf8Strict } from "../crypto/bytes.ts";
-import { addressOf } from "../crypto/ids.ts";
+import { serializeItem } from "../ans104/serialize.ts";
+import { encodeTags, tagValue } from "../ans104/tags.ts";
+import { b64url, fromB64url } from "../crypto/base64url.ts";
+import { utf8, utf8Lossy, utf8Strict } from "../crypto/bytes.ts";
+import { addressOf, idOfSignature } from "../crypto/ids.ts";
+import { FormatError } from "./errors.ts";
 import type { StoredSlot } from "../schedule/store.ts";
 
 export interface LegacyOptions {
@@ -88,4 +90,72 @@ export function processInfo(slot0: Pick<StoredSlot, "assignment" | "assignmentId
     signature: b64url(process.signature),
     target: process.target ? b64url(process.target) : null,
   };
+}
+
+// ## Reading legacy JSON back (another scheduler's pages, single reads and /latest)
+
+/** An item as a legacy node renders it (§1.8): the fields a rebuild needs. */
+export interface LegacyItemNode {
+  id: string;
+  owner: { key: string };
+  tags: { name: string; value: string }[];
+  signature: string;
+  anchor?: string | null;
+  target?: string | null;
+  data?: string | null;
+}
+
+export interface LegacyEdge {
+  node: { message: LegacyItemNode | null; assignment: LegacyItemNode };
+  cursor?: string;
+}
+
+/** Signature type by key and signature length (the types D8 accepts). */
+const TYPE_BY_LENGTHS: Record<string, number> = { "512/512": 1, "32/64": 2, "65/65": 3 };
+
+const text = (v: unknown, field: string): string => {
+  if (typeof v !== "string") throw new FormatError(field, `expected a string, got ${v === null ? "null" : typeof v}`);
+  return v;
+};
+
+function bytesOf(v: unknown, field: string): Uint8Array {
+  try {
+    return fromB64url(text(v, field));
+  } catch (err) {
+    if (err instanceof FormatError) throw err;
+    throw new FormatError(field, "is not base64url");
+  }
+}
+
+/**
+ * Rebuilds an item's exact bytes from its legacy node where the node carries them all, and
+ * says when it may not: an anchor shown as null (the SU renders binary anchors so; `show-anchor`
+ * gives them as base64url) or data that is not its own text (shown lossy, or null).
+ */
+export function itemFromLegacyNode(node: LegacyItemNode, field = "node"): { raw: Uint8Array; lossless: boolean } {
+  if (node === null || typeof node !== "object") throw new FormatError(field, "expected an item node");
+  const owner = bytesOf(node.owner?.key, `${field}.owner.key`);
+  const signature = bytesOf(node.signature, `${field}.signature`);
+  const type = TYPE_BY_LENGTHS[`${owner.length}/${signature.length}`];
+  if (type === undefined) throw new FormatError(field, `no accepted signature type has a ${owner.length}-byte key and a ${signature.length}-byte signature`);
+  if (!Array.isArray(node.tags)) throw new FormatError(`${field}.tags`, "expected a list of {name, value}");
+  const tags = node.tags.map((t, i) => ({ name: text(t?.name, `${field}.tags[${i}].name`), value: text(t?.value, `${field}.tags[${i}].value`) }));
+  let lossless = true;
+  let anchor: Uint8Array | undefined;
+  if (typeof node.anchor === "string" && node.anchor !== "") {
+    const raw = utf8(node.anchor);
+    // 32 bytes of text, or (show-anchor) base64url of 32 binary bytes.
+    anchor = raw.length === 32 ? raw : node.anchor.length === 43 ? bytesOf(node.anchor, `${field}.anchor`) : undefined;
+    if (anchor === undefined) throw new FormatError(`${field}.anchor`, `must be 32 bytes of text or 43 base64url characters, got ${raw.length} bytes`);
+  } else {
+    lossless = false; // no anchor, or one the rendering could not show
+  }
+  const target = typeof node.target === "string" && node.target !== "" ? bytesOf(node.target, `${field}.target`) : undefined;
+  // Absent data is empty (assignment nodes have none); null data was not text; U+FFFD marks lossy text.
+  if (node.data === null || (typeof node.data === "string" && node.data.includes("\uFFFD"))) lossless = false;
+  const data = typeof node.data === "string" ? utf8(node.data) : new Uint8Array(0);
+  const raw = serializeItem({ signatureType: type, signature, owner, target, anchor, tagCount: tags.length, tagBytes: encodeTags(tags), data });
+  const id = idOfSignature(signature);
+  if (node.id !== id) throw new FormatError(`${field}.id`, `is ${JSON.stringify(node.id)}, but the signature's id is ${id}`);
+  return { raw, lossless };
 }

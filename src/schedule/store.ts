@@ -3,6 +3,13 @@
  * over SQLite, the browser over IndexedDB, unit tests in memory; all pass test/schedule/store.case.ts.
  */
 
+/**
+ * How far a slot was checked. Slots this node scheduled are its own and carry no status. A slot
+ * from another scheduler is "verified" (every signature, id and the chain checked) or, when its
+ * source format lost what a signature check needs, "chain-checked" (everything else checked).
+ */
+export type SlotStatus = "verified" | "chain-checked";
+
 export interface StoredSlot {
   slot: number;
   assignmentId: string;
@@ -13,6 +20,8 @@ export interface StoredSlot {
   assignment: Uint8Array;
   /** Raw bytes of the scheduled item; undefined when only its id was assigned. */
   message: Uint8Array | undefined;
+  /** Set on slots copied from another scheduler. */
+  status?: SlotStatus;
 }
 
 export interface RangeQuery {

@@ -79,6 +79,23 @@ export function runStoreSuite({ name, withStore }: StoreSuiteOptions): void {
         expect(await store.lastSlotAtOrBefore(5000)).toBe(9);
       }));
 
+    test("timestamp lookups when slots share a timestamp (another scheduler's): first after, last at or before", () =>
+      withStore(async (store) => {
+        for (let n = 0; n < 6; n++) await store.append(slotOf(n, { timestamp: 1000 + Math.floor(n / 2) * 10 })); // 1000, 1000, 1010, 1010, 1020, 1020
+        expect(await store.firstSlotAfter(1000)).toBe(2);
+        expect(await store.lastSlotAtOrBefore(1010)).toBe(3);
+      }));
+
+    test("a slot's status (verified, chain-checked) is kept; our own slots have none", () =>
+      withStore(async (store) => {
+        await store.append(slotOf(0));
+        await store.append({ ...slotOf(1), status: "verified" });
+        await store.append({ ...slotOf(2), status: "chain-checked" });
+        expect((await store.get(0))!.status).toBeUndefined();
+        expect((await store.get(1))!.status).toBe("verified");
+        expect((await store.range({ from: 2, to: 2, limit: 1, maxBytes: 1e9 }))[0].status).toBe("chain-checked");
+      }));
+
     test("a 5 MB message round-trips intact", () =>
       withStore(async (store) => {
         const big = new Uint8Array(5 * 1024 * 1024 + 7);

@@ -1,0 +1,163 @@
+/**
+ * A client for another scheduler, speaking its variant: `ao.N.1` (HyperBEAM's paths; one of ours
+ * answers pages as ANS-104 bundles) or `ao.TN.1` (the legacy SU's JSON, legacy-su.md §1). Every
+ * answer comes back as ANS-104 bytes (RemoteSlot), exact or rebuilt, for src/remote/verify.ts.
+ */
+import { readBundle } from "../ans104/bundle.ts";
+import type { DataItem } from "../ans104/data-item.ts";
+import { NO_LIMITS } from "../ans104/limits.ts";
+import { tagValue } from "../ans104/tags.ts";
+import { FormatError } from "../formats/errors.ts";
+import { itemFromJson, type ItemJson } from "../formats/item-json.ts";
+import { itemFromLegacyNode, type LegacyEdge, type LegacyItemNode } from "../formats/legacy-su.ts";
+import { RemoteError } from "./errors.ts";
+import { jsonOf, origin, refusal, request, type Answer, type HttpOptions } from "./http.ts";
+import type { RemoteSlot } from "./verify.ts";
+
+export type Variant = "ao.N.1" | "ao.TN.1";
+export const VARIANTS: readonly Variant[] = ["ao.N.1", "ao.TN.1"];
+
+export interface RemotePage {
+  slots: RemoteSlot[];
+  /** More slots exist after the last one, within the range asked for. */
+  continues: boolean;
+}
+
+export interface RemoteSlotState {
+  current: number;
+  timestamp: number | undefined;
+  height: number | undefined;
+}
+
+const ANS104 = "application/ans104";
+/** Legacy pages are asked for this many slots (the CU's own page size). */
+export const LEGACY_PAGE = 1000;
+
+/** Reads a remote's rendering, turning format errors into a failure that names the remote. */
+function converting<T>(a: Answer, convert: () => T): T {
+  try {
+    return convert();
+  } catch (err) {
+    const why = (err as FormatError).field !== undefined ? (err as Error).message : String((err as Error)?.message ?? err);
+    throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a schedule that cannot be read: ${why}`, { remote: a.url });
+  }
+}
+
+const integer = (text: string | undefined): number | undefined => (text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : undefined);
+
+/** Slots of a bundle page: each assignment, then its message when the next item is the one it names. */
+function slotsOfBundle(items: readonly DataItem[], processId: string): RemoteSlot[] {
+  const slots: RemoteSlot[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const a = items[i];
+    const slot = integer(tagValue(a.tags, "Nonce"));
+    if (slot === undefined) throw new FormatError(`bundle item ${i}`, "is not an assignment with a Nonce");
+    const named = tagValue(a.tags, "Message") ?? processId;
+    const next = items[i + 1];
+    const message = next && next.id === named && tagValue(next.tags, "Type") !== "Assignment" ? next : undefined;
+    if (message) i++;
+    slots.push({ slot, assignment: a.raw, message: message?.raw, lossless: true });
+  }
+  return slots;
+}
+
+/** Slots of our lossless JSON page (`assignments` keyed by slot, each item with its ans104 commitment). */
+function slotsOfJson(page: { assignments?: Record<string, ItemJson & { body?: ItemJson }> }): RemoteSlot[] {
+  if (!page || typeof page.assignments !== "object" || page.assignments === null) throw new FormatError("assignments", "missing");
+  return Object.entries(page.assignments)
+    .map(([key, a]) => {
+      const device = Object.values(a?.commitments ?? {})[0]?.["commitment-device"];
+      if (device !== "ans104@1.0") throw new FormatError(`assignments.${key}`, `is committed with ${device ?? "nothing"}; only ans104@1.0 commitments can be rebuilt into items`);
+      return { slot: Number(key), assignment: itemFromJson(a), message: a.body ? itemFromJson(a.body) : undefined, lossless: true };
+    })
+    .sort((x, y) => x.slot - y.slot);
+}
+
+function slotOfEdge(edge: LegacyEdge, i: number): RemoteSlot {
+  const assignment = itemFromLegacyNode(edge?.node?.assignment, `edges[${i}].node.assignment`);
+  const message = edge.node.message ? itemFromLegacyNode(edge.node.message as LegacyItemNode, `edges[${i}].node.message`) : undefined;
+  const nonce = integer(edge.node.assignment.tags.find((t) => t.name === "Nonce")?.value);
+  if (nonce === undefined) throw new FormatError(`edges[${i}].node.assignment.tags`, "has no integer Nonce");
+  return { slot: nonce, assignment: assignment.raw, message: message?.raw, lossless: assignment.lossless && (message?.lossless ?? true) };
+}
+
+export class SchedulerClient {
+  readonly url: string;
+  readonly variant: Variant;
+  readonly #http: HttpOptions;
+
+  constructor(url: string, variant: Variant, http: HttpOptions = {}) {
+    this.url = url.replace(/\/+$/, "");
+    this.variant = variant;
+    this.#http = http;
+  }
+
+  async #get(path: string, accept = "application/json"): Promise<Answer> {
+    const a = await request(this.url + path, { headers: { accept } }, this.#http);
+    if (a.status < 200 || a.status > 299) throw refusal(a);
+    return a;
+  }
+
+  /** The remote's current slot (and its clock and height when it says). */
+  async slot(processId: string): Promise<RemoteSlotState> {
+    if (this.variant === "ao.N.1") {
+      const a = await this.#get(`/${processId}/slot`);
+      const j = jsonOf<Record<string, unknown>>(a);
+      const current = Number(j.current);
+      if (!Number.isSafeInteger(current)) throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a slot answer without an integer current`, { remote: a.url });
+      return { current, timestamp: Number(j.timestamp) || undefined, height: Number(j["block-height"]) || undefined };
+    }
+    const a = await this.#get(`/${processId}/latest?process-id=${processId}`);
+    const node = jsonOf<{ assignment?: LegacyItemNode }>(a).assignment;
+    const tag = (name: string) => integer(node?.tags?.find((t) => t.name === name)?.value);
+    const current = tag("Nonce");
+    if (current === undefined) throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a latest message without an integer Nonce`, { remote: a.url });
+    return { current, timestamp: tag("Timestamp"), height: tag("Block-Height") };
+  }
+
+  /** Slots `from` to `to` (inclusive; to the remote's end when undefined), one page of them. */
+  async page(processId: string, from: number, to?: number): Promise<RemotePage> {
+    if (this.variant === "ao.N.1") {
+      const range = `from=${from}${to === undefined ? "" : `&to=${to}`}`;
+      const a = await this.#get(`/${processId}/schedule?${range}`, ANS104);
+      if ((a.headers.get("content-type") ?? "").startsWith(ANS104)) {
+        return converting(a, () => ({ slots: slotsOfBundle(readBundle(a.body, NO_LIMITS), processId), continues: a.headers.get("continues") === "true" }));
+      }
+      const page = jsonOf<{ continues?: unknown; assignments?: Record<string, ItemJson> }>(a);
+      return converting(a, () => ({ slots: slotsOfJson(page), continues: page.continues === true }));
+    }
+    const range = `from-nonce=${from - 1}${to === undefined ? "" : `&to-nonce=${to}`}&limit=${LEGACY_PAGE}`;
+    const a = await this.#get(`/${processId}?process-id=${processId}&${range}&show-anchor=true`);
+    const page = jsonOf<{ page_info?: { has_next_page?: unknown }; edges?: LegacyEdge[] }>(a);
+    return converting(a, () => {
+      if (!Array.isArray(page.edges)) throw new FormatError("edges", "missing");
+      return { slots: page.edges.map(slotOfEdge), continues: page.page_info?.has_next_page === true };
+    });
+  }
+
+  /** Schedules a signed item on the remote; answers its assignment as a slot (the message is `raw`). */
+  async post(processId: string, raw: Uint8Array, itemId: string): Promise<RemoteSlot> {
+    if (this.variant === "ao.N.1") {
+      const a = await request(`${this.url}/${processId}/schedule`, { method: "POST", headers: { "content-type": ANS104, accept: ANS104 }, body: raw }, this.#http);
+      if (a.status < 200 || a.status > 299) throw refusal(a);
+      if ((a.headers.get("content-type") ?? "").startsWith(ANS104)) {
+        return converting(a, () => ({ slot: Number(a.headers.get("slot")), assignment: a.body, message: raw, lossless: true }));
+      }
+      const json = jsonOf<ItemJson & { slot?: unknown }>(a);
+      return converting(a, () => ({ slot: Number(json.slot), assignment: itemFromJson(json), message: raw, lossless: true }));
+    }
+    const a = await request(`${this.url}/?process-id=${processId}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: raw }, this.#http);
+    if (a.status < 200 || a.status > 299) throw refusal(a);
+    // A spawn is read back as the first edge of its page; a message by its id.
+    if (itemId === processId) {
+      const page = await this.page(processId, 0, 0);
+      const first = page.slots[0];
+      if (!first) throw new RemoteError("remote-failed", `scheduler ${origin(this.url)} accepted process ${processId} but does not serve its slot 0`, { remote: this.url });
+      return { ...first, message: raw };
+    }
+    const read = await this.#get(`/${itemId}?process-id=${processId}`);
+    const node = jsonOf<LegacyEdge["node"]>(read);
+    // The message is what was posted; only the assignment comes from the rendering.
+    return converting(read, () => ({ ...slotOfEdge({ node: { ...node, message: null } }, 0), message: raw }));
+  }
+}

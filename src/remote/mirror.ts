@@ -1,0 +1,122 @@
+/**
+ * The remote-schedule pipeline: fetches another scheduler's schedule page by page after what a
+ * Store already keeps, checks every slot (verify.ts) and appends only what passed. The worker's
+ * remote-schedule cache and the browser's IndexedDB mirror are two hosts of this one class.
+ *
+ * The store keeps a prefix of the schedule from slot 0, so every new slot is checked against the
+ * one before it. Each fetch starts at the last kept slot: if the remote now serves a different
+ * assignment there, that is a fork, reported with both ids; nothing kept is ever overwritten.
+ */
+import { NO_LIMITS } from "../ans104/limits.ts";
+import { parseItem } from "../ans104/parse.ts";
+import { addressOf } from "../crypto/ids.ts";
+import type { Store, StoredSlot } from "../schedule/store.ts";
+import type { SchedulerClient } from "./client.ts";
+import { RemoteError } from "./errors.ts";
+import { origin } from "./http.ts";
+import { chainStateOf, verifySlots, type ChainState, type VerifyContext } from "./verify.ts";
+
+export interface MirrorOptions {
+  client: SchedulerClient;
+  store: Store;
+  processId: string;
+  /** The scheduler's address (from its location record); undefined trusts slot 0's signer and holds every later slot to it. */
+  scheduler?: string | undefined;
+}
+
+export interface Progress {
+  /** The last slot kept, -1 for none. */
+  kept: number;
+  /** Slots appended by this call so far. */
+  appended: number;
+  /** Whether the remote has more after `kept` (within the range asked for). */
+  continues: boolean;
+}
+
+export class Mirror {
+  readonly processId: string;
+  readonly client: SchedulerClient;
+  readonly #store: Store;
+  #ctx: VerifyContext;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(o: MirrorOptions) {
+    this.processId = o.processId;
+    this.client = o.client;
+    this.#store = o.store;
+    this.#ctx = { processId: o.processId, scheduler: o.scheduler };
+  }
+
+  get store(): Store {
+    return this.#store;
+  }
+
+  /** The chain state of the last kept slot. */
+  async head(): Promise<ChainState | undefined> {
+    const last = await this.#store.last();
+    return last ? chainStateOf(last) : undefined;
+  }
+
+  /**
+   * Fetches one page after the kept prefix (up to `to`), checks it and appends it. Steps never
+   * overlap: a second caller waits for the first and then fetches only what is still missing.
+   */
+  step(to?: number): Promise<Progress> {
+    const run = this.#tail.then(() => this.#step(to));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Steps until slot `to` is kept, or the remote has no more; `onProgress` hears after each page. */
+  async syncTo(to?: number, onProgress?: (p: Progress) => void, signal?: { aborted: boolean }): Promise<Progress> {
+    let total = 0;
+    for (;;) {
+      const p = await this.step(to);
+      total += p.appended;
+      const progress = { ...p, appended: total };
+      onProgress?.(progress);
+      if (!p.continues || (to !== undefined && p.kept >= to) || signal?.aborted) return progress;
+    }
+  }
+
+  async #step(to: number | undefined): Promise<Progress> {
+    const last = await this.#store.last();
+    if (to !== undefined && last && last.slot >= to) return { kept: last.slot, appended: 0, continues: false };
+    const from = last ? last.slot : 0;
+    const page = await this.client.page(this.processId, from, to);
+    let slots = page.slots;
+    if (last) {
+      const overlap = slots[0];
+      if (overlap?.slot === last.slot) {
+        await this.#checkSame(last, overlap.assignment);
+        slots = slots.slice(1);
+      } else if (overlap && overlap.slot < last.slot) {
+        throw new RemoteError("remote-failed", `scheduler ${origin(this.client.url)} answered slots from ${overlap.slot} when asked from ${from}`, { remote: this.client.url });
+      }
+    }
+    if (slots.length === 0) {
+      if (page.continues) throw new RemoteError("remote-failed", `scheduler ${origin(this.client.url)} says more slots follow ${from} but sends none`, { remote: this.client.url });
+      return { kept: last?.slot ?? -1, appended: 0, continues: false };
+    }
+    if (to !== undefined) slots = slots.filter((s) => s.slot <= to);
+    if (this.#ctx.scheduler === undefined && last) this.#ctx = { ...this.#ctx, scheduler: signerOf((await this.#store.get(0))!) };
+    const { slots: checked, scheduler } = await verifySlots(slots, this.#ctx, last ? chainStateOf(last) : undefined);
+    this.#ctx = { ...this.#ctx, scheduler };
+    for (const s of checked) await this.#store.append(s);
+    const kept = checked.at(-1)!.slot;
+    return { kept, appended: checked.length, continues: page.continues && (to === undefined || kept < to) };
+  }
+
+  async #checkSame(kept: StoredSlot, remote: Uint8Array): Promise<void> {
+    const id = parseItem(remote, NO_LIMITS).id;
+    if (id !== kept.assignmentId) {
+      throw new RemoteError("fork", `fork at slot ${kept.slot}: this node keeps assignment ${kept.assignmentId}, ${origin(this.client.url)} now serves ${id}`, {
+        slot: kept.slot,
+        cached: kept.assignmentId,
+        remote: id,
+      });
+    }
+  }
+}
+
+const signerOf = (s: StoredSlot): string => addressOf(parseItem(s.assignment, NO_LIMITS, s.assignmentId).owner);

@@ -1,0 +1,137 @@
+/**
+ * Checks another scheduler's schedule slot by slot before anything of it is kept (docs/remote.md):
+ * the assignment's signature and id, its signer (the scheduler the location names), its Process,
+ * its Nonce (no gap, no reordering), its Hash-Chain (D3, the chain compute units verify), its
+ * Timestamp (never going back), and that the message it carries is the one it names.
+ *
+ * A slot is "verified" when every signature checks. A slot rebuilt from a format that lost what a
+ * signature needs (legacy JSON renders a binary anchor as null, binary data as lossy text) is
+ * "chain-checked": every other check passed, but its signatures could not be. Anything else is a
+ * failure that names the slot, the check, what was expected and what was found.
+ */
+import type { DataItem } from "../ans104/data-item.ts";
+import { DEFAULT_LIMITS, NO_LIMITS } from "../ans104/limits.ts";
+import { parseItem } from "../ans104/parse.ts";
+import { tagValue } from "../ans104/tags.ts";
+import { verifyItem } from "../ans104/verify.ts";
+import { addressOf } from "../crypto/ids.ts";
+import { chainNext, chainSeed } from "../schedule/hash-chain.ts";
+import type { SlotStatus, StoredSlot } from "../schedule/store.ts";
+import { RemoteError } from "./errors.ts";
+
+/** A slot as another scheduler served it, in ANS-104 bytes (exact, or rebuilt from JSON). */
+export interface RemoteSlot {
+  /** The slot the source put it at (its key, cursor or Nonce). */
+  slot: number;
+  assignment: Uint8Array;
+  message: Uint8Array | undefined;
+  /** False when the bytes were rebuilt from a rendering that may have lost some of them. */
+  lossless: boolean;
+}
+
+/** What the next slot is checked against: the last slot kept. */
+export interface ChainState {
+  slot: number;
+  assignmentId: string;
+  hashChain: string;
+  timestamp: number;
+}
+
+export interface VerifyContext {
+  processId: string;
+  /** The scheduler's address, from its location record: every assignment must be signed by it. */
+  scheduler: string | undefined;
+}
+
+/** What a kept slot's chain state is (for checking the slot after it). */
+export function chainStateOf(s: StoredSlot): ChainState {
+  const item = parseItem(s.assignment, NO_LIMITS, s.assignmentId);
+  return { slot: s.slot, assignmentId: s.assignmentId, hashChain: tagValue(item.tags, "Hash-Chain") ?? "", timestamp: s.timestamp };
+}
+
+function failed(slot: number, check: string, expected: string | number, found: string | number): RemoteError {
+  return new RemoteError("verification-failed", `slot ${slot}: ${check} check failed: expected ${expected}, found ${found}`, { slot, check, expected, found });
+}
+
+function parsed(bytes: Uint8Array, slot: number, what: string, limits = DEFAULT_LIMITS): DataItem {
+  try {
+    return parseItem(bytes, limits);
+  } catch (err) {
+    throw failed(slot, "format", `a well-formed ANS-104 ${what}`, (err as Error).message);
+  }
+}
+
+const integer = (text: string | undefined): number => (text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : NaN);
+
+/**
+ * Checks one slot against the state of the slot before it (undefined for slot 0) and returns it
+ * ready to store, with its status, and the state the next slot is checked against.
+ * Throws RemoteError("verification-failed") naming the check.
+ */
+export async function verifySlot(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefined): Promise<{ stored: StoredSlot; state: ChainState }> {
+  const expectedSlot = previous ? previous.slot + 1 : 0;
+  const at = s.slot;
+  if (s.slot !== expectedSlot) throw failed(at, "slot continuity", expectedSlot, s.slot);
+  const assignment = parsed(s.assignment, at, "assignment");
+  const tags = assignment.tags;
+  const process = tagValue(tags, "Process");
+  if (process !== ctx.processId) throw failed(at, "Process tag", ctx.processId, process ?? "none");
+  const nonce = integer(tagValue(tags, "Nonce"));
+  if (nonce !== expectedSlot) throw failed(at, "Nonce", expectedSlot, tagValue(tags, "Nonce") ?? "none");
+  const chain = previous ? chainNext(previous.assignmentId, previous.hashChain) : chainSeed(ctx.processId);
+  const hashChain = tagValue(tags, "Hash-Chain");
+  if (hashChain !== chain) throw failed(at, "Hash-Chain", chain, hashChain ?? "none");
+  const timestamp = integer(tagValue(tags, "Timestamp"));
+  if (Number.isNaN(timestamp)) throw failed(at, "Timestamp", "an integer", tagValue(tags, "Timestamp") ?? "none");
+  if (previous && timestamp < previous.timestamp) throw failed(at, "Timestamp order", `at least ${previous.timestamp}`, timestamp);
+  const signer = addressOf(assignment.owner);
+  if (ctx.scheduler !== undefined && signer !== ctx.scheduler) throw failed(at, "assignment signer", ctx.scheduler, signer);
+
+  // Slot 0 is the process itself; every other slot names its message.
+  const named = tagValue(tags, "Message");
+  if (at === 0 && named !== undefined) throw failed(at, "Message tag", "none on the process's own slot", named);
+  if (at > 0 && named === undefined) throw failed(at, "Message tag", "the id of the scheduled message", "none");
+  const messageId = named ?? ctx.processId;
+  let status: SlotStatus = (await signed(assignment, s, at, "assignment signature")) ? "verified" : "chain-checked";
+  if (s.message) {
+    const message = parsed(s.message, at, "message", NO_LIMITS);
+    if (message.id !== messageId) throw failed(at, "message id", messageId, message.id);
+    if (!(await signed(message, s, at, "message signature"))) status = "chain-checked";
+  } else if (at === 0) {
+    throw failed(at, "process", `the process item ${ctx.processId}`, "no item");
+  }
+  return {
+    stored: { slot: at, assignmentId: assignment.id, messageId, timestamp, assignment: assignment.raw, message: s.message, status },
+    state: { slot: at, assignmentId: assignment.id, hashChain: chain, timestamp },
+  };
+}
+
+/**
+ * Whether an item's signature checks. A bad signature on exact bytes is a failure; on bytes
+ * rebuilt from a lossy rendering it only means the check could not be made.
+ */
+async function signed(item: DataItem, s: RemoteSlot, at: number, check: string): Promise<boolean> {
+  const verdict = await verifyItem(item);
+  if (verdict === "valid") return true;
+  if (!s.lossless && verdict === "invalid-signature") return false;
+  throw failed(at, check, "a valid signature", verdict);
+}
+
+/**
+ * Checks consecutive slots from `previous`; stops at the first failure. Without a known scheduler,
+ * slot 0's signer becomes the scheduler every later slot is held to; the one used is returned.
+ */
+export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyContext, previous: ChainState | undefined): Promise<{ slots: StoredSlot[]; scheduler: string | undefined }> {
+  const out: StoredSlot[] = [];
+  let state = previous;
+  let context = ctx;
+  for (const s of slots) {
+    const checked = await verifySlot(s, context, state);
+    out.push(checked.stored);
+    state = checked.state;
+    if (context.scheduler === undefined && checked.stored.slot === 0) {
+      context = { ...context, scheduler: addressOf(parseItem(checked.stored.assignment, NO_LIMITS, checked.stored.assignmentId).owner) };
+    }
+  }
+  return { slots: out, scheduler: context.scheduler };
+}

@@ -1,0 +1,72 @@
+/**
+ * Reading a legacy SU's JSON back into items (src/formats/legacy-su.ts `itemFromLegacyNode`) and
+ * verifying it, on the real schedule of process 4QTy… (su-output.txt, 31 slots): as the SU
+ * renders it (binary assignment anchors shown as null: chain-checked), and with show-anchor
+ * (every byte recoverable: verified).
+ */
+import { describe, expect, test } from "vitest";
+import { readBundle } from "../../../src/ans104/bundle.ts";
+import { NO_LIMITS } from "../../../src/ans104/limits.ts";
+import { parseItem } from "../../../src/ans104/parse.ts";
+import { b64url, fromB64url } from "../../../src/crypto/base64url.ts";
+import { addressOf } from "../../../src/crypto/ids.ts";
+import { FormatError } from "../../../src/formats/errors.ts";
+import { itemFromLegacyNode, legacyPage, type LegacyEdge } from "../../../src/formats/legacy-su.ts";
+import { verifySlots, type RemoteSlot } from "../../../src/remote/verify.ts";
+import { readAssignment } from "../../../src/schedule/assignment.ts";
+import type { StoredSlot } from "../../../src/schedule/store.ts";
+import { PROCESS_4QTY, scheduleExpectedJson, suOutputItems } from "../../support/vectors.ts";
+
+const real: StoredSlot[] = suOutputItems()
+  .map((raw) => {
+    const [assignment, message] = readBundle(parseItem(raw, NO_LIMITS).data);
+    const info = readAssignment(assignment);
+    return { slot: info.slot, assignmentId: assignment.id, messageId: info.messageId ?? info.processId, timestamp: info.timestamp, assignment: assignment.raw, message: message?.raw };
+  })
+  .sort((a, b) => a.slot - b.slot);
+const suAddress = addressOf(parseItem(real[0].assignment, NO_LIMITS).owner);
+
+function slotsOf(edges: LegacyEdge[]): RemoteSlot[] {
+  return edges.map((e, i) => {
+    const a = itemFromLegacyNode(e.node.assignment, `edges[${i}].node.assignment`);
+    const m = e.node.message ? itemFromLegacyNode(e.node.message, `edges[${i}].node.message`) : undefined;
+    return { slot: Number(e.node.assignment.tags.find((t) => t.name === "Nonce")!.value), assignment: a.raw, message: m?.raw, lossless: a.lossless && (m?.lossless ?? true) };
+  });
+}
+
+describe("legacy SU pages read back and verified (real schedule of 4QTy…)", () => {
+  test("as the SU renders them: every link of the chain checks; assignments whose anchors are shown as null are chain-checked", async () => {
+    const page = scheduleExpectedJson() as { edges: LegacyEdge[] };
+    expect(page.edges).toHaveLength(31);
+    expect(page.edges.every((e) => e.node.assignment.anchor === null)).toBe(true);
+    const { slots, scheduler } = await verifySlots(slotsOf(page.edges), { processId: PROCESS_4QTY, scheduler: undefined }, undefined);
+    expect(slots.map((s) => s.slot)).toEqual([...Array(31).keys()]);
+    expect(slots.map((s) => s.assignmentId)).toEqual(real.map((s) => s.assignmentId));
+    expect(new Set(slots.map((s) => s.status))).toEqual(new Set(["chain-checked"]));
+    expect(scheduler).toBe(suAddress);
+  });
+
+  test("with show-anchor: every item rebuilds to its exact bytes and every slot is verified", async () => {
+    const page = legacyPage(real, false, "nonce", { showAnchor: true });
+    const slots = slotsOf(page.edges as LegacyEdge[]);
+    slots.forEach((s, i) => {
+      expect(Array.from(s.assignment)).toEqual(Array.from(real[i].assignment));
+      if (real[i].message) expect(Array.from(s.message!)).toEqual(Array.from(real[i].message!));
+    });
+    const { slots: kept } = await verifySlots(slots, { processId: PROCESS_4QTY, scheduler: undefined }, undefined);
+    expect(kept.every((s) => s.status === "verified")).toBe(true);
+  });
+
+  test("a node whose id is not its signature's id is refused, naming the field", () => {
+    const page = scheduleExpectedJson() as { edges: LegacyEdge[] };
+    const node = { ...page.edges[3].node.assignment, id: page.edges[4].node.assignment.id };
+    expect(() => itemFromLegacyNode(node, "edges[3].node.assignment")).toThrow(FormatError);
+    expect(() => itemFromLegacyNode(node, "edges[3].node.assignment")).toThrow(/edges\[3\]\.node\.assignment\.id/);
+  });
+
+  test("a node with a key and signature of no accepted type is refused", () => {
+    const page = scheduleExpectedJson() as { edges: LegacyEdge[] };
+    const node = { ...page.edges[3].node.assignment, signature: b64url(fromB64url(page.edges[3].node.assignment.signature).subarray(0, 64)) };
+    expect(() => itemFromLegacyNode(node)).toThrow(/no accepted signature type has a 512-byte key and a 64-byte signature/);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The remote-schedule pipeline (src/remote/mirror.ts) over a MemoryStore, against schedules served
+ * in each wire shape: page by page to the end, only new slots on a later sync, a tampered slot
+ * refused with nothing of its page kept, and a fork reported with both ids.
+ */
+import { describe, expect, test } from "vitest";
+import { NO_LIMITS } from "../../../src/ans104/limits.ts";
+import { parseItem } from "../../../src/ans104/parse.ts";
+import { serializeItem } from "../../../src/ans104/serialize.ts";
+import { encodeTags } from "../../../src/ans104/tags.ts";
+import { SchedulerClient, type Variant } from "../../../src/remote/client.ts";
+import { RemoteError } from "../../../src/remote/errors.ts";
+import { Mirror } from "../../../src/remote/mirror.ts";
+import { MemoryStore } from "../../../src/schedule/memory-store.ts";
+import { Scheduler } from "../../../src/schedule/scheduler.ts";
+import type { StoredSlot } from "../../../src/schedule/store.ts";
+import { signMessage, signProcess } from "../../support/items.ts";
+import { clientSigner, schedulerSigner } from "../../support/keys.ts";
+import { serveSchedule } from "../../support/remote-source.ts";
+
+const sched = await schedulerSigner();
+const client = await clientSigner();
+
+async function source(messages: number) {
+  const process = await signProcess(client, sched.address);
+  const store = new MemoryStore();
+  const s = await Scheduler.open({ processId: process.id, store, signer: sched });
+  await s.schedule(process);
+  for (let i = 0; i < messages; i++) await s.schedule(await signMessage(client, process.id, `m${i}`));
+  return { pid: process.id, store, s };
+}
+
+const shapes: [string, Variant, boolean][] = [
+  ["ao.N.1 bundle pages", "ao.N.1", false],
+  ["ao.N.1 lossless JSON pages", "ao.N.1", true],
+  ["ao.TN.1 legacy JSON pages", "ao.TN.1", false],
+];
+
+describe.each(shapes)("mirroring %s", (_name, variant, json) => {
+  test("fetches page by page to the end, every slot verified; a later sync fetches only new slots", async () => {
+    const src = await source(24);
+    const served = serveSchedule(src.pid, src.store, { pageSize: 10, json });
+    const store = new MemoryStore();
+    const mirror = new Mirror({ client: new SchedulerClient("http://b.test", variant, { fetch: served.fetch }), store, processId: src.pid, scheduler: sched.address });
+    const seen: number[] = [];
+    const done = await mirror.syncTo(undefined, (p) => seen.push(p.kept));
+    expect(done).toMatchObject({ kept: 24, appended: 25, continues: false });
+    expect(seen).toEqual([9, 18, 24]); // pages of 10, each after the first overlapping one kept slot
+    const kept = await store.range({ from: 0, to: 24, limit: 100, maxBytes: 1e9 });
+    expect(kept.map((s) => s.assignmentId)).toEqual((await src.store.range({ from: 0, to: 24, limit: 100, maxBytes: 1e9 })).map((s) => s.assignmentId));
+    expect(kept.every((s) => s.status === "verified")).toBe(true);
+
+    for (let i = 0; i < 3; i++) await src.s.schedule(await signMessage(client, src.pid, `late${i}`));
+    served.requests.length = 0;
+    expect(await mirror.syncTo()).toMatchObject({ kept: 27, appended: 3 });
+    expect(served.requests).toHaveLength(1);
+    expect(served.requests[0]).toMatch(variant === "ao.N.1" ? /from=24/ : /from-nonce=23/);
+  });
+
+  test("a tampered assignment stops the sync at its slot; nothing of that page is kept", async () => {
+    const src = await source(15);
+    const served = serveSchedule(src.pid, src.store, { pageSize: 10, json });
+    served.tamper = (s: StoredSlot) => (s.slot === 13 ? { ...s, assignment: retimed(s.assignment) } : s);
+    const store = new MemoryStore();
+    const mirror = new Mirror({ client: new SchedulerClient("http://b.test", variant, { fetch: served.fetch }), store, processId: src.pid, scheduler: sched.address });
+    const err = await mirror.syncTo().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as RemoteError).details).toMatchObject({ slot: 13, check: "assignment signature" });
+    expect((await store.last())?.slot).toBe(9); // the first page only
+  });
+
+  test("a remote that now serves another assignment at a kept slot is a fork, reported with both ids", async () => {
+    const src = await source(5);
+    const store = new MemoryStore();
+    const served = serveSchedule(src.pid, src.store, { pageSize: 10, json });
+    const mirror = new Mirror({ client: new SchedulerClient("http://b.test", variant, { fetch: served.fetch }), store, processId: src.pid, scheduler: sched.address });
+    await mirror.syncTo();
+    // The same slots 0-4, then a different message at slot 5, under the same key.
+    const kept5 = (await store.get(5))!;
+    const rewrite = new MemoryStore();
+    for (let n = 0; n <= 4; n++) await rewrite.append((await src.store.get(n))!);
+    await (await Scheduler.open({ processId: src.pid, store: rewrite, signer: sched })).schedule(await signMessage(client, src.pid, "replaced"));
+    const forked = serveSchedule(src.pid, rewrite, { pageSize: 10, json });
+    const again = new Mirror({ client: new SchedulerClient("http://b.test", variant, { fetch: forked.fetch }), store, processId: src.pid, scheduler: sched.address });
+    const err = await again.syncTo().then(() => undefined, (e: unknown) => e);
+    expect((err as RemoteError).code).toBe("fork");
+    expect((err as RemoteError).details).toMatchObject({ slot: 5, cached: kept5.assignmentId, remote: (await rewrite.get(5))!.assignmentId });
+    expect((await store.get(5))!.assignmentId).toBe(kept5.assignmentId);
+  });
+});
+
+/** The assignment with its Timestamp one higher, keeping its signature (which then fails). */
+function retimed(raw: Uint8Array): Uint8Array {
+  const a = parseItem(raw, NO_LIMITS);
+  const tags = a.tags.map((t) => (t.name === "Timestamp" ? { name: t.name, value: String(Number(t.value) + 1) } : t));
+  return serializeItem({ signatureType: a.signatureType, signature: a.signature, owner: a.owner, anchor: a.anchor, tagCount: tags.length, tagBytes: encodeTags(tags), data: a.data });
+}

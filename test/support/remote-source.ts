@@ -1,0 +1,49 @@
+/**
+ * Another scheduler's schedule, served from memory through an injected `fetch` in the three
+ * shapes the remote client reads: ANS-104 bundle pages and lossless JSON pages (ao.N.1, ours) and
+ * legacy SU JSON pages (ao.TN.1), rendered by the project's own formatters. For core tests, which
+ * run in workerd too, where no test server can listen; end-to-end tests use real nodes.
+ */
+import { pageToBundle } from "../../src/formats/ans104-bundle.ts";
+import { pageToJson } from "../../src/formats/hyperbeam-json.ts";
+import { legacyPage, slotNode } from "../../src/formats/legacy-su.ts";
+import type { Fetch } from "../../src/remote/http.ts";
+import type { Store, StoredSlot } from "../../src/schedule/store.ts";
+
+export interface Source {
+  fetch: Fetch;
+  /** Requests served, by path. */
+  requests: string[];
+  /** Replaces a slot's bytes in every answer (a tampering server). */
+  tamper?: (s: StoredSlot) => StoredSlot;
+}
+
+export function serveSchedule(processId: string, store: Store, o: { pageSize: number; json?: boolean }): Source {
+  const source: Source = {
+    requests: [],
+    fetch: async (input) => {
+      const url = new URL(input);
+      source.requests.push(url.pathname + url.search);
+      const last = (await store.last())?.slot ?? -1;
+      const q = (name: string) => url.searchParams.get(name);
+      const read = async (from: number, to: number) => {
+        const slots = await store.range({ from, to, limit: o.pageSize, maxBytes: 1e9 });
+        return { slots: slots.map((s) => source.tamper?.(s) ?? s), continues: (slots.at(-1)?.slot ?? from - 1) < to };
+      };
+      if (url.pathname === `/${processId}/schedule`) {
+        const page = await read(Number(q("from") ?? 0), Math.min(Number(q("to") ?? last), last));
+        const full = { processId, ...page, timestamp: 0, height: 0 };
+        if (o.json) return Response.json(pageToJson(full));
+        return new Response(pageToBundle(full), { headers: { "content-type": "application/ans104", continues: String(page.continues) } });
+      }
+      if (url.pathname === `/${processId}/latest`) return Response.json(slotNode((await store.get(last))!));
+      if (url.pathname === `/${processId}`) {
+        const to = q("to-nonce") === null ? last : Math.min(Number(q("to-nonce")), last);
+        const page = await read(Number(q("from-nonce")) + 1, to);
+        return Response.json(legacyPage(page.slots, page.continues, "nonce", { showAnchor: q("show-anchor") !== null }));
+      }
+      return Response.json({ error: "no route" }, { status: 404 });
+    },
+  };
+  return source;
+}
