@@ -26,6 +26,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** Where workerd listens (loopback, a free port). */
   url: URL;
+  /** A Durable Object of the worker, for RPC from Node (the node's generated key, say). */
+  object(binding: string, name: string): Promise<Record<string, (...args: unknown[]) => Promise<unknown>>>;
   dispose(): Promise<void>;
 }
 
@@ -68,5 +70,12 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     log: new Log(o.quiet ? LogLevel.WARN : LogLevel.INFO),
   } as ConstructorParameters<typeof Miniflare>[0]);
   const url = await mf.ready;
-  return { url, dispose: () => mf.dispose() };
+  return {
+    url,
+    async object(binding, name) {
+      const ns = await mf.getDurableObjectNamespace(binding);
+      return ns.get(ns.idFromName(name)) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    },
+    dispose: () => mf.dispose(),
+  };
 }

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { DEFAULT_LIMITS } from "../src/ans104/limits.ts";
 import { ConfigError, readConfig } from "./config.ts";
 import { startFront } from "./front.ts";
+import { exportNodeKey } from "./node-key.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
 
 // scripts/start.mjs runs this from the checkout's root.
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   setInterval(() => process.ppid !== parent && void stop(0), 500).unref();
 
   runtime = await startRuntime({ root, configPath, stateDir: config.stateDir, bindings: config.bindings, quiet: config.logLevel !== "debug" });
+  if (at < 0 && !config.bindings.SCHEDULER_KEY) await exportNodeKey(runtime, config.stateDir);
   const log = config.logLevel === "info" || config.logLevel === "debug";
   const front = await startFront({
     host: config.host,

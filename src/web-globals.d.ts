@@ -66,6 +66,7 @@ interface Response {
   readonly headers: Headers;
   readonly body: ReadableStream<Uint8Array> | null;
   json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }
 interface AbortSignal {
   readonly aborted: boolean;

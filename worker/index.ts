@@ -5,6 +5,7 @@ import type { Env } from "./env.ts";
 import { normalizeInlineKeys } from "./inline-keys.ts";
 
 export { IndexObject } from "./index-object.ts";
+export { MirrorObject } from "./mirror-object.ts";
 export { NodeObject } from "./node-object.ts";
 export { ProcessObject } from "./process-object.ts";
 

@@ -69,6 +69,24 @@ export const NODE_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE processes (process_id TEXT PRIMARY KEY, spawned INTEGER NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    id: 2,
+    description: "scheduler-location records by signer, and the outbox of items to upload",
+    sql: `
+      CREATE TABLE locations (address TEXT PRIMARY KEY, nonce INTEGER NOT NULL, record BLOB NOT NULL, received INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        item BLOB NOT NULL,
+        kind TEXT NOT NULL,
+        added INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_at INTEGER NOT NULL,
+        last_error TEXT,
+        sent INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX outbox_due ON outbox (next_at) WHERE sent IS NULL;
+    `,
+  },
 ];
 
 export const INDEX_MIGRATIONS: readonly Migration[] = [

@@ -1,17 +1,41 @@
 /**
  * The node's own Durable Object (one, named "node"): the generated identity when no key is
- * configured, and the list of processes this node schedules (for `status`; survives restarts).
+ * configured, the processes this node schedules (for `status`), the scheduler-location records
+ * it holds (its own and others'), and the outbox that uploads its record. Its alarm delivers the
+ * outbox and renews its own record before half its lifetime has passed.
  */
 import { DurableObject } from "cloudflare:workers";
 import { fromB64url, b64url } from "../src/crypto/base64url.ts";
-import { generateKeyMaterial, type KeyMaterial } from "../src/crypto/keys.ts";
+import { generateKeyMaterial, parseKeyMaterial, signerFor, type KeyMaterial } from "../src/crypto/keys.ts";
+import type { Signer } from "../src/crypto/signers.ts";
+import type { Variant } from "../src/remote/client.ts";
+import { LOCATION_TTL_MS, readLocation, signLocation, type LocationRecord } from "../src/remote/location.ts";
+import { NO_LIMITS } from "../src/ans104/limits.ts";
+import { parseItem } from "../src/ans104/parse.ts";
 import type { Env } from "./env.ts";
+import { LocationBook, type HeldLocation } from "./location-book.ts";
 import { migrate, NODE_MIGRATIONS } from "./migrations.ts";
+import { Outbox, uploadToBundler, type OutboxStatus } from "./outbox.ts";
+import { outcome, type Outcome } from "./outcome.ts";
+
+export interface OwnLocationRequest {
+  url: string;
+  variant: Variant;
+  ttl: number;
+  /** The nonce asked for; default one above the nonce held. */
+  nonce?: number | undefined;
+}
 
 export class NodeObject extends DurableObject<Env> {
+  readonly #book: LocationBook;
+  readonly #outbox: Outbox;
+  #signer: Promise<Signer> | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage, NODE_MIGRATIONS);
+    this.#book = new LocationBook(ctx.storage.sql);
+    this.#outbox = new Outbox(ctx.storage.sql);
   }
 
   /** The persisted identity, generated (Ed25519) on first call. */
@@ -38,4 +62,95 @@ export class NodeObject extends DurableObject<Env> {
       .toArray();
     return { processes: rows.slice(0, limit).map((r) => r.process_id), continues: rows.length > limit };
   }
+
+  // ## Scheduler-location records
+
+  /** The record held for `address`, expired or not. */
+  location(address: string): { raw: Uint8Array; receivedAt: number; expiresAt: number } | undefined {
+    const held = this.#book.get(address);
+    return held && { raw: held.record.raw, receivedAt: held.receivedAt, expiresAt: held.expiresAt };
+  }
+
+  /** Keeps another scheduler's record the worker has verified: posted (nonce must rise) or found on the gateway. */
+  keepLocation(raw: Uint8Array, posted: boolean): Promise<Outcome<{ expiresAt: number }>> {
+    return outcome(() => {
+      const held = this.#book.put(readLocation(parseItem(raw, NO_LIMITS)), Date.now(), posted);
+      return { expiresAt: held.expiresAt };
+    });
+  }
+
+  /** Signs, keeps and queues for upload a new record of this node's own. */
+  publish(req: OwnLocationRequest): Promise<Outcome<{ raw: Uint8Array }>> {
+    return outcome(async () => {
+      const signer = await this.#ownSigner();
+      const held = this.#book.get(signer.address);
+      const nonce = req.nonce ?? (held ? held.record.nonce + 1 : 1);
+      const record = await signLocation(signer, { url: req.url, variant: req.variant, ttl: req.ttl, nonce, timestamp: Date.now() });
+      this.#book.put(record, Date.now(), true);
+      this.#queue(record);
+      await this.#arm();
+      return { raw: record.raw };
+    });
+  }
+
+  /** With PUBLIC_URL set: publishes this node's record if it has none for that URL, or renews it past half its lifetime. */
+  async ensurePublished(): Promise<void> {
+    const want = this.#wanted();
+    if (!want) return;
+    const signer = await this.#ownSigner();
+    const held = this.#book.get(signer.address);
+    const stale = !held || held.record.url !== want.url || held.record.variant !== want.variant || held.record.ttl !== want.ttl || Date.now() >= renewAt(held);
+    if (stale) unwrapped(await this.publish(want));
+    else await this.#arm();
+  }
+
+  /** This node's record and its outbox, for `status`. */
+  async ownStatus(): Promise<{ location: LocationRecord | null; outbox: OutboxStatus }> {
+    const signer = await this.#ownSigner();
+    return { location: this.#book.get(signer.address)?.record ?? null, outbox: this.#outbox.status(this.env.UPLOAD_URL) };
+  }
+
+  override async alarm(): Promise<void> {
+    if (this.env.UPLOAD_URL) await this.#outbox.deliver(this.env.UPLOAD_URL, Date.now(), (url, item) => uploadToBundler(url, item));
+    await this.ensurePublished();
+    await this.#arm();
+  }
+
+  #queue(record: LocationRecord): void {
+    this.#outbox.add(record.id, record.raw, "scheduler-location", Date.now());
+  }
+
+  /** The next alarm: the next upload due, or the renewal of this node's record. */
+  async #arm(): Promise<void> {
+    const times: number[] = [];
+    if (this.env.UPLOAD_URL) {
+      const due = this.#outbox.nextDue();
+      if (due !== undefined) times.push(due);
+    }
+    if (this.#wanted()) {
+      const held = this.#book.get((await this.#ownSigner()).address);
+      if (held) times.push(renewAt(held));
+    }
+    if (times.length > 0) await this.ctx.storage.setAlarm(Math.max(Date.now(), Math.min(...times)));
+  }
+
+  #wanted(): OwnLocationRequest | undefined {
+    if (!this.env.PUBLIC_URL) return undefined;
+    const variant = (this.env.SCHEDULER_VARIANT || "ao.TN.1") as Variant;
+    return { url: this.env.PUBLIC_URL, variant, ttl: Number(this.env.LOCATION_TTL_MS) || LOCATION_TTL_MS };
+  }
+
+  // The configured key, or this node's own; built here rather than through the worker's signer, which would call back into this object.
+  #ownSigner(): Promise<Signer> {
+    this.#signer ??= signerFor(this.env.SCHEDULER_KEY?.trim() ? parseKeyMaterial(this.env.SCHEDULER_KEY) : this.keyMaterial());
+    return this.#signer;
+  }
+}
+
+/** A record is renewed once half its lifetime has passed. */
+const renewAt = (held: HeldLocation): number => held.expiresAt - held.record.ttl / 2;
+
+function unwrapped<T>(o: Outcome<T>): T {
+  if (o.ok) return o.value;
+  throw new Error(o.message);
 }

@@ -26,3 +26,7 @@ export const signatureType = (type: number): SignatureType | undefined => byType
 export const ARWEAVE = 1;
 export const ED25519 = 2;
 export const ETHEREUM = 3;
+
+/** The verifiable type whose key and signature have these lengths (what a rendering without the type byte implies). */
+export const verifiableTypeByLengths = (ownerLength: number, signatureLength: number): SignatureType | undefined =>
+  table.find((t) => t.verifiable && t.ownerLength === ownerLength && t.signatureLength === signatureLength);

@@ -12,6 +12,7 @@ import { encodeTags, tagValue } from "../ans104/tags.ts";
 import { b64url, fromB64url } from "../crypto/base64url.ts";
 import { utf8, utf8Lossy, utf8Strict } from "../crypto/bytes.ts";
 import { addressOf, idOfSignature } from "../crypto/ids.ts";
+import { verifiableTypeByLengths } from "../crypto/signature-types.ts";
 import { FormatError } from "./errors.ts";
 import type { StoredSlot } from "../schedule/store.ts";
 
@@ -110,9 +111,6 @@ export interface LegacyEdge {
   cursor?: string;
 }
 
-/** Signature type by key and signature length (the types D8 accepts). */
-const TYPE_BY_LENGTHS: Record<string, number> = { "512/512": 1, "32/64": 2, "65/65": 3 };
-
 const text = (v: unknown, field: string): string => {
   if (typeof v !== "string") throw new FormatError(field, `expected a string, got ${v === null ? "null" : typeof v}`);
   return v;
@@ -136,7 +134,7 @@ export function itemFromLegacyNode(node: LegacyItemNode, field = "node"): { raw:
   if (node === null || typeof node !== "object") throw new FormatError(field, "expected an item node");
   const owner = bytesOf(node.owner?.key, `${field}.owner.key`);
   const signature = bytesOf(node.signature, `${field}.signature`);
-  const type = TYPE_BY_LENGTHS[`${owner.length}/${signature.length}`];
+  const type = verifiableTypeByLengths(owner.length, signature.length)?.type;
   if (type === undefined) throw new FormatError(field, `no accepted signature type has a ${owner.length}-byte key and a ${signature.length}-byte signature`);
   if (!Array.isArray(node.tags)) throw new FormatError(`${field}.tags`, "expected a list of {name, value}");
   const tags = node.tags.map((t, i) => ({ name: text(t?.name, `${field}.tags[${i}].name`), value: text(t?.value, `${field}.tags[${i}].value`) }));

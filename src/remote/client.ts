@@ -6,6 +6,7 @@
 import { readBundle } from "../ans104/bundle.ts";
 import type { DataItem } from "../ans104/data-item.ts";
 import { NO_LIMITS } from "../ans104/limits.ts";
+import { parseItem } from "../ans104/parse.ts";
 import { tagValue } from "../ans104/tags.ts";
 import { FormatError } from "../formats/errors.ts";
 import { itemFromJson, type ItemJson } from "../formats/item-json.ts";
@@ -140,11 +141,8 @@ export class SchedulerClient {
     if (this.variant === "ao.N.1") {
       const a = await request(`${this.url}/${processId}/schedule`, { method: "POST", headers: { "content-type": ANS104, accept: ANS104 }, body: raw }, this.#http);
       if (a.status < 200 || a.status > 299) throw refusal(a);
-      if ((a.headers.get("content-type") ?? "").startsWith(ANS104)) {
-        return converting(a, () => ({ slot: Number(a.headers.get("slot")), assignment: a.body, message: raw, lossless: true }));
-      }
-      const json = jsonOf<ItemJson & { slot?: unknown }>(a);
-      return converting(a, () => ({ slot: Number(json.slot), assignment: itemFromJson(json), message: raw, lossless: true }));
+      const assignment = (a.headers.get("content-type") ?? "").startsWith(ANS104) ? a.body : converting(a, () => itemFromJson(jsonOf<ItemJson>(a)));
+      return converting(a, () => ({ slot: integer(tagValue(parseItem(assignment, NO_LIMITS).tags, "Nonce")) ?? NaN, assignment, message: raw, lossless: true }));
     }
     const a = await request(`${this.url}/?process-id=${processId}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: raw }, this.#http);
     if (a.status < 200 || a.status > 299) throw refusal(a);

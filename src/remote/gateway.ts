@@ -1,9 +1,19 @@
 /**
  * An Arweave gateway, read with plain fetch: block height (`/info`), L1 confirmations
- * (`/tx/{id}/status`) and item existence (GraphQL `transactions(ids:)`). Each call tells three
+ * (`/tx/{id}/status`), item existence (GraphQL `transactions(ids:)`), and whole items rebuilt from
+ * GraphQL plus `/raw/<id>` (process items, scheduler-location records), as HyperBEAM's gateway
+ * client reads them, but verified against their ids and signatures. Each call tells three
  * outcomes apart: found, absent, and the gateway failing (GatewayError), because "the gateway is
  * down" must not read as "no such transaction" to a client that treats 404 as final.
  */
+import type { DataItem } from "../ans104/data-item.ts";
+import { DEFAULT_LIMITS, NO_LIMITS } from "../ans104/limits.ts";
+import { parseItem } from "../ans104/parse.ts";
+import { serializeItem } from "../ans104/serialize.ts";
+import { encodeTags } from "../ans104/tags.ts";
+import { verifyItem } from "../ans104/verify.ts";
+import { fromB64url } from "../crypto/base64url.ts";
+import { verifiableTypeByLengths } from "../crypto/signature-types.ts";
 
 const TIMEOUT_MS = 5_000;
 
@@ -66,4 +76,85 @@ export async function itemExists(gateway: string, id: string): Promise<boolean> 
   const json = r?.json as { data?: { transactions?: { edges?: { node?: { id?: string } }[] } }; errors?: unknown } | undefined;
   if (!json?.data?.transactions) throw new GatewayError("bad-gateway", `gateway ${gateway}/graphql: no transactions in the answer`);
   return json.data.transactions.edges?.some((e) => e.node?.id === id) ?? false;
+}
+
+// ## Items from GraphQL: process items and scheduler-location records
+
+const NODE_FIELDS = "id signature owner { key address } anchor recipient tags { name value } data { size }";
+
+interface GqlNode {
+  id: string;
+  signature: string;
+  owner: { key: string; address?: string };
+  anchor?: string | null;
+  recipient?: string | null;
+  tags: { name: string; value: string }[];
+  data?: { size?: string | number } | null;
+}
+
+async function firstNode(gateway: string, query: string, variables: Record<string, unknown>): Promise<GqlNode | undefined> {
+  const body = JSON.stringify({ query, variables });
+  const r = await getJson(`${base(gateway)}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body }, []);
+  const json = r?.json as { data?: { transactions?: { edges?: { node?: GqlNode }[] } } } | undefined;
+  if (!json?.data?.transactions) throw new GatewayError("bad-gateway", `gateway ${gateway}/graphql: no transactions in the answer`);
+  return json.data.transactions.edges?.[0]?.node ?? undefined;
+}
+
+/** Rebuilds the exact item GraphQL describes (its data from /raw/<id>) and checks its id and signature. */
+async function itemOfNode(gateway: string, node: GqlNode): Promise<DataItem> {
+  const bad = (why: string) => new GatewayError("bad-gateway", `gateway ${gateway}: item ${node?.id}: ${why}`);
+  let raw: Uint8Array;
+  try {
+    const owner = fromB64url(node.owner.key);
+    const signature = fromB64url(node.signature);
+    const type = verifiableTypeByLengths(owner.length, signature.length);
+    if (!type) throw bad(`no accepted signature type has a ${owner.length}-byte key and a ${signature.length}-byte signature`);
+    const size = Number(node.data?.size ?? 0);
+    const data = size > 0 ? await rawData(gateway, node.id, size) : new Uint8Array(0);
+    const tags = node.tags.map((t) => ({ name: String(t.name), value: String(t.value) }));
+    raw = serializeItem({
+      signatureType: type.type,
+      signature,
+      owner,
+      target: node.recipient ? fromB64url(node.recipient) : undefined,
+      anchor: node.anchor ? fromB64url(node.anchor) : undefined,
+      tagCount: tags.length,
+      tagBytes: encodeTags(tags),
+      data,
+    });
+  } catch (err) {
+    if ((err as GatewayError).code) throw err;
+    throw bad(`cannot be rebuilt (${(err as Error).message})`);
+  }
+  const item = parseItem(raw, NO_LIMITS);
+  if (item.id !== node.id) throw bad(`its signature's id is ${item.id}`);
+  if ((await verifyItem(item)) !== "valid") throw bad("its signature does not verify over the fields GraphQL gave");
+  return item;
+}
+
+async function rawData(gateway: string, id: string, size: number): Promise<Uint8Array> {
+  if (size > DEFAULT_LIMITS.maxItemBytes) throw new GatewayError("bad-gateway", `gateway ${gateway}: item ${id} has ${size} bytes of data, over the ${DEFAULT_LIMITS.maxItemBytes}-byte limit`);
+  let res: Response;
+  try {
+    res = await fetch(`${base(gateway)}/raw/${id}`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    throw new GatewayError((err as Error)?.name === "TimeoutError" ? "gateway-timeout" : "bad-gateway", `gateway ${gateway}/raw/${id}: ${(err as Error)?.message}`);
+  }
+  if (!res.ok) throw new GatewayError("bad-gateway", `gateway ${gateway}/raw/${id}: status ${res.status}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (bytes.length !== size) throw new GatewayError("bad-gateway", `gateway ${gateway}/raw/${id}: ${bytes.length} bytes, GraphQL said ${size}`);
+  return bytes;
+}
+
+/** A process item (or any item) by id, rebuilt and verified; undefined when the gateway does not know it. */
+export async function gatewayItem(gateway: string, id: string): Promise<DataItem | undefined> {
+  const node = await firstNode(gateway, `query($ids: [ID!]) { transactions(ids: $ids, first: 1) { edges { node { ${NODE_FIELDS} } } } }`, { ids: [id] });
+  return node ? itemOfNode(gateway, node) : undefined;
+}
+
+/** The newest Scheduler-Location record `address` published, rebuilt and verified; undefined when it has none. */
+export async function gatewayLocation(gateway: string, address: string): Promise<DataItem | undefined> {
+  const query = `query($owners: [String!], $tags: [TagFilter!]) { transactions(owners: $owners, tags: $tags, first: 1, sort: HEIGHT_DESC) { edges { node { ${NODE_FIELDS} } } } }`;
+  const node = await firstNode(gateway, query, { owners: [address], tags: [{ name: "Type", values: ["Scheduler-Location"] }] });
+  return node ? itemOfNode(gateway, node) : undefined;
 }

@@ -68,22 +68,25 @@ const integer = (text: string | undefined): number => (text !== undefined && /^\
  * ready to store, with its status, and the state the next slot is checked against.
  * Throws RemoteError("verification-failed") naming the check.
  */
-export async function verifySlot(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefined): Promise<{ stored: StoredSlot; state: ChainState }> {
-  const expectedSlot = previous ? previous.slot + 1 : 0;
+export async function verifySlot(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefined | "unknown"): Promise<{ stored: StoredSlot; state: ChainState }> {
+  // "unknown": a lone slot (a remote's answer to a post) whose predecessor is not at hand; its link is not checked.
+  const linked = previous !== "unknown";
+  const prev = linked ? previous : undefined;
+  const expectedSlot = linked ? (prev ? prev.slot + 1 : 0) : s.slot;
   const at = s.slot;
-  if (s.slot !== expectedSlot) throw failed(at, "slot continuity", expectedSlot, s.slot);
+  if (!Number.isSafeInteger(s.slot) || s.slot !== expectedSlot) throw failed(at, "slot continuity", expectedSlot, s.slot);
   const assignment = parsed(s.assignment, at, "assignment");
   const tags = assignment.tags;
   const process = tagValue(tags, "Process");
   if (process !== ctx.processId) throw failed(at, "Process tag", ctx.processId, process ?? "none");
   const nonce = integer(tagValue(tags, "Nonce"));
   if (nonce !== expectedSlot) throw failed(at, "Nonce", expectedSlot, tagValue(tags, "Nonce") ?? "none");
-  const chain = previous ? chainNext(previous.assignmentId, previous.hashChain) : chainSeed(ctx.processId);
   const hashChain = tagValue(tags, "Hash-Chain");
-  if (hashChain !== chain) throw failed(at, "Hash-Chain", chain, hashChain ?? "none");
+  const chain = !linked ? (hashChain ?? "") : prev ? chainNext(prev.assignmentId, prev.hashChain) : chainSeed(ctx.processId);
+  if (hashChain !== chain || chain === "") throw failed(at, "Hash-Chain", chain || "a Hash-Chain tag", hashChain ?? "none");
   const timestamp = integer(tagValue(tags, "Timestamp"));
   if (Number.isNaN(timestamp)) throw failed(at, "Timestamp", "an integer", tagValue(tags, "Timestamp") ?? "none");
-  if (previous && timestamp < previous.timestamp) throw failed(at, "Timestamp order", `at least ${previous.timestamp}`, timestamp);
+  if (prev && timestamp < prev.timestamp) throw failed(at, "Timestamp order", `at least ${prev.timestamp}`, timestamp);
   const signer = addressOf(assignment.owner);
   if (ctx.scheduler !== undefined && signer !== ctx.scheduler) throw failed(at, "assignment signer", ctx.scheduler, signer);
 

@@ -12,6 +12,7 @@ import { readAssignment, signAssignment } from "./assignment.ts";
 import { checkProcess, classify, type ClassifyOptions } from "./classify.ts";
 import { ScheduleError } from "./errors.ts";
 import { chainNext, chainSeed } from "./hash-chain.ts";
+import { readRange } from "./legacy-range.ts";
 import type { Store, StoredSlot } from "./store.ts";
 
 export const DEFAULT_VARIANT = "ao.N.1";
@@ -120,12 +121,8 @@ export class Scheduler {
   }
 
   /** Reads `from..to` (inclusive, `to` defaulting to the current slot); `continues` is exact. */
-  async read(q: { from: number; to?: number | undefined; limit: number; maxBytes: number }): Promise<{ slots: StoredSlot[]; continues: boolean }> {
-    const end = Math.min(q.to ?? this.current, this.current);
-    if (q.from > end) return { slots: [], continues: false };
-    const slots = await this.#store.range({ from: q.from, to: end, limit: q.limit, maxBytes: q.maxBytes });
-    const last = slots.at(-1)?.slot ?? q.from - 1;
-    return { slots, continues: last < end };
+  read(q: { from: number; to?: number | undefined; limit: number; maxBytes: number }): Promise<{ slots: StoredSlot[]; continues: boolean }> {
+    return readRange(this, q);
   }
 
   get store(): Store {

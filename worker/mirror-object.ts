@@ -1,0 +1,178 @@
+/**
+ * One Durable Object per remote process: this node's verified cache of a schedule another
+ * scheduler holds (docs/remote.md). The same SQLite layout as a ProcessObject, marked as a
+ * mirror; it never schedules. Reads serve the cached prefix and fetch only the rest through the
+ * src/remote pipeline, which checks every slot before it is kept. It answers the same reads as a
+ * ProcessObject, so routes treat both alike (worker/targets.ts).
+ */
+import { DurableObject } from "cloudflare:workers";
+import { SchedulerClient, type Variant } from "../src/remote/client.ts";
+import { REMOTE_TIMEOUT_MS } from "../src/remote/http.ts";
+import { Mirror } from "../src/remote/mirror.ts";
+import { verifySlot } from "../src/remote/verify.ts";
+import { readLegacy, readRange, type LegacyQuery } from "../src/schedule/legacy-range.ts";
+import type { StoredSlot } from "../src/schedule/store.ts";
+import type { Env } from "./env.ts";
+import { outcome, type Outcome } from "./outcome.ts";
+import type { ReadQuery, ReadResult, ScheduledWire, SlotState } from "./process-object.ts";
+import { SqliteStore } from "./sqlite-store.ts";
+
+/** Where a remote process lives: its scheduler's URL, variant and address (from its location record). */
+export interface RemoteRef {
+  url: string;
+  variant: Variant;
+  address: string | undefined;
+}
+
+/** A `next` that finds a prefetch in flight waits this long for it before fetching itself (HyperBEAM's LOOKAHEAD_TIMEOUT). */
+export const LOOKAHEAD_TIMEOUT_MS = 200;
+/** How often a waiting `next` asks the remote whether its slot exists yet. */
+const POLL_MS = 500;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class MirrorObject extends DurableObject<Env> {
+  readonly #store: SqliteStore;
+  #mirror: Mirror | undefined;
+  #prefetch: { upTo: number; done: Promise<unknown> } | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Caching is asynchronous by default: an answer does not wait for its slots' write.
+    this.#store = new SqliteStore(ctx.storage, {
+      deferred: env.REMOTE_CACHE_ASYNC !== "false",
+      onWriteFailure: (err) => ctx.abort(`mirror write failed: ${String(err)}`),
+    });
+  }
+
+  #open(pid: string, remote: RemoteRef): Mirror {
+    const m = this.#mirror;
+    if (m && m.client.url === remote.url && m.client.variant === remote.variant) return m;
+    const timeoutMs = Number(this.env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS;
+    const client = new SchedulerClient(remote.url, remote.variant, { timeoutMs });
+    this.#mirror = new Mirror({ client, store: this.#store, processId: pid, scheduler: remote.address });
+    return this.#mirror;
+  }
+
+  async #kept(): Promise<number> {
+    return (await this.#store.last())?.slot ?? -1;
+  }
+
+  /** Makes sure slots up to `to` are kept (to the remote's end when undefined); answers whether more exist after them. */
+  async #cover(m: Mirror, to: number | undefined): Promise<boolean> {
+    const kept = await this.#kept();
+    if (to !== undefined && kept >= to) return false;
+    return (await m.syncTo(to)).continues;
+  }
+
+  /** HyperBEAM pages: the cached prefix, fetching only what is missing. */
+  read(pid: string, remote: RemoteRef, q: ReadQuery): Promise<Outcome<ReadResult>> {
+    return outcome(async () => {
+      const m = this.#open(pid, remote);
+      const end = q.to ?? q.from + q.limit - 1;
+      const more = await this.#cover(m, end);
+      const current = await this.#kept();
+      const r = await readRange({ store: this.#store, current }, { ...q, to: Math.min(end, q.to ?? end) });
+      // Unbounded reads continue when the remote has slots after what this page could hold.
+      return { slots: r.slots, continues: r.continues || (q.to === undefined && more), current };
+    });
+  }
+
+  /** Legacy pages: nonce ranges are slot ranges; timestamp ranges need the prefix up to past `to`. */
+  readLegacy(pid: string, remote: RemoteRef, q: LegacyQuery): Promise<Outcome<{ slots: StoredSlot[]; hasNextPage: boolean; current: number }>> {
+    return outcome(async () => {
+      const m = this.#open(pid, remote);
+      if (q.mode === "nonce") {
+        await this.#cover(m, q.to ?? (q.from ?? -1) + q.limit + 1);
+      } else {
+        // Fetch until the kept prefix reaches past `to` (or past `from` by a whole page), or the remote's end.
+        for (;;) {
+          const last = await this.#store.last();
+          const firstAfter = q.from === undefined ? 0 : await this.#store.firstSlotAfter(q.from);
+          if (last && ((q.to !== undefined && last.timestamp > q.to) || (firstAfter !== undefined && last.slot - firstAfter >= q.limit))) break;
+          const p = await m.step();
+          if (!p.continues) break;
+        }
+      }
+      const current = await this.#kept();
+      return { ...(await readLegacy({ store: this.#store, current }, q)), current };
+    });
+  }
+
+  /** The remote's current slot, asked live. */
+  state(pid: string, remote: RemoteRef): Promise<Outcome<SlotState>> {
+    return outcome(async () => {
+      const s = await this.#open(pid, remote).client.slot(pid);
+      return { current: s.current, timestamp: s.timestamp, height: s.height ?? 0 };
+    });
+  }
+
+  /** The CU's `next`: from the cache; a prefetch of the following batch starts after each answer. */
+  next(pid: string, remote: RemoteRef, q: ReadQuery, waitMs: number): Promise<Outcome<ReadResult>> {
+    return outcome(async () => {
+      const m = this.#open(pid, remote);
+      const want = q.from + q.limit - 1;
+      const deadline = Date.now() + waitMs;
+      if ((await this.#kept()) < q.from && this.#prefetch && this.#prefetch.upTo >= q.from) {
+        await Promise.race([this.#prefetch.done.catch(() => {}), sleep(LOOKAHEAD_TIMEOUT_MS)]);
+      }
+      let more = (await this.#kept()) >= want ? true : await this.#cover(m, want);
+      while ((await this.#kept()) < q.from && Date.now() < deadline) {
+        await sleep(Math.min(POLL_MS, deadline - Date.now()));
+        more = await this.#cover(m, want);
+      }
+      const current = await this.#kept();
+      const r = await readRange({ store: this.#store, current }, { ...q, to: want });
+      if (r.slots.length > 0) this.#prefetchAfter(m, r.slots.at(-1)!.slot, q.limit);
+      return { slots: r.slots, continues: r.continues || more, current };
+    });
+  }
+
+  #prefetchAfter(m: Mirror, last: number, batch: number): void {
+    const upTo = last + batch;
+    if (this.#prefetch && this.#prefetch.upTo >= upTo) return;
+    const done = m.syncTo(upTo).catch((err) => console.warn(`prefetch after slot ${last}: ${(err as Error).message}`));
+    this.#prefetch = { upTo, done };
+    this.ctx.waitUntil(done);
+  }
+
+  /** One slot, or the remote's latest. */
+  slot(pid: string, remote: RemoteRef, which: number | "latest"): Promise<Outcome<StoredSlot | undefined>> {
+    return outcome(async () => {
+      const m = this.#open(pid, remote);
+      const at = which === "latest" ? (await m.client.slot(pid)).current : which;
+      if (at < 0) return undefined;
+      await this.#cover(m, at);
+      return this.#store.get(at);
+    });
+  }
+
+  /** The slot holding `id` as its message or assignment, fetching the rest of the schedule if needed. */
+  find(pid: string, remote: RemoteRef, id: string): Promise<Outcome<StoredSlot | undefined>> {
+    return outcome(async () => {
+      const cached = await this.#slotOf(id);
+      if (cached !== undefined) return this.#store.get(cached);
+      await this.#cover(this.#open(pid, remote), undefined);
+      const slot = await this.#slotOf(id);
+      return slot === undefined ? undefined : this.#store.get(slot);
+    });
+  }
+
+  async #slotOf(id: string): Promise<number | undefined> {
+    return (await this.#store.slotOfMessage(id)) ?? (await this.#store.slotOfAssignment(id));
+  }
+
+  /** Posts a verified item to the remote; its assignment comes back checked (signer, process, message). */
+  schedule(pid: string, remote: RemoteRef, raw: Uint8Array, id: string): Promise<Outcome<ScheduledWire>> {
+    return outcome(async () => {
+      const m = this.#open(pid, remote);
+      const posted = await m.client.post(pid, raw, id);
+      const kept = await this.#store.last();
+      // The chain can be checked when the slot before it is kept; otherwise everything else is.
+      const previous = kept && kept.slot === posted.slot - 1 ? await m.head() : undefined;
+      const { stored } = await verifySlot(posted, { processId: pid, scheduler: remote.address }, previous ?? "unknown");
+      if (previous) await this.#store.append(stored);
+      return { slot: stored.slot, assignment: stored.assignment, assignmentId: stored.assignmentId, created: true, message: undefined, messageId: stored.messageId };
+    });
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Where a process lives (docs/remote.md), in HyperBEAM's order (hyperbeam-scheduler.md §5.1-5.3):
+ * a `hint` carried with the process id; this node, when its object holds the process; else the
+ * process item (from its cache here, the item being posted, or the gateway) and the schedulers its
+ * `Scheduler` tag names, this node first, then each one's location record (held here while its
+ * Time-To-Live lasts, else looked up on the gateway, verified and owner-checked).
+ *
+ * Per isolate, remote answers are cached until their record expires and misses for a short while,
+ * so a flood of unknown ids reaches the gateway once per id at most every MISS_TTL_MS.
+ */
+import type { DataItem } from "../src/ans104/data-item.ts";
+import { NO_LIMITS } from "../src/ans104/limits.ts";
+import { parseItem } from "../src/ans104/parse.ts";
+import { BoundedCache } from "../src/crypto/bounded-cache.ts";
+import { RemoteError } from "../src/remote/errors.ts";
+import { gatewayItem, gatewayLocation } from "../src/remote/gateway.ts";
+import { expiresAt, schedulerUrl, verifyLocation, type LocationRecord } from "../src/remote/location.ts";
+import { namedSchedulers } from "../src/schedule/classify.ts";
+import type { Env } from "./env.ts";
+import { unwrap } from "./errors.ts";
+import type { RemoteRef } from "./mirror-object.ts";
+import { schedulerSigner } from "./signer.ts";
+
+export type Place = { kind: "local" } | { kind: "remote"; remote: RemoteRef; via: "hint" | "location" };
+
+/** How long "no such process anywhere" is remembered per isolate. */
+export const MISS_TTL_MS = 30_000;
+
+const places = new BoundedCache<{ place: Place; until: number }>(10_000);
+const misses = new BoundedCache<number>(10_000);
+const records = new BoundedCache<{ record: LocationRecord; until: number }>(1_000);
+
+/** Forgets what this isolate learnt (tests). */
+export function forgetPlaces(): void {
+  places.clear();
+  misses.clear();
+  records.clear();
+}
+
+const followHints = (env: Env) => env.SCHEDULER_FOLLOW_HINTS !== "false";
+
+/** The scheduler a hint names: its URL, spoken to as ao.N.1 (HyperBEAM's default for hints). */
+export function hintPlace(hint: string): Place {
+  return { kind: "remote", remote: { url: schedulerUrl(hint), variant: "ao.N.1", address: undefined }, via: "hint" };
+}
+
+/**
+ * Decides where `pid` lives. `isLocal` asks this node's object (cheap; done first, every time, so a
+ * process spawned here is never shadowed by a cached answer). `processItem` is the item being
+ * posted when it is the process itself.
+ */
+export async function locate(env: Env, pid: string, o: { hint?: string | undefined; isLocal: () => Promise<boolean>; processItem?: DataItem | undefined; cachedProcess?: () => Promise<Uint8Array | undefined> }): Promise<Place> {
+  if (o.hint !== undefined && followHints(env)) return hintPlace(o.hint);
+  if (await o.isLocal()) return { kind: "local" };
+  const now = Date.now();
+  const cached = places.peek(pid);
+  if (cached && cached.until > now) return cached.place;
+  if ((misses.peek(pid) ?? 0) > now) throw notFound(pid, env);
+
+  const process = o.processItem ?? (await processItem(env, pid, o.cachedProcess));
+  if (!process) {
+    misses.set(pid, now + MISS_TTL_MS);
+    throw notFound(pid, env);
+  }
+  const named = namedSchedulers(process);
+  const self = (await schedulerSigner(env)).address;
+  if (named.length === 0) throw new RemoteError("no-scheduler", `process ${pid} names no scheduler (no Scheduler tag)`);
+  if (named.includes(self)) return { kind: "local" };
+  const failures: string[] = [];
+  for (const address of named) {
+    try {
+      const record = await locationOf(env, address);
+      if (!record) {
+        failures.push(`${address}: no location record`);
+        continue;
+      }
+      const place: Place = { kind: "remote", remote: { url: record.record.url, variant: record.record.variant, address }, via: "location" };
+      places.set(pid, { place, until: record.until });
+      return place;
+    } catch (err) {
+      // The first that resolves wins; a gateway failure on one is reported only if none does.
+      if (named.length === 1) throw err;
+      failures.push(`${address}: ${(err as Error).message}`);
+    }
+  }
+  throw new RemoteError("no-scheduler", `process ${pid} is scheduled by ${named.join(", ")}, and none of them can be located (${failures.join("; ")})`);
+}
+
+function notFound(pid: string, env: Env): RemoteError {
+  const where = env.GATEWAY_URL ? `, and the gateway ${env.GATEWAY_URL} does not know it` : " (no GATEWAY_URL is set to look it up)";
+  return new RemoteError("remote-rejected", `process ${pid} is not known to this scheduler${where}`, { status: 404 });
+}
+
+/** The process item: cached by this node, else from the gateway (rebuilt and checked against its id). */
+async function processItem(env: Env, pid: string, cachedProcess?: () => Promise<Uint8Array | undefined>): Promise<DataItem | undefined> {
+  const cached = await cachedProcess?.();
+  if (cached) return parseItem(cached, NO_LIMITS, pid);
+  if (!env.GATEWAY_URL) return undefined;
+  return gatewayItem(env.GATEWAY_URL, pid);
+}
+
+/** A scheduler's unexpired location record: this isolate's copy, the node's, or the gateway's (then kept). */
+async function locationOf(env: Env, address: string): Promise<{ record: LocationRecord; until: number } | undefined> {
+  const now = Date.now();
+  const cached = records.peek(address);
+  if (cached && cached.until > now) return cached;
+  const node = env.NODE.getByName("node");
+  const held = await node.location(address);
+  if (held && held.expiresAt > now) {
+    const found = { record: await verifyLocation(parseItem(held.raw, NO_LIMITS), address), until: held.expiresAt };
+    records.set(address, found);
+    return found;
+  }
+  if (!env.GATEWAY_URL) return undefined;
+  const item = await gatewayLocation(env.GATEWAY_URL, address);
+  if (!item) return undefined;
+  const record = await verifyLocation(item, address);
+  const kept = unwrap(await node.keepLocation(record.raw, false));
+  const found = { record, until: kept.expiresAt > now ? kept.expiresAt : expiresAt(record, now) };
+  records.set(address, found);
+  return found;
+}
