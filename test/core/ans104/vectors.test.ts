@@ -1,6 +1,6 @@
 /**
- * Every signed item in ../shared/vectors/legacy-su parses, re-serializes byte for byte and
- * verifies; a flipped bit fails. Provenance: vectors/legacy-su/README.md.
+ * Every signed item in test/vectors/legacy-su parses, re-serializes byte for byte and
+ * verifies; a flipped bit fails. Provenance: test/vectors/README.md.
  */
 import { describe, expect, test } from "vitest";
 import { readBundle } from "../../../src/ans104/bundle.ts";
