@@ -1,6 +1,6 @@
 /**
- * The one place errors become HTTP (DESIGN.md D9): `{"error": "..."}` with a precise status.
- * Errors are recognised by their fields, not by class, so they survive bundling and RPC.
+ * The one place errors become HTTP (D9, docs/architecture.md): `{"error": "..."}` with a precise
+ * status. Errors are recognised by their fields, not by class, so they survive bundling and RPC.
  */
 import type { Context } from "hono";
 import type { Failure } from "./outcome.ts";

@@ -1,6 +1,7 @@
 /**
- * One Durable Object per AO process: that process's scheduler (DESIGN.md §1). Its single-threaded
- * execution plus the Scheduler's queue serialise slot allocation; its SQLite holds the schedule.
+ * One Durable Object per AO process: that process's scheduler (docs/architecture.md). Its
+ * single-threaded execution plus the Scheduler's queue serialise slot allocation; its SQLite holds
+ * the schedule.
  * Thin on purpose: every decision is in src/schedule. Its alarm does the background work that must
  * not delay a write: registering a spawn with the node, and publishing ids to the global index.
  */

@@ -1,6 +1,7 @@
 /**
- * The Store over Durable Object SQLite (DESIGN.md D10). One row per slot; messages larger than a
- * row may hold are split into parts. Appends and head reads touch O(log n) pages whatever the length.
+ * The Store over Durable Object SQLite (D10, docs/architecture.md). One row per slot; messages
+ * larger than a row may hold are split into parts. Appends and head reads touch O(log n) pages
+ * whatever the length.
  * With `deferred` (SCHEDULING_MODE=aggressive) an append returns before its write: rows wait in
  * memory, are written at the end of the turn, and every read writes them first.
  *

@@ -1,4 +1,4 @@
-/** Builds and reads assignments: ANS-104 items signed by the scheduler (DESIGN.md D2). */
+/** Builds and reads assignments: ANS-104 items signed by the scheduler (D2, docs/architecture.md). */
 import type { DataItem } from "../ans104/data-item.ts";
 import { signItem } from "../ans104/sign.ts";
 import { DEFAULT_LIMITS } from "../ans104/limits.ts";

@@ -1,7 +1,7 @@
 /**
  * The scheduler of one process: gives each item the next slot, signs the assignment, chains it,
- * and stores both in one write (DESIGN.md D2-D7). Work on one process is serialised here, because
- * signing awaits and a host may deliver the next request meanwhile.
+ * and stores both in one write (D2-D7, docs/architecture.md). Work on one process is serialised
+ * here, because signing awaits and a host may deliver the next request meanwhile.
  */
 import type { DataItem } from "../ans104/data-item.ts";
 import { NO_LIMITS } from "../ans104/limits.ts";

@@ -1,6 +1,6 @@
 /**
- * HyperBEAM's `scheduler@1.0` surface (hyperbeam-scheduler.md §1.3; DESIGN.md D11): the device
- * paths under /~scheduler@1.0/ and the process-path forms /<pid>/schedule, /<pid>/slot.
+ * HyperBEAM's `scheduler@1.0` surface (hyperbeam-scheduler.md §1.3; D11, docs/architecture.md):
+ * the device paths under /~scheduler@1.0/ and the process-path forms /<pid>/schedule, /<pid>/slot.
  */
 import type { Context, Hono } from "hono";
 import { classify, checkProcess } from "../../src/schedule/classify.ts";

@@ -1,4 +1,4 @@
-/** Malformed items, each with the error code it must produce (DESIGN.md D8). */
+/** Malformed items, each with the error code it must produce (D8, docs/architecture.md). */
 import { describe, expect, test } from "vitest";
 import { Ans104Error } from "../../../src/ans104/errors.ts";
 import { parseItem } from "../../../src/ans104/parse.ts";

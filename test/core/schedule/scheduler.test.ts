@@ -1,4 +1,4 @@
-/** The Scheduler over a MemoryStore: DESIGN.md D2-D7. */
+/** The Scheduler over a MemoryStore: D2-D7 (docs/architecture.md). */
 import { describe, expect, test } from "vitest";
 import { NO_LIMITS } from "../../../src/ans104/limits.ts";
 import { parseItem } from "../../../src/ans104/parse.ts";
