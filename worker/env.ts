@@ -7,7 +7,6 @@ export interface Env {
   PROCESS: DurableObjectNamespace<ProcessObject>;
   NODE: DurableObjectNamespace<NodeObject>;
   INDEX: DurableObjectNamespace<IndexObject>;
-  ASSETS?: Fetcher;
   /** Ed25519 seed (hex or base64url) or a JWK; scripts/start.mjs fills it from SCHEDULER_KEY_FILE too. */
   SCHEDULER_KEY?: string;
   /** local_confirmation (default) or aggressive. */
