@@ -11,6 +11,7 @@ import { tagValue } from "../ans104/tags.ts";
 import { b64url } from "../crypto/base64url.ts";
 import { utf8Lossy, utf8Strict } from "../crypto/bytes.ts";
 import { addressOf } from "../crypto/ids.ts";
+import { ScheduleError } from "../schedule/errors.ts";
 import type { StoredSlot } from "../schedule/store.ts";
 
 export interface LegacyOptions {
@@ -74,7 +75,7 @@ export function legacyPage(slots: readonly StoredSlot[], hasNextPage: boolean, m
 
 /** `GET /processes/{id}` (§1.6): the process item with its assignment's height and timestamp. */
 export function processInfo(slot0: Pick<StoredSlot, "assignment" | "assignmentId" | "message" | "messageId">) {
-  if (!slot0.message) throw new TypeError("slot 0 holds no process item");
+  if (!slot0.message) throw new ScheduleError("not-found", "slot 0 holds no process item");
   const process = parseItem(slot0.message, NO_LIMITS, slot0.messageId);
   const assignment = parseItem(slot0.assignment, NO_LIMITS, slot0.assignmentId);
   return {

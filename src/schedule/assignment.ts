@@ -76,10 +76,11 @@ export interface AssignmentInfo {
   exclude: string[];
 }
 
+/** Reads an assignment's tags; an item without one it needs is an `invalid-item` ScheduleError. */
 export function readAssignment(item: DataItem): AssignmentInfo {
   const need = (name: string) => {
     const v = tagValue(item.tags, name);
-    if (v === undefined) throw new TypeError(`assignment ${item.id} has no ${name} tag`);
+    if (v === undefined) throw new ScheduleError("invalid-item", `assignment ${item.id} has no ${name} tag`);
     return v;
   };
   return {
