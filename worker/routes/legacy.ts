@@ -24,7 +24,8 @@ import { verifiedItem } from "../ingest.ts";
 import { countAssignment, renderMetrics } from "../metrics.ts";
 import { recentProcess, remember } from "../recent-ids.ts";
 import { idParam } from "../params.ts";
-import { processObject, type ScheduledWire } from "../process-object.ts";
+import { processObject } from "../process-object.ts";
+import type { ScheduledWire } from "../scheduled-wire.ts";
 import { schedulerSigner } from "../signer.ts";
 
 type C = Context<AppEnv>;
