@@ -2,7 +2,7 @@
  * One Durable Object per AO process: that process's scheduler (docs/architecture.md). Its
  * single-threaded execution plus the Scheduler's queue serialise slot allocation; its SQLite holds
  * the schedule. Thin on purpose: every decision is in src/schedule, the background work its alarm
- * does is in worker/background.ts.
+ * does is in worker/background.ts, and every RPC method answers an Outcome (worker/outcome.ts).
  */
 import { DurableObject } from "cloudflare:workers";
 import { parseItem } from "../src/ans104/parse.ts";
@@ -75,45 +75,44 @@ export class ProcessObject extends DurableObject<Env> {
     });
   }
 
-  async state(pid: string): Promise<SlotState> {
-    const s = await this.#open(pid);
-    return { current: s.current, timestamp: s.head?.timestamp, height: s.head?.height ?? 0 };
+  state(pid: string): Promise<Outcome<SlotState>> {
+    return this.#with(pid, (s) => ({ current: s.current, timestamp: s.head?.timestamp, height: s.head?.height ?? 0 }));
   }
 
   read(pid: string, q: ReadQuery): Promise<Outcome<ReadResult>> {
     return this.#with(pid, async (s) => ({ ...(await s.read(q)), current: s.current }));
   }
 
-  async readLegacy(pid: string, q: LegacyQuery): Promise<LegacyReadResult> {
-    const s = await this.#open(pid);
-    return { ...(await readLegacy(s, q)), current: s.current };
+  readLegacy(pid: string, q: LegacyQuery): Promise<Outcome<LegacyReadResult>> {
+    return this.#with(pid, async (s) => ({ ...(await readLegacy(s, q)), current: s.current }));
   }
 
   /** The CU's `next`: waits up to `waitMs` for slot `from`, then reads it and the slots after it. */
-  async next(pid: string, q: ReadQuery, waitMs: number): Promise<Outcome<ReadResult>> {
-    const s = await this.#open(pid);
-    await s.waitFor(q.from, waitMs);
-    return this.read(pid, q);
+  next(pid: string, q: ReadQuery, waitMs: number): Promise<Outcome<ReadResult>> {
+    return this.#with(pid, async (s) => {
+      await s.waitFor(q.from, waitMs);
+      return { ...(await s.read(q)), current: s.current };
+    });
   }
 
   /** One slot by number, or the latest. */
-  async slot(pid: string, which: number | "latest"): Promise<StoredSlot | undefined> {
-    const s = await this.#open(pid);
-    return s.current < 0 ? undefined : this.#store.get(which === "latest" ? s.current : which);
+  slot(pid: string, which: number | "latest"): Promise<Outcome<StoredSlot | undefined>> {
+    return this.#with(pid, (s) => (s.current < 0 ? undefined : this.#store.get(which === "latest" ? s.current : which)));
   }
 
   /** The slot holding `id` as its message or its assignment (the message's first slot). */
-  async find(pid: string, id: string): Promise<StoredSlot | undefined> {
-    await this.#open(pid);
-    const slot = (await this.#store.slotOfMessage(id)) ?? (await this.#store.slotOfAssignment(id));
-    return slot === undefined ? undefined : this.#store.get(slot);
+  find(pid: string, id: string): Promise<Outcome<StoredSlot | undefined>> {
+    return this.#with(pid, async () => {
+      const slot = (await this.#store.slotOfMessage(id)) ?? (await this.#store.slotOfAssignment(id));
+      return slot === undefined ? undefined : this.#store.get(slot);
+    });
   }
 
   override alarm(): Promise<void> {
     return this.#background.run();
   }
 
-  // Open the scheduler, do the work, answer known failures as values.
+  // Every RPC method: open the scheduler, do the work, answer known failures as values.
   #with<T>(pid: string, work: (s: Scheduler) => Promise<T> | T): Promise<Outcome<T>> {
     return outcome(async () => work(await this.#open(pid)));
   }

@@ -83,7 +83,7 @@ async function getNext(c: C): Promise<Response> {
 
 async function slotState(c: C) {
   const pid = targetOf(c);
-  const state = await processStub(c, pid).state(pid);
+  const state = unwrap(await processStub(c, pid).state(pid));
   if (state.current < 0) throw unknown(pid);
   return { pid, state };
 }

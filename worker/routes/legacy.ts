@@ -63,7 +63,7 @@ function pageQuery(c: C): LegacyQuery {
 }
 
 async function page(c: C, pid: string, q: LegacyQuery): Promise<Response> {
-  const r = await stub(c, pid).readLegacy(pid, q);
+  const r = unwrap(await stub(c, pid).readLegacy(pid, q));
   if (r.current < 0) throw notKnown(pid);
   return c.json(legacyPage(r.slots, r.hasNextPage, q.mode, { showAnchor: c.req.query("show-anchor") !== undefined }));
 }
@@ -82,14 +82,14 @@ async function byId(c: C): Promise<Response> {
 
 async function latest(c: C): Promise<Response> {
   const pid = idParam(c, "pid");
-  const slot = await stub(c, pid).slot(pid, "latest");
+  const slot = unwrap(await stub(c, pid).slot(pid, "latest"));
   if (!slot) throw notKnown(pid);
   return c.json(slotNode(slot));
 }
 
 async function processMeta(c: C): Promise<Response> {
   const pid = idParam(c, "id");
-  const slot = await stub(c, pid).slot(pid, 0);
+  const slot = unwrap(await stub(c, pid).slot(pid, 0));
   if (!slot?.message) throw notKnown(pid);
   return c.json(processInfo(slot));
 }
@@ -124,7 +124,7 @@ async function postAssign(c: C, pid: string, messageId: string): Promise<Respons
   if (messageId.length !== 43) throw new HttpError(400, "assign param must be 43 characters");
   if (!isId(messageId)) throw new HttpError(400, `assign must be a base64url id, got ${JSON.stringify(messageId)}`);
   const exclude = (c.req.query("exclude") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const process = await stub(c, pid).slot(pid, 0);
+  const process = unwrap(await stub(c, pid).slot(pid, 0));
   if (!process) throw notKnown(pid);
   const held = await heldItem(c, pid, messageId);
   if (!held.known) await confirmOnGateway(c, messageId, c.req.query("base-layer") !== undefined, process);
@@ -144,7 +144,7 @@ async function holderOf(c: C, id: string, first: string | undefined, last?: stri
     const pid = await candidate();
     if (pid === undefined || tried.has(pid)) continue;
     tried.add(pid);
-    const slot = await stub(c, pid).find(pid, id);
+    const slot = unwrap(await stub(c, pid).find(pid, id));
     if (slot) return { pid, slot };
   }
   return undefined;
