@@ -11,7 +11,6 @@ import { isId } from "../../src/crypto/ids.ts";
 import { legacyPage, processInfo, slotNode } from "../../src/formats/legacy-su.ts";
 import { confirmations, itemExists } from "../../src/remote/gateway.ts";
 import { padHeight, readAssignment } from "../../src/schedule/assignment.ts";
-import { checkProcess, classify } from "../../src/schedule/classify.ts";
 import type { LegacyQuery } from "../../src/schedule/legacy-range.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
 import { readBody } from "../body.ts";
@@ -20,11 +19,11 @@ import type { AppEnv } from "../env.ts";
 import { HttpError, unwrap } from "../errors.ts";
 import { requestHeight } from "../height.ts";
 import { indexedProcess } from "../index-object.ts";
-import { verifiedItem } from "../ingest.ts";
 import { countAssignment, renderMetrics } from "../metrics.ts";
 import { recentProcess, remember } from "../recent-ids.ts";
 import { idParam } from "../params.ts";
 import { processObject } from "../process-object.ts";
+import { scheduleItem } from "../schedule-item.ts";
 import type { ScheduledWire } from "../scheduled-wire.ts";
 import { schedulerSigner } from "../signer.ts";
 
@@ -108,16 +107,9 @@ async function postRoot(c: C): Promise<Response> {
   if (body.length === 0) {
     throw new HttpError(400, pid ? "If sending assign or process-id, you must send both." : "empty body: expected a signed ANS-104 data item");
   }
-  const item = await verifiedItem(body);
-  const what = classify(item, { legacy: true });
-  if (pid !== undefined && pid !== what.processId) throw new HttpError(400, `item ${item.id} is for process ${what.processId}, not process-id ${pid}`);
-  if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
-  const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, item.id, { height: await requestHeight(c), legacy: true }));
-  if (r.created) {
-    countAssignment(what.kind);
-    remember(what.processId, item.id, r.assignmentId);
-  }
-  return written(c, item.id, r);
+  const named = pid === undefined ? undefined : { processId: pid, mismatch: `not process-id ${pid}` };
+  const { item, scheduled } = await scheduleItem(c, body, { legacy: true, named });
+  return written(c, item.id, scheduled);
 }
 
 async function postAssign(c: C, pid: string, messageId: string): Promise<Response> {
