@@ -11,7 +11,7 @@
 import { slotBytes, type RangeQuery, type Store, type StoredSlot } from "../src/schedule/store.ts";
 import { hasSchema, migrate, PROCESS_MIGRATIONS } from "./migrations.ts";
 
-/** Rows are limited to 2 MB in SQLite-backed Durable Objects; messages above this go to parts. */
+/** Rows are limited to 2 MB in SQLite-backed Durable Objects: a message over this size (1 MiB) is stored in parts of it. */
 export const PART_BYTES = 1024 * 1024;
 
 type Row = {
