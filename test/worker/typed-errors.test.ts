@@ -14,7 +14,12 @@ test("a stored assignment without a tag it needs is a 400 naming the tag, not a 
   const process = await signProcess(await testClient(), await schedulerAddress(), [{ name: "Name", value: crypto.randomUUID() }]);
   expect((await legacyPost(process)).status).toBe(200);
   // As if slot 0's stored assignment had lost its Timestamp tag.
-  const tags = ["Process", "Nonce", "Hash-Chain", "Block-Height"].map((name) => ({ name, value: name === "Process" ? process.id : "0" }));
+  const tags = [
+    { name: "Process", value: process.id },
+    { name: "Nonce", value: "0" },
+    { name: "Hash-Chain", value: process.id },
+    { name: "Block-Height", value: "000000000000" },
+  ];
   const broken = await signItem(await testClient(), { tags });
   await runInDurableObject(env.PROCESS.getByName(process.id), (_, state) => {
     state.storage.sql.exec("UPDATE slots SET assignment = ? WHERE slot = 0", broken.raw);
