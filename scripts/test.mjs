@@ -5,6 +5,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDeps } from "./ensure-deps.mjs";
+import { typecheck } from "./typecheck.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 ensureDeps(root);
@@ -12,13 +13,7 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETC
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] }).status;
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
-let typeFailures = 0;
-for (const project of ["src", "worker", "test", "test/tsconfig.node.json", "bench", "bench/ceiling"]) {
-  if (run(bin("tsc"), ["-p", project]) !== 0) {
-    console.error(`[test] type check failed: tsc -p ${project}`);
-    typeFailures++;
-  }
-}
+const typeFailures = typecheck(root, env).length;
 
 const report = join(root, "vitest.json");
 rmSync(report, { force: true });

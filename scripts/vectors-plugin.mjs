@@ -1,17 +1,11 @@
 // Vite plugin: `import b64 from "vectors:legacy-su/su-message.bin"` yields the file as base64, read
-// in place from the shared vectors folder, so tests in Node and in workerd see the same bytes.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// from test/vectors (provenance in test/vectors/README.md), so tests in Node and in workerd see the
+// same bytes.
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-export function vectorsDir() {
-  const candidates = [process.env.VECTORS_DIR, join(root, "..", "shared", "vectors"), "/work/shared/vectors"].filter(Boolean);
-  const found = candidates.find((d) => existsSync(join(d, "legacy-su")));
-  if (!found) throw new Error(`AO test vectors not found; set VECTORS_DIR (tried ${candidates.join(", ")})`);
-  return found;
-}
+const VECTORS = resolve(dirname(fileURLToPath(import.meta.url)), "..", "test", "vectors");
 
 export function vectors() {
   return {
@@ -23,7 +17,8 @@ export function vectors() {
     },
     load(id) {
       if (!id.startsWith("\0vectors:")) return;
-      const file = join(vectorsDir(), id.slice("\0vectors:".length, -".b64".length));
+      const file = join(VECTORS, id.slice("\0vectors:".length, -".b64".length));
+      if (!file.startsWith(VECTORS + sep)) throw new Error(`${id.slice(1, -4)}: not a file under test/vectors`);
       return `export default ${JSON.stringify(readFileSync(file).toString("base64"))};`;
     },
   };

@@ -9,7 +9,6 @@ export interface Env {
   NODE: DurableObjectNamespace<NodeObject>;
   INDEX: DurableObjectNamespace<IndexObject>;
   MIRROR: DurableObjectNamespace<MirrorObject>;
-  ASSETS?: Fetcher;
   /** Ed25519 seed (hex or base64url) or a JWK; scripts/start.mjs fills it from SCHEDULER_KEY_FILE too. */
   SCHEDULER_KEY?: string;
   /** local_confirmation (default) or aggressive. */

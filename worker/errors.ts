@@ -1,6 +1,6 @@
 /**
- * The one place errors become HTTP (DESIGN.md D9): `{"error": "..."}` with a precise status.
- * Errors are recognised by their fields, not by class, so they survive bundling and RPC.
+ * The one place errors become HTTP (D9, docs/architecture.md): `{"error": "..."}` with a precise
+ * status. Errors are recognised by their fields, not by class, so they survive bundling and RPC.
  */
 import type { Context } from "hono";
 import type { Failure } from "./outcome.ts";
@@ -17,7 +17,7 @@ export class HttpError extends Error {
   }
 }
 
-/** Statuses for the core's error codes (ScheduleError and Ans104Error). */
+/** Statuses for the core's error codes (ScheduleError, Ans104Error, GatewayError, KeyError). */
 const STATUS_BY_CODE: Record<string, number> = {
   "invalid-item": 400,
   "invalid-process": 400,
@@ -30,6 +30,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   "too-large": 413,
   "bad-gateway": 502,
   "gateway-timeout": 504,
+  "bad-key": 503, // the node's configured key cannot be used: an outage until it is fixed
 };
 
 type Fields = { status?: unknown; code?: unknown; message?: unknown; details?: unknown; field?: unknown };

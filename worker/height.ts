@@ -1,8 +1,8 @@
 /**
- * Arweave block height from GATEWAY_URL, cached per isolate (DESIGN.md D5). Only the very first
- * read waits (at most FIRST_WAIT_MS, in the worker, never inside a process's object), so a new
- * process does not start at height 0; after that a stale value is served while one refresh runs
- * in the background. With no gateway, or none reachable, process objects keep their last height.
+ * Arweave block height from GATEWAY_URL, cached per isolate (D5, docs/architecture.md). Only the
+ * very first read waits (at most FIRST_WAIT_MS, in the worker, never inside a process's object), so
+ * a new process does not start at height 0; after that a stale value is served while one refresh
+ * runs in the background. With no gateway, or none reachable, process objects keep their last height.
  */
 import { gatewayHeight } from "../src/remote/gateway.ts";
 import type { Context } from "hono";

@@ -1,6 +1,6 @@
 /**
- * Turns a posted body into a verified data item (DESIGN.md D8). Runs in the stateless worker, so
- * signature checks never occupy a process's Durable Object.
+ * Turns a posted body into a verified data item (D8, docs/architecture.md). Runs in the stateless
+ * worker, so signature checks never occupy a process's Durable Object.
  */
 import type { DataItem } from "../src/ans104/data-item.ts";
 import { parseItem } from "../src/ans104/parse.ts";

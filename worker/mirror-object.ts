@@ -14,7 +14,8 @@ import { readLegacy, readRange, type LegacyQuery } from "../src/schedule/legacy-
 import type { StoredSlot } from "../src/schedule/store.ts";
 import type { Env } from "./env.ts";
 import { outcome, type Outcome } from "./outcome.ts";
-import type { ReadQuery, ReadResult, ScheduledWire, SlotState } from "./process-object.ts";
+import type { ReadQuery, ReadResult, SlotState } from "./process-object.ts";
+import type { ScheduledWire } from "./scheduled-wire.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 
 /** Where a remote process lives: its scheduler's URL, variant and address (from its location record). */

@@ -1,6 +1,6 @@
 /**
- * The scheduler's identity for this isolate (DESIGN.md D1): SCHEDULER_KEY when set, otherwise the
- * Ed25519 key the node object generated on first start and keeps in its storage.
+ * The scheduler's identity for this isolate (D1, docs/architecture.md): SCHEDULER_KEY when set,
+ * otherwise the Ed25519 key the node object generated on first start and keeps in its storage.
  */
 import { parseKeyMaterial, signerFor, type KeyMaterial } from "../src/crypto/keys.ts";
 import type { Signer } from "../src/crypto/signers.ts";

@@ -1,6 +1,7 @@
 /**
- * The Store over Durable Object SQLite (DESIGN.md D10). One row per slot; messages larger than a
- * row may hold are split into parts. Appends and head reads touch O(log n) pages whatever the length.
+ * The Store over Durable Object SQLite (D10, docs/architecture.md). One row per slot; messages
+ * larger than a row may hold are split into parts. Appends and head reads touch O(log n) pages
+ * whatever the length.
  * With `deferred` (SCHEDULING_MODE=aggressive) an append returns before its write: rows wait in
  * memory, are written at the end of the turn, and every read writes them first.
  *
@@ -10,7 +11,7 @@
 import { slotBytes, type RangeQuery, type SlotStatus, type Store, type StoredSlot } from "../src/schedule/store.ts";
 import { hasSchema, migrate, PROCESS_MIGRATIONS } from "./migrations.ts";
 
-/** Rows are limited to 2 MB in SQLite-backed Durable Objects; messages above this go to parts. */
+/** Rows are limited to 2 MB in SQLite-backed Durable Objects: a message over this size (1 MiB) is stored in parts of it. */
 export const PART_BYTES = 1024 * 1024;
 
 type Row = {

@@ -8,11 +8,6 @@ import { Ans104Error, need } from "./errors.ts";
 import { NO_LIMITS, type Limits } from "./limits.ts";
 import { parseItem } from "./parse.ts";
 
-export const BUNDLE_TAGS = [
-  { name: "Bundle-Format", value: "binary" },
-  { name: "Bundle-Version", value: "2.0.0" },
-] as const;
-
 // A 256-bit little-endian integer that must fit in 32 bits.
 function u256(buf: Uint8Array, pos: number, field: string): number {
   for (let i = 4; i < 32; i++) {

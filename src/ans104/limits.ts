@@ -1,4 +1,4 @@
-/** Ingest limits (DESIGN.md D8), on by default. The ANS-104 spec and arbundles set the tag limits. */
+/** Ingest limits (D8, docs/architecture.md), on by default. The ANS-104 spec and arbundles set the tag limits. */
 
 export interface Limits {
   /** Whole item, bytes (the HTTP body limit: 10 MiB). */

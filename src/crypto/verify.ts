@@ -30,9 +30,19 @@ async function verifyRsa(owner: Uint8Array, signature: Uint8Array, message: Uint
     return false; // not a usable RSA modulus
   }
   for (const saltLength of RSA_SALTS) {
-    if (await crypto.subtle.verify({ name: "RSA-PSS", saltLength }, key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>)) return true;
+    if (await rsaVerify(key, saltLength, signature, message)) return true;
   }
   return false;
+}
+
+// Some runtimes (Node) import a modulus below 4096 bits, then throw when verifying with it: a
+// signature that cannot be checked does not verify.
+async function rsaVerify(key: CryptoKey, saltLength: number, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+  try {
+    return await crypto.subtle.verify({ name: "RSA-PSS", saltLength }, key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
+  } catch {
+    return false;
+  }
 }
 
 let nativeEd25519: boolean | undefined;

@@ -13,6 +13,7 @@ import { b64url, fromB64url } from "../crypto/base64url.ts";
 import { utf8, utf8Lossy, utf8Strict } from "../crypto/bytes.ts";
 import { addressOf, idOfSignature } from "../crypto/ids.ts";
 import { verifiableTypeByLengths } from "../crypto/signature-types.ts";
+import { ScheduleError } from "../schedule/errors.ts";
 import { FormatError } from "./errors.ts";
 import type { StoredSlot } from "../schedule/store.ts";
 
@@ -77,7 +78,7 @@ export function legacyPage(slots: readonly StoredSlot[], hasNextPage: boolean, m
 
 /** `GET /processes/{id}` (§1.6): the process item with its assignment's height and timestamp. */
 export function processInfo(slot0: Pick<StoredSlot, "assignment" | "assignmentId" | "message" | "messageId">) {
-  if (!slot0.message) throw new TypeError("slot 0 holds no process item");
+  if (!slot0.message) throw new ScheduleError("not-found", "slot 0 holds no process item");
   const process = parseItem(slot0.message, NO_LIMITS, slot0.messageId);
   const assignment = parseItem(slot0.assignment, NO_LIMITS, slot0.assignmentId);
   return {

@@ -1,10 +1,11 @@
-/** Builds and reads assignments: ANS-104 items signed by the scheduler (DESIGN.md D2). */
+/** Builds and reads assignments: ANS-104 items signed by the scheduler (D2, docs/architecture.md). */
 import type { DataItem } from "../ans104/data-item.ts";
 import { signItem } from "../ans104/sign.ts";
 import { DEFAULT_LIMITS } from "../ans104/limits.ts";
 import { decodeTags, encodeTags, tagValue, type Tag } from "../ans104/tags.ts";
 import { b64url } from "../crypto/base64url.ts";
 import { randomBytes, utf8 } from "../crypto/bytes.ts";
+import { isId } from "../crypto/ids.ts";
 import type { Signer } from "../crypto/signers.ts";
 import { ScheduleError } from "./errors.ts";
 
@@ -76,18 +77,25 @@ export interface AssignmentInfo {
   exclude: string[];
 }
 
+/**
+ * Reads an assignment's tags. An item without one it needs, or with one that is not an id or a
+ * decimal integer where it must be, is an `invalid-item` ScheduleError naming the tag.
+ */
 export function readAssignment(item: DataItem): AssignmentInfo {
-  const need = (name: string) => {
+  const need = (name: string, valid: (v: string) => boolean, expected: string) => {
     const v = tagValue(item.tags, name);
-    if (v === undefined) throw new TypeError(`assignment ${item.id} has no ${name} tag`);
+    if (v === undefined) throw new ScheduleError("invalid-item", `assignment ${item.id} has no ${name} tag`);
+    if (!valid(v)) throw new ScheduleError("invalid-item", `assignment ${item.id} has a malformed ${name} tag: expected ${expected}`);
     return v;
   };
+  const id = (name: string) => need(name, isId, "a 43-character base64url id");
+  const int = (name: string) => Number(need(name, (v) => /^\d{1,16}$/.test(v) && Number.isSafeInteger(Number(v)), "a decimal integer"));
   return {
-    processId: need("Process"),
-    slot: Number(need("Nonce")),
-    hashChain: need("Hash-Chain"),
-    height: Number(need("Block-Height")),
-    timestamp: Number(need("Timestamp")),
+    processId: id("Process"),
+    slot: int("Nonce"),
+    hashChain: id("Hash-Chain"),
+    height: int("Block-Height"),
+    timestamp: int("Timestamp"),
     variant: tagValue(item.tags, "Variant"),
     messageId: tagValue(item.tags, "Message"),
     exclude: item.tags.filter((t) => t.name === "Exclude").map((t) => t.value),

@@ -1,6 +1,6 @@
 /**
  * What an incoming item is to a scheduler: a process (spawn) or a message to a process, and
- * whether it is acceptable (DESIGN.md D4, legacy-su.md §2.5-2.6).
+ * whether it is acceptable (D4, docs/architecture.md; legacy-su.md §2.5-2.6).
  */
 import type { DataItem } from "../ans104/data-item.ts";
 import { tagValueAnyCase, type Tag } from "../ans104/tags.ts";

@@ -1,5 +1,5 @@
 /**
- * The hash chain real compute units verify (DESIGN.md D3, legacy-su.md §2.3):
+ * The hash chain real compute units verify (D3, docs/architecture.md; legacy-su.md §2.3):
  * slot 0 = sha256(raw(processId)); slot n = sha256(raw(assignmentId[n-1]) ‖ raw(chain[n-1])).
  * HyperBEAM's own `hash-chain` (sha256(chain ‖ ascii(messageId)) from empty bytes) is here too,
  * for verifying schedules that came from a HyperBEAM node; we never produce it.

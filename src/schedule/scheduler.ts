@@ -1,7 +1,7 @@
 /**
  * The scheduler of one process: gives each item the next slot, signs the assignment, chains it,
- * and stores both in one write (DESIGN.md D2-D7). Work on one process is serialised here, because
- * signing awaits and a host may deliver the next request meanwhile.
+ * and stores both in one write (D2-D7, docs/architecture.md). Work on one process is serialised
+ * here, because signing awaits and a host may deliver the next request meanwhile.
  */
 import type { DataItem } from "../ans104/data-item.ts";
 import { NO_LIMITS } from "../ans104/limits.ts";
@@ -54,7 +54,7 @@ export class Scheduler {
   #head: Head | undefined;
   #variant = DEFAULT_VARIANT;
   #tail: Promise<unknown> = Promise.resolve();
-  #waiters: { slot: number; resolve: (ok: boolean) => void }[] = [];
+  #waiters: { slot: number; wake: () => void }[] = [];
 
   private constructor(o: SchedulerOptions) {
     this.processId = o.processId;
@@ -129,20 +129,23 @@ export class Scheduler {
     return this.#store;
   }
 
-  /** Resolves true once `slot` exists, or false after `ms`. */
+  /** Resolves true once `slot` exists, or false after `ms`; either way no timer is left behind. */
   waitFor(slot: number, ms: number): Promise<boolean> {
     if (this.current >= slot) return Promise.resolve(true);
     if (ms <= 0) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const waiter = { slot, resolve };
-      this.#waiters.push(waiter);
-      setTimeout(() => {
-        const i = this.#waiters.indexOf(waiter);
-        if (i >= 0) {
-          this.#waiters.splice(i, 1);
-          resolve(false);
-        }
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        resolve(false);
       }, ms);
+      const waiter = {
+        slot,
+        wake: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      this.#waiters.push(waiter);
     });
   }
 
@@ -184,7 +187,7 @@ export class Scheduler {
 
   #wake(): void {
     const current = this.current;
-    this.#waiters = this.#waiters.filter((w) => (w.slot <= current ? (w.resolve(true), false) : true));
+    this.#waiters = this.#waiters.filter((w) => (w.slot <= current ? (w.wake(), false) : true));
   }
 
   #exclusive<T>(work: () => Promise<T>): Promise<T> {

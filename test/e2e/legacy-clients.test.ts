@@ -456,7 +456,7 @@ describe("legacy clients: aoconnect (legacy mode, MU_URL = our server) and assig
     // Same for every message and the process: one consistent salt.
     for (const id of [pid, ...messageIds]) expect(saltsThatVerify(postOf(id)?.raw as Uint8Array, jwk, salts), id).toEqual(verifying);
 
-    // A signer that uses salt 32 (what the legacy SU's Rust signer and most wallets use), through aoconnect.
+    // A signer that uses salt 32 (as WebCrypto signers do; see the su-message.bin vector), through aoconnect.
     const key = createPrivateKey({ key: jwk, format: "jwk" });
     const owner = Buffer.from(jwk.n as string, "base64url");
     type Create = (o: { type: number; publicKey: Uint8Array; alg: string }) => Promise<Uint8Array>;

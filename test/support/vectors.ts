@@ -1,4 +1,4 @@
-/** Real signed data from ../shared/vectors, read in place (scripts/vectors-plugin.mjs). */
+/** Real signed data from test/vectors (provenance in its README), read by scripts/vectors-plugin.mjs. */
 import { fromB64url } from "../../src/crypto/base64url.ts";
 import { utf8Lossy } from "../../src/crypto/bytes.ts";
 import edMessage from "vectors:legacy-su/ed25519-message.bin";

@@ -1,6 +1,7 @@
 /**
- * The other identity and mode (DESIGN.md D1, D6): an Arweave RSA-4096 key from SCHEDULER_KEY,
- * SCHEDULING_MODE=aggressive. Same guarantees: contiguous slots, valid chain, verifiable assignments.
+ * The other identity and mode (D1, D6, docs/architecture.md): an Arweave RSA-4096 key from
+ * SCHEDULER_KEY, SCHEDULING_MODE=aggressive. Same guarantees: contiguous slots, valid chain,
+ * verifiable assignments.
  */
 import { expect, test } from "vitest";
 import { verifyItem } from "../../src/ans104/verify.ts";

@@ -1,6 +1,6 @@
 /**
  * Every class of bad input in docs/bad-input.md gets its 4xx and message, and changes no schedule
- * (DESIGN.md D8, D9). Rows here and rows in the doc are the same list.
+ * (D8, D9, docs/architecture.md). Rows here and rows in the doc are the same list.
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import type { DataItem } from "../../src/ans104/data-item.ts";

@@ -1,4 +1,4 @@
-/** A message over the 2 MB row limit round-trips through POST, SQLite parts and every read format. */
+/** Messages larger than a SQLite row may hold (stored in 1 MiB parts) through POST and back, and pages of them. */
 import { expect, test } from "vitest";
 import { verifyItem } from "../../src/ans104/verify.ts";
 import { b64url } from "../../src/crypto/base64url.ts";
@@ -7,7 +7,7 @@ import { itemFromJson } from "../../src/formats/item-json.ts";
 import { signMessage } from "../support/items.ts";
 import { bundleOf, call, json, post, spawn, testClient } from "./support.ts";
 
-test("a 6 MB binary message round-trips byte for byte", async () => {
+test("a 6 MiB binary message round-trips byte for byte through the bundle and the lossless JSON", async () => {
   const { id: pid } = await spawn();
   const data = new Uint8Array(6 * 1024 * 1024);
   for (let at = 0; at < data.length; at += 65536) data.set(randomBytes(65536), at);
@@ -28,7 +28,7 @@ test("a 6 MB binary message round-trips byte for byte", async () => {
   expect(equal(itemFromJson(body), item.raw)).toBe(true);
 }, 60_000);
 
-test("a page stops before 8 MiB of items, with continues; one large slot always fits", async () => {
+test("a page stops before 8 MiB of items: two 5 MiB messages come one a page, continues exact", async () => {
   const { id: pid } = await spawn();
   const client = await testClient();
   for (let i = 0; i < 2; i++) expect((await post(await signMessage(client, pid, new Uint8Array(5 * 1024 * 1024).fill(i + 1)), `/${pid}/schedule`)).status).toBe(200);

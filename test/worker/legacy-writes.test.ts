@@ -156,7 +156,7 @@ describe("assign", () => {
   });
 });
 
-test("legacy-signed messages verify with our own verifier too (sanity)", async () => {
+test("messages signed by the test client, as these tests post them, verify with our own verifier (sanity)", async () => {
   const m = await signMessage(await testClient(), pid);
   expect(await verifyItem(m)).toBe("valid");
 });

@@ -18,7 +18,7 @@ runStoreSuite({
   withStore: (body) => runInDurableObject(fresh(), (_, state) => body(new SqliteStore(state.storage, { deferred: true }))),
 });
 
-test("messages over 2 MB are split into parts; small ones stay in the row", () =>
+test("messages over 1 MiB (PART_BYTES) are split into 1 MiB parts; small ones stay in the row", () =>
   runInDurableObject(fresh(), async (_, state) => {
     const store = new SqliteStore(state.storage);
     await store.append(slotOf(0, { message: new Uint8Array(3 * 1024 * 1024) }));
@@ -43,7 +43,7 @@ test("a deferred append is written by the end of the turn, before any read", () 
     expect(count()).toBe(2);
   }));
 
-test("the head is found by the primary key, not by scanning", () =>
+test("the head is found by the primary key and a message id by its index, not by scanning", () =>
   runInDurableObject(fresh(), async (_, state) => {
     await new SqliteStore(state.storage).append(slotOf(0));
     const plan = state.storage.sql.exec<{ detail: string }>("EXPLAIN QUERY PLAN SELECT slot FROM slots ORDER BY slot DESC LIMIT 1").toArray();

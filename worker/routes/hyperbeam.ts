@@ -1,20 +1,17 @@
 /**
- * HyperBEAM's `scheduler@1.0` surface (hyperbeam-scheduler.md §1.3; DESIGN.md D11): the device
- * paths under /~scheduler@1.0/ and the process-path forms /<pid>/schedule, /<pid>/slot.
+ * HyperBEAM's `scheduler@1.0` surface (hyperbeam-scheduler.md §1.3; D11, docs/architecture.md):
+ * the device paths under /~scheduler@1.0/ and the process-path forms /<pid>/schedule, /<pid>/slot.
  */
 import type { Context, Hono } from "hono";
-import { classify, checkProcess } from "../../src/schedule/classify.ts";
 import { readBody } from "../body.ts";
 import { MAX_BODY_BYTES, MAX_WAIT_MS, PAGE_BYTES, PAGE_LIMIT, schedulingMode } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { HttpError, unwrap } from "../errors.ts";
 import { requestHeight } from "../height.ts";
-import { verifiedItem } from "../ingest.ts";
 import { idParam, intParam } from "../params.ts";
 import { processObject, type ReadResult } from "../process-object.ts";
-import { countAssignment } from "../metrics.ts";
-import { remember } from "../recent-ids.ts";
 import { ANS104, renderAssignment, renderPage } from "../render.ts";
+import { scheduleItem } from "../schedule-item.ts";
 import { schedulerSigner } from "../signer.ts";
 
 type C = Context<AppEnv>;
@@ -38,19 +35,10 @@ async function postSchedule(c: C): Promise<Response> {
     throw new HttpError(415, `unsupported content-type ${JSON.stringify(type)}: post a signed ANS-104 item with content-type ${ANS104} (or codec-device ans104@1.0)`);
   }
   const body = await readBody(c.req.raw, MAX_BODY_BYTES);
-  const item = await verifiedItem(body);
-  const what = classify(item);
   const pathPid = c.req.param("pid");
-  if (pathPid !== undefined && pathPid !== what.processId) {
-    throw new HttpError(400, `item ${item.id} is for process ${what.processId}, but was posted to ${pathPid}`);
-  }
-  if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
-  const r = unwrap(await processStub(c, what.processId).schedule(what.processId, body, item.id, { height: await requestHeight(c) }));
-  if (r.created) {
-    countAssignment(what.kind);
-    remember(what.processId, item.id, r.assignmentId);
-  }
-  return renderAssignment(c, { ...r, message: r.message ?? body });
+  const named = pathPid === undefined ? undefined : { processId: pathPid, mismatch: `but was posted to ${pathPid}` };
+  const { scheduled } = await scheduleItem(c, body, { named });
+  return renderAssignment(c, { ...scheduled, message: scheduled.message ?? body });
 }
 
 async function readPage(c: C, pid: string, result: ReadResult): Promise<Response> {
@@ -83,7 +71,7 @@ async function getNext(c: C): Promise<Response> {
 
 async function slotState(c: C) {
   const pid = targetOf(c);
-  const state = await processStub(c, pid).state(pid);
+  const state = unwrap(await processStub(c, pid).state(pid));
   if (state.current < 0) throw unknown(pid);
   return { pid, state };
 }

@@ -11,7 +11,6 @@ import { isId } from "../../src/crypto/ids.ts";
 import { legacyPage, processInfo, slotNode } from "../../src/formats/legacy-su.ts";
 import { confirmations, itemExists } from "../../src/remote/gateway.ts";
 import { padHeight, readAssignment } from "../../src/schedule/assignment.ts";
-import { checkProcess, classify } from "../../src/schedule/classify.ts";
 import type { LegacyQuery } from "../../src/schedule/legacy-range.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
 import { readBody } from "../body.ts";
@@ -20,11 +19,12 @@ import type { AppEnv } from "../env.ts";
 import { HttpError, unwrap } from "../errors.ts";
 import { requestHeight } from "../height.ts";
 import { indexedProcess } from "../index-object.ts";
-import { verifiedItem } from "../ingest.ts";
 import { countAssignment, renderMetrics } from "../metrics.ts";
 import { recentProcess, remember } from "../recent-ids.ts";
 import { idParam } from "../params.ts";
-import { processObject, type ScheduledWire } from "../process-object.ts";
+import { processObject } from "../process-object.ts";
+import { scheduleItem } from "../schedule-item.ts";
+import type { ScheduledWire } from "../scheduled-wire.ts";
 import { schedulerSigner } from "../signer.ts";
 
 type C = Context<AppEnv>;
@@ -62,7 +62,7 @@ function pageQuery(c: C): LegacyQuery {
 }
 
 async function page(c: C, pid: string, q: LegacyQuery): Promise<Response> {
-  const r = await stub(c, pid).readLegacy(pid, q);
+  const r = unwrap(await stub(c, pid).readLegacy(pid, q));
   if (r.current < 0) throw notKnown(pid);
   return c.json(legacyPage(r.slots, r.hasNextPage, q.mode, { showAnchor: c.req.query("show-anchor") !== undefined }));
 }
@@ -81,14 +81,14 @@ async function byId(c: C): Promise<Response> {
 
 async function latest(c: C): Promise<Response> {
   const pid = idParam(c, "pid");
-  const slot = await stub(c, pid).slot(pid, "latest");
+  const slot = unwrap(await stub(c, pid).slot(pid, "latest"));
   if (!slot) throw notKnown(pid);
   return c.json(slotNode(slot));
 }
 
 async function processMeta(c: C): Promise<Response> {
   const pid = idParam(c, "id");
-  const slot = await stub(c, pid).slot(pid, 0);
+  const slot = unwrap(await stub(c, pid).slot(pid, 0));
   if (!slot?.message) throw notKnown(pid);
   return c.json(processInfo(slot));
 }
@@ -107,23 +107,16 @@ async function postRoot(c: C): Promise<Response> {
   if (body.length === 0) {
     throw new HttpError(400, pid ? "If sending assign or process-id, you must send both." : "empty body: expected a signed ANS-104 data item");
   }
-  const item = await verifiedItem(body);
-  const what = classify(item, { legacy: true });
-  if (pid !== undefined && pid !== what.processId) throw new HttpError(400, `item ${item.id} is for process ${what.processId}, not process-id ${pid}`);
-  if (what.kind === "process") checkProcess(item, (await schedulerSigner(c.env)).address);
-  const r = unwrap(await stub(c, what.processId).schedule(what.processId, body, item.id, { height: await requestHeight(c), legacy: true }));
-  if (r.created) {
-    countAssignment(what.kind);
-    remember(what.processId, item.id, r.assignmentId);
-  }
-  return written(c, item.id, r);
+  const named = pid === undefined ? undefined : { processId: pid, mismatch: `not process-id ${pid}` };
+  const { item, scheduled } = await scheduleItem(c, body, { legacy: true, named });
+  return written(c, item.id, scheduled);
 }
 
 async function postAssign(c: C, pid: string, messageId: string): Promise<Response> {
   if (messageId.length !== 43) throw new HttpError(400, "assign param must be 43 characters");
   if (!isId(messageId)) throw new HttpError(400, `assign must be a base64url id, got ${JSON.stringify(messageId)}`);
   const exclude = (c.req.query("exclude") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const process = await stub(c, pid).slot(pid, 0);
+  const process = unwrap(await stub(c, pid).slot(pid, 0));
   if (!process) throw notKnown(pid);
   const held = await heldItem(c, pid, messageId);
   if (!held.known) await confirmOnGateway(c, messageId, c.req.query("base-layer") !== undefined, process);
@@ -143,7 +136,7 @@ async function holderOf(c: C, id: string, first: string | undefined, last?: stri
     const pid = await candidate();
     if (pid === undefined || tried.has(pid)) continue;
     tried.add(pid);
-    const slot = await stub(c, pid).find(pid, id);
+    const slot = unwrap(await stub(c, pid).find(pid, id));
     if (slot) return { pid, slot };
   }
   return undefined;

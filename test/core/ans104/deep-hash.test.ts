@@ -24,7 +24,7 @@ test("itemDeepHash = deepHash of the 8-field list (fast-check, 300 runs)", async
   );
 });
 
-test("the general deep hash of a known list (Arweave's algorithm, computed by hand)", async () => {
+test("the general deep hash of a one-element list, composed from SHA-384 as Arweave defines it", async () => {
   // deepHash(["a"]) = H(H("list1") ‖ H(H("blob1") ‖ H("a")))
   const { sha384 } = await import("@noble/hashes/sha2.js");
   const H = (...parts: Uint8Array[]) => sha384(Uint8Array.from(parts.flatMap((p) => [...p])));

@@ -1,4 +1,4 @@
-/** Malformed items, each with the error code it must produce (DESIGN.md D8). */
+/** Malformed items, each with the error code it must produce (D8, docs/architecture.md). */
 import { describe, expect, test } from "vitest";
 import { Ans104Error } from "../../../src/ans104/errors.ts";
 import { parseItem } from "../../../src/ans104/parse.ts";
@@ -80,15 +80,15 @@ describe("malformed items name the problem", () => {
     const dataStart = good.raw.length - good.data.length;
     for (let n = 0; n < dataStart; n++) expect(errorOf(good.raw.subarray(0, n)).code, `cut at ${n}`).toBe("truncated");
   });
+});
 
+describe("well-formed tag blocks", () => {
   test("Avro multi-block form (negative count with byte size) decodes", () => {
     // block of -1 items with size 4, then block of 1, then end
     const block = new Uint8Array([1, 8, 2, 0x61, 2, 0x62, 2, 2, 0x63, 2, 0x64, 0]);
     expect(decodeTags(block, 2)).toEqual([{ name: "a", value: "b" }, { name: "c", value: "d" }]);
   });
-});
 
-describe("canonical tag blocks", () => {
   test("a block is canonical exactly when encodeTags of its tags gives its bytes back", () => {
     const rows: [string, number[], number][] = [
       ["one tag, shortest varints", [2, 2, 0x61, 2, 0x62, 0], 1],

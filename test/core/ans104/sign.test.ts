@@ -85,6 +85,15 @@ describe("Arweave RSA-PSS (type 1)", () => {
     const ok = await crypto.subtle.verify({ name: "RSA-PSS", saltLength: 32 }, pair.publicKey, item.signature, await signatureMessage(item));
     expect(ok).toBe(true);
   }, 60_000);
+
+  test("an owner that is not a 4096-bit modulus is an invalid signature, not an error", async () => {
+    const fields = { signatureType: 1, tagBytes: encodeTags([{ name: "Type", value: "Message" }]), tagCount: 1, data: utf8("rsa") };
+    const owners = { "leading zero byte": new Uint8Array(512).fill(0xff, 1), "2048 bits": new Uint8Array(512).fill(0xab, 256), zero: new Uint8Array(512) };
+    for (const [label, owner] of Object.entries(owners)) {
+      const item = parseItem(serializeItem({ ...fields, owner, signature: new Uint8Array(512).fill(0x7f) }));
+      expect(await verifyItem(item), label).toBe("invalid-signature");
+    }
+  });
 });
 
 describe("Ethereum (type 3)", () => {

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { b64url } from "../../../src/crypto/base64url.ts";
 import { toHex } from "../../../src/crypto/bytes.ts";
-import { parseKeyMaterial, signerFor } from "../../../src/crypto/keys.ts";
+import { KeyError, parseKeyMaterial, signerFor } from "../../../src/crypto/keys.ts";
 import { ed25519Signer } from "../../../src/crypto/signers.ts";
 import { seed } from "../../support/keys.ts";
 
@@ -34,6 +34,27 @@ describe("parseKeyMaterial", () => {
       }
       expect(message, bad).toMatch(/^scheduler key: /);
       expect(message).not.toContain(secret);
+    }
+  });
+
+  test("every unusable key is a KeyError with code bad-key, whether parsing or the signer refuses it", async () => {
+    const secret = "deadbeef".repeat(7);
+    const failures: [string, () => unknown][] = [
+      ["not a key", () => parseKeyMaterial(secret)],
+      ["JSON that does not parse", () => parseKeyMaterial("{not json")],
+      ["an EC JWK", () => parseKeyMaterial(JSON.stringify({ kty: "EC", d: secret }))],
+      ["an OKP JWK whose d is not base64url", () => parseKeyMaterial(JSON.stringify({ kty: "OKP", crv: "Ed25519", d: `${secret}!` }))],
+      ["an OKP JWK whose d is not 32 bytes", () => parseKeyMaterial(JSON.stringify({ kty: "OKP", crv: "Ed25519", d: secret.slice(0, 20) }))],
+      ["a 43-character seed with non-zero trailing bits", () => parseKeyMaterial(b64url(seed(3)).slice(0, 42) + "B")],
+      ["an RSA JWK below 4096 bits", () => signerFor(parseKeyMaterial(JSON.stringify({ kty: "RSA", n: "AQAB", d: secret })))],
+      ["an RSA JWK WebCrypto refuses", () => signerFor(parseKeyMaterial(JSON.stringify({ kty: "RSA", n: b64url(new Uint8Array(512).fill(0xc7)), d: `${secret}!!` })))],
+    ];
+    for (const [label, attempt] of failures) {
+      const err = await Promise.resolve().then(attempt).then(() => undefined, (e: unknown) => e);
+      expect(err, label).toBeInstanceOf(KeyError);
+      expect((err as KeyError).code, label).toBe("bad-key");
+      expect((err as KeyError).message, label).toMatch(/^scheduler key: /);
+      expect((err as KeyError).message, label).not.toContain(secret);
     }
   });
 });

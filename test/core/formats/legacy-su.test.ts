@@ -41,6 +41,10 @@ describe("legacy SU formatter on real bytes", () => {
     expect(processInfo(slots[0])).toEqual(processExpectedJson());
   });
 
+  test("a slot 0 without its process item is a not-found ScheduleError", () => {
+    expect(() => processInfo({ ...slots[0], message: undefined })).toThrow(expect.objectContaining({ code: "not-found", message: "slot 0 holds no process item" }));
+  });
+
   test("show-anchor renders a non-UTF-8 anchor as base64url instead of null", () => {
     const node = slotNode(slots[1], { showAnchor: true });
     const plain = slotNode(slots[1]);

@@ -1,5 +1,5 @@
-/** The Scheduler over a MemoryStore: DESIGN.md D2-D7. */
-import { describe, expect, test } from "vitest";
+/** The Scheduler over a MemoryStore: D2-D7 (docs/architecture.md). */
+import { describe, expect, test, vi } from "vitest";
 import { NO_LIMITS } from "../../../src/ans104/limits.ts";
 import { parseItem } from "../../../src/ans104/parse.ts";
 import { verifyItem } from "../../../src/ans104/verify.ts";
@@ -206,5 +206,24 @@ describe("reads", () => {
     const waiting = s.waitFor(10, 5_000);
     await s.schedule(await signMessage(client, process.id, "wake"));
     expect(await waiting).toBe(true);
+  });
+
+  test("waitFor leaves no timer behind, whether the slot comes or the wait times out", async () => {
+    const { s, process } = await spawned();
+    const message = await signMessage(client, process.id, "wake");
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const waiting = s.waitFor(1, 30_000);
+      expect(vi.getTimerCount()).toBe(1);
+      await s.schedule(message);
+      expect(await waiting).toBe(true);
+      expect(vi.getTimerCount(), "the 30 s timer of a wait that ended early").toBe(0);
+      const late = s.waitFor(2, 100);
+      vi.advanceTimersByTime(100);
+      expect(await late).toBe(false);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -96,7 +96,7 @@ export function runStoreSuite({ name, withStore }: StoreSuiteOptions): void {
         expect((await store.range({ from: 2, to: 2, limit: 1, maxBytes: 1e9 }))[0].status).toBe("chain-checked");
       }));
 
-    test("a 5 MB message round-trips intact", () =>
+    test("a 5 MiB message round-trips intact, by slot and in a range", () =>
       withStore(async (store) => {
         const big = new Uint8Array(5 * 1024 * 1024 + 7);
         for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) % 251;

@@ -1,0 +1,99 @@
+/**
+ * A process object's background work, run from its alarm so it never delays a write: after a spawn,
+ * registering the process with the NodeObject (for `status`); after any write, publishing new
+ * message and assignment ids to the global index shards (docs/id-index.md), and all of them again
+ * when the shard layout changed. What is still due is kept in the object's `meta` table, so a
+ * restart resumes it.
+ */
+import type { StoredSlot } from "../src/schedule/store.ts";
+import type { Env } from "./env.ts";
+import { publish, SHARDS, type IndexEntry } from "./index-object.ts";
+import type { SqliteStore } from "./sqlite-store.ts";
+
+/** Ids reach the global index this long after their slot, in batches (INDEX_DELAY_MS overrides). */
+export const INDEX_DELAY_MS = 5000;
+const INDEX_BATCH = 500;
+/** The shard layout ids were published under; when it changes, a process publishes its ids again. */
+const INDEX_LAYOUT = `shards-${SHARDS}`;
+
+function indexDelay(env: Env): number {
+  const ms = Number(env.INDEX_DELAY_MS);
+  return env.INDEX_DELAY_MS !== undefined && env.INDEX_DELAY_MS !== "" && Number.isSafeInteger(ms) && ms >= 0 ? ms : INDEX_DELAY_MS;
+}
+
+export class Background {
+  readonly #ctx: DurableObjectState;
+  readonly #env: Env;
+  readonly #store: SqliteStore;
+  #armed = false;
+
+  constructor(ctx: DurableObjectState, env: Env, store: SqliteStore) {
+    this.#ctx = ctx;
+    this.#env = env;
+    this.#store = store;
+  }
+
+  /**
+   * Called inside the transaction that wrote `rows` (so in aggressive mode, as late as they are):
+   * a spawn's markers are as durable as its slot, and the alarm is armed.
+   */
+  written(rows: StoredSlot[]): void {
+    const spawn = rows.find((r) => r.slot === 0);
+    if (spawn) {
+      this.#setMeta("process", spawn.messageId); // slot 0's message is the process
+      this.#setMeta("unregistered", String(Date.now()));
+      this.#setMeta("index_layout", INDEX_LAYOUT);
+    }
+    this.#later(spawn ? 0 : indexDelay(this.#env));
+  }
+
+  /** After the object opens on a schedule whose last slot is `current`: re-arms work a restart interrupted. */
+  resume(current: number): void {
+    if (!this.#store.ready) return;
+    if (this.#meta("unregistered") || this.#meta("index_layout") !== INDEX_LAYOUT || Number(this.#meta("indexed") ?? -1) < current) this.#later(0);
+  }
+
+  /** The alarm: register a new process with the node, then publish the next batch of ids. */
+  async run(): Promise<void> {
+    this.#armed = false;
+    if (!this.#store.ready) return;
+    const pid = this.#meta("process");
+    if (!pid) return;
+    if (this.#meta("index_layout") !== INDEX_LAYOUT) {
+      // The shards were laid out differently when these ids were published: publish them again.
+      this.#ctx.storage.sql.exec("DELETE FROM meta WHERE key = 'indexed'");
+      this.#setMeta("index_layout", INDEX_LAYOUT);
+    }
+    const unregistered = this.#meta("unregistered");
+    if (unregistered) {
+      await this.#env.NODE.getByName("node").register(pid, Number(unregistered));
+      this.#ctx.storage.sql.exec("DELETE FROM meta WHERE key = 'unregistered'");
+    }
+    const from = Number(this.#meta("indexed") ?? -1) + 1;
+    const rows = this.#store.ids(from, INDEX_BATCH);
+    if (rows.length === 0) return;
+    const entries: IndexEntry[] = rows.flatMap((r) => [[r.messageId, pid], [r.assignmentId, pid]] as IndexEntry[]);
+    await publish(this.#env, entries);
+    this.#setMeta("indexed", String(rows.at(-1)!.slot));
+    if (rows.length === INDEX_BATCH) this.#later(0);
+  }
+
+  // One pending alarm at most. If arming fails, the next write (or the next start) arms it again:
+  // the work stays due in `meta` either way.
+  #later(ms: number): void {
+    if (this.#armed) return;
+    this.#armed = true;
+    this.#ctx.storage.setAlarm(Date.now() + ms).catch((err: unknown) => {
+      this.#armed = false;
+      console.error("process object: setting the background alarm failed; the next write retries", err);
+    });
+  }
+
+  #meta(key: string): string | undefined {
+    return this.#ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value;
+  }
+
+  #setMeta(key: string, value: string): void {
+    this.#ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+  }
+}
