@@ -7,6 +7,7 @@ import { measure } from "./metrics.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { hyperbeamRoutes } from "./routes/hyperbeam.ts";
 import { legacyRoutes } from "./routes/legacy.ts";
+import { locationRoutes } from "./routes/location.ts";
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -14,6 +15,7 @@ export function createApp(): Hono<AppEnv> {
   app.use("*", cors({ origin: "*", allowHeaders: ["*"], exposeHeaders: ["*"] }));
   benchRoutes(app);
   hyperbeamRoutes(app);
+  locationRoutes(app);
   legacyRoutes(app); // after: its `/:id` must not shadow HyperBEAM's paths
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError(errorResponse);

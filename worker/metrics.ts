@@ -11,6 +11,7 @@ const BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 const requests = new Map<string, number>();
 const latency = new Map<string, { counts: number[]; sum: number; count: number }>();
 const assignments = new Map<string, number>();
+let forks = 0;
 
 const bump = (m: Map<string, number>, key: string, by = 1) => m.set(key, (m.get(key) ?? 0) + by);
 
@@ -36,8 +37,14 @@ export const measure: MiddlewareHandler = async (c, next) => {
 /** Counts one assignment made (kind: process, message or assign). */
 export const countAssignment = (kind: "process" | "message" | "assign") => bump(assignments, `kind="${kind}"`);
 
+/** Counts a fork: another scheduler serving a different assignment for a slot this node has cached. */
+export const countFork = () => void forks++;
+
 export function renderMetrics(): string {
   const lines = [
+    "# HELP ao_scheduler_remote_forks_total Remote schedules seen serving a different assignment for a cached slot.",
+    "# TYPE ao_scheduler_remote_forks_total counter",
+    `ao_scheduler_remote_forks_total ${forks}`,
     "# HELP ao_scheduler_assignments_total Assignments made (slots taken) by this isolate, by kind.",
     "# TYPE ao_scheduler_assignments_total counter",
     ...[...assignments].map(([labels, n]) => `ao_scheduler_assignments_total{${labels}} ${n}`),

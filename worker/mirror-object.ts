@@ -148,12 +148,18 @@ export class MirrorObject extends DurableObject<Env> {
     });
   }
 
+  /** A slot only if it is already cached (nothing is fetched). */
+  cached(_pid: string, slot: number): Promise<Outcome<StoredSlot | undefined>> {
+    return outcome(() => this.#store.get(slot));
+  }
+
   /** The slot holding `id` as its message or assignment, fetching the rest of the schedule if needed. */
   find(pid: string, remote: RemoteRef, id: string): Promise<Outcome<StoredSlot | undefined>> {
     return outcome(async () => {
       const cached = await this.#slotOf(id);
       if (cached !== undefined) return this.#store.get(cached);
-      await this.#cover(this.#open(pid, remote), undefined);
+      // The process itself is slot 0; anything else may be anywhere in the schedule.
+      await this.#cover(this.#open(pid, remote), id === pid ? 0 : undefined);
       const slot = await this.#slotOf(id);
       return slot === undefined ? undefined : this.#store.get(slot);
     });
@@ -173,7 +179,7 @@ export class MirrorObject extends DurableObject<Env> {
       const previous = kept && kept.slot === posted.slot - 1 ? await m.head() : undefined;
       const { stored } = await verifySlot(posted, { processId: pid, scheduler: remote.address }, previous ?? "unknown");
       if (previous) await this.#store.append(stored);
-      return { slot: stored.slot, assignment: stored.assignment, assignmentId: stored.assignmentId, created: true, message: undefined, messageId: stored.messageId };
+      return { slot: stored.slot, assignment: stored.assignment, assignmentId: stored.assignmentId, created: true, message: undefined, messageId: stored.messageId, proxied: true };
     });
   }
 }

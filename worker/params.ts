@@ -22,3 +22,28 @@ export function idParam(c: Context, name: string, value: string | undefined = c.
   if (!isId(text)) throw new HttpError(400, `${name} must be a 43-character base64url id, got ${JSON.stringify(text.slice(0, 60))}`);
   return text;
 }
+
+/**
+ * A process id (route parameter or query) with the scheduler hint HyperBEAM lets follow it:
+ * `<pid>?hint=<url>` or `<pid>&hint=<url>` in the value, or a `hint` parameter of its own.
+ */
+export function processParam(c: Context, name: string): { pid: string; hint: string | undefined } {
+  const raw = c.req.param(name) ?? c.req.query(name);
+  let hint = c.req.query("hint") || undefined;
+  let value = raw;
+  const cut = raw?.search(/[?&]/) ?? -1;
+  if (raw !== undefined && cut >= 0) {
+    value = raw.slice(0, cut);
+    const given = /(?:^|[?&])hint=([^&]*)/.exec(raw.slice(cut))?.[1];
+    if (given) hint = safeDecode(given);
+  }
+  return { pid: idParam(c, name, value), hint };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new HttpError(400, `hint is not a well-formed URL: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+}

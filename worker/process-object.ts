@@ -87,10 +87,10 @@ export class ProcessObject extends DurableObject<Env> {
     return this.#with(pid, async (s) => ({ ...(await readLegacy(s, q)), current: s.current }));
   }
 
-  /** The CU's `next`: waits up to `waitMs` for slot `from`, then reads it and the slots after it. */
+  /** The CU's `next`: waits up to `waitMs` for slot `from` (of a process this node holds), then reads it and the slots after it. */
   next(pid: string, q: ReadQuery, waitMs: number): Promise<Outcome<ReadResult>> {
     return this.#with(pid, async (s) => {
-      await s.waitFor(q.from, waitMs);
+      if (s.current >= 0) await s.waitFor(q.from, waitMs);
       return { ...(await s.read(q)), current: s.current };
     });
   }

@@ -4,6 +4,9 @@ import { pageToAos2 } from "../src/formats/aos2.ts";
 import { pageToBundle } from "../src/formats/ans104-bundle.ts";
 import { assignmentToJson, pageToJson, type SlotView } from "../src/formats/hyperbeam-json.ts";
 import type { SchedulePage } from "../src/formats/page.ts";
+import { NO_LIMITS } from "../src/ans104/limits.ts";
+import { parseItem } from "../src/ans104/parse.ts";
+import { readAssignment } from "../src/schedule/assignment.ts";
 
 export type Format = "json" | "aos-2" | "ans104";
 
@@ -39,9 +42,14 @@ export function renderPage(c: Context, page: SchedulePage, format = negotiate(c)
   return c.json(format === "aos-2" ? pageToAos2(page) : pageToJson(page));
 }
 
+/**
+ * An assignment, as JSON (its message under `body`) or raw bytes. Its slot, timestamp, process and
+ * block height also go in headers, as HyperBEAM's httpsig answers carry an answer's fields: AO's
+ * messenger reads them from there when it posts to an ao.N.1 scheduler.
+ */
 export function renderAssignment(c: Context, s: SlotView): Response {
-  if (negotiate(c) === "ans104") {
-    return new Response(s.assignment, { headers: { "content-type": ANS104, slot: String(s.slot) } });
-  }
-  return c.json(assignmentToJson(s));
+  const info = readAssignment(parseItem(s.assignment, NO_LIMITS, s.assignmentId));
+  const headers = { slot: String(s.slot), timestamp: String(info.timestamp), process: info.processId, "block-height": String(info.height) };
+  if (negotiate(c) === "ans104") return new Response(s.assignment, { headers: { "content-type": ANS104, ...headers } });
+  return c.json(assignmentToJson(s), 200, headers);
 }

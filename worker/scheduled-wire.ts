@@ -11,6 +11,8 @@ export interface ScheduledWire {
   /** The item's bytes (the assignment's `body`) for an existing slot; for a new one the caller has them. */
   message: Uint8Array | undefined;
   messageId: string;
+  /** Set when another scheduler made the assignment (this node only passed the item on). */
+  proxied?: true;
 }
 
 /** A new slot's message is what the caller sent, so it is not sent back; an existing one is read. */

@@ -1,6 +1,6 @@
 /**
- * Where a process lives (docs/remote.md), in HyperBEAM's order (hyperbeam-scheduler.md §5.1-5.3):
- * a `hint` carried with the process id; this node, when its object holds the process; else the
+ * Where a process lives (docs/remote.md), in HyperBEAM's order (hyperbeam-scheduler.md §5.1-5.3),
+ * except that this node's own object is asked first: then a `hint` carried with the process id; the
  * process item (from its cache here, the item being posted, or the gateway) and the schedulers its
  * `Scheduler` tag names, this node first, then each one's location record (held here while its
  * Time-To-Live lasts, else looked up on the gateway, verified and owner-checked).
@@ -45,13 +45,12 @@ export function hintPlace(hint: string): Place {
 }
 
 /**
- * Decides where `pid` lives. `isLocal` asks this node's object (cheap; done first, every time, so a
- * process spawned here is never shadowed by a cached answer). `processItem` is the item being
- * posted when it is the process itself.
+ * Decides where `pid` lives, once this node's object has said it does not hold it (asked first,
+ * every time, so a process spawned here is never shadowed by a cached answer). `processItem` is
+ * the item being posted when it is the process itself.
  */
-export async function locate(env: Env, pid: string, o: { hint?: string | undefined; isLocal: () => Promise<boolean>; processItem?: DataItem | undefined; cachedProcess?: () => Promise<Uint8Array | undefined> }): Promise<Place> {
+export async function locate(env: Env, pid: string, o: { hint?: string | undefined; processItem?: DataItem | undefined; cachedProcess?: () => Promise<Uint8Array | undefined> }): Promise<Place> {
   if (o.hint !== undefined && followHints(env)) return hintPlace(o.hint);
-  if (await o.isLocal()) return { kind: "local" };
   const now = Date.now();
   const cached = places.peek(pid);
   if (cached && cached.until > now) return cached.place;
@@ -88,7 +87,7 @@ export async function locate(env: Env, pid: string, o: { hint?: string | undefin
 
 function notFound(pid: string, env: Env): RemoteError {
   const where = env.GATEWAY_URL ? `, and the gateway ${env.GATEWAY_URL} does not know it` : " (no GATEWAY_URL is set to look it up)";
-  return new RemoteError("remote-rejected", `process ${pid} is not known to this scheduler${where}`, { status: 404 });
+  return new RemoteError("not-found", `process ${pid} is not known to this scheduler${where}`);
 }
 
 /** The process item: cached by this node, else from the gateway (rebuilt and checked against its id). */

@@ -7,6 +7,7 @@
 export type RemoteErrorCode =
   | "bad-location" // a scheduler-location record that is malformed, stale or not signed by its claimed owner
   | "stale-nonce" // a location record whose nonce is not above the one already held for its signer
+  | "not-found" // no scheduler here or on the gateway knows the process
   | "no-scheduler" // the process names no scheduler, or none that can be found
   | "remote-rejected" // the remote refused the request (a 4xx, passed on with its status)
   | "remote-failed" // the remote answered with an error or something unreadable (502)

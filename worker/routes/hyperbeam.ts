@@ -6,23 +6,25 @@ import type { Context, Hono } from "hono";
 import { readBody } from "../body.ts";
 import { MAX_BODY_BYTES, MAX_WAIT_MS, PAGE_BYTES, PAGE_LIMIT, schedulingMode } from "../config.ts";
 import type { AppEnv } from "../env.ts";
-import { HttpError, unwrap } from "../errors.ts";
+import { HttpError } from "../errors.ts";
 import { requestHeight } from "../height.ts";
-import { idParam, intParam } from "../params.ts";
-import { processObject, type ReadResult } from "../process-object.ts";
+import { idParam, intParam, processParam } from "../params.ts";
+import type { ReadResult } from "../process-object.ts";
 import { ANS104, renderAssignment, renderPage } from "../render.ts";
 import { scheduleItem } from "../schedule-item.ts";
 import { schedulerSigner } from "../signer.ts";
+import { processTarget, type ProcessTarget } from "../targets.ts";
 
 type C = Context<AppEnv>;
 const D = "/~scheduler@1.0";
 const EXPORTS = ["location", "status", "next", "schedule", "slot", "init", "checkpoint"];
 const LOOKAHEAD = 100;
 
-const processStub = (c: C, pid: string) => processObject(c.env, pid);
-
-/** The process a request is about: the path's pid, else `target`. */
-const targetOf = (c: C) => idParam(c, c.req.param("pid") ? "pid" : "target");
+/** The process a request is about (the path's pid, else `target`) and where its calls go. */
+function targetOf(c: C): { pid: string; target: ProcessTarget } {
+  const { pid, hint } = processParam(c, c.req.param("pid") ? "pid" : "target");
+  return { pid, target: processTarget(c, pid, { hint }) };
+}
 
 function unknown(pid: string): HttpError {
   return new HttpError(404, `process ${pid} is not known to this scheduler`);
@@ -35,9 +37,9 @@ async function postSchedule(c: C): Promise<Response> {
     throw new HttpError(415, `unsupported content-type ${JSON.stringify(type)}: post a signed ANS-104 item with content-type ${ANS104} (or codec-device ans104@1.0)`);
   }
   const body = await readBody(c.req.raw, MAX_BODY_BYTES);
-  const pathPid = c.req.param("pid");
-  const named = pathPid === undefined ? undefined : { processId: pathPid, mismatch: `but was posted to ${pathPid}` };
-  const { scheduled } = await scheduleItem(c, body, { named });
+  const path = c.req.param("pid") === undefined ? undefined : processParam(c, "pid");
+  const named = path === undefined ? undefined : { processId: path.pid, mismatch: `but was posted to ${path.pid}` };
+  const { scheduled } = await scheduleItem(c, body, { named, hint: path?.hint ?? (c.req.query("hint") || undefined) });
   return renderAssignment(c, { ...scheduled, message: scheduled.message ?? body });
 }
 
@@ -47,21 +49,20 @@ async function readPage(c: C, pid: string, result: ReadResult): Promise<Response
 }
 
 async function getSchedule(c: C): Promise<Response> {
-  const pid = targetOf(c);
+  const { pid, target } = targetOf(c);
   const from = intParam(c, "from", 0);
   const to = intParam(c, "to", undefined);
   const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT, 1);
-  const result = unwrap(await processStub(c, pid).read(pid, { from, to, limit, maxBytes: PAGE_BYTES }));
-  return readPage(c, pid, result);
+  return readPage(c, pid, await target.read({ from, to, limit, maxBytes: PAGE_BYTES }));
 }
 
 async function getNext(c: C): Promise<Response> {
-  const pid = targetOf(c);
+  const { pid, target } = targetOf(c);
   const from = intParam(c, "from", 0);
   const wait = intParam(c, "wait", 0, MAX_WAIT_MS);
   const lookahead = intParam(c, "lookahead", LOOKAHEAD, PAGE_LIMIT, 1);
   const q = { from, limit: lookahead, maxBytes: PAGE_BYTES }; // continues: more exist after the batch
-  const result = unwrap(await processStub(c, pid).next(pid, q, wait));
+  const result = await target.next(q, wait);
   if (result.current < 0) throw unknown(pid);
   if (result.slots.length === 0) {
     throw new HttpError(404, `slot ${from} of process ${pid} is not yet available (current slot is ${result.current})`, { current: result.current });
@@ -70,8 +71,8 @@ async function getNext(c: C): Promise<Response> {
 }
 
 async function slotState(c: C) {
-  const pid = targetOf(c);
-  const state = unwrap(await processStub(c, pid).state(pid));
+  const { pid, target } = targetOf(c);
+  const state = await target.state();
   if (state.current < 0) throw unknown(pid);
   return { pid, state };
 }

@@ -26,6 +26,7 @@ import { processObject } from "../process-object.ts";
 import { scheduleItem } from "../schedule-item.ts";
 import type { ScheduledWire } from "../scheduled-wire.ts";
 import { schedulerSigner } from "../signer.ts";
+import { processTarget } from "../targets.ts";
 
 type C = Context<AppEnv>;
 
@@ -62,7 +63,7 @@ function pageQuery(c: C): LegacyQuery {
 }
 
 async function page(c: C, pid: string, q: LegacyQuery): Promise<Response> {
-  const r = unwrap(await stub(c, pid).readLegacy(pid, q));
+  const r = await processTarget(c, pid).readLegacy(q);
   if (r.current < 0) throw notKnown(pid);
   return c.json(legacyPage(r.slots, r.hasNextPage, q.mode, { showAnchor: c.req.query("show-anchor") !== undefined }));
 }
@@ -81,14 +82,14 @@ async function byId(c: C): Promise<Response> {
 
 async function latest(c: C): Promise<Response> {
   const pid = idParam(c, "pid");
-  const slot = unwrap(await stub(c, pid).slot(pid, "latest"));
+  const slot = await processTarget(c, pid).slot("latest");
   if (!slot) throw notKnown(pid);
   return c.json(slotNode(slot));
 }
 
 async function processMeta(c: C): Promise<Response> {
   const pid = idParam(c, "id");
-  const slot = unwrap(await stub(c, pid).slot(pid, 0));
+  const slot = await processTarget(c, pid).slot(0);
   if (!slot?.message) throw notKnown(pid);
   return c.json(processInfo(slot));
 }
@@ -129,15 +130,22 @@ async function postAssign(c: C, pid: string, messageId: string): Promise<Respons
 /**
  * The process holding `id` (as message or assignment) and its slot. Asks `first`, then this
  * isolate's recent writes, then the global index (an RPC, only when still needed), then `last`.
+ * `first` and `last` are processes the request named, so they may be held elsewhere; the others
+ * are this node's own.
  */
 async function holderOf(c: C, id: string, first: string | undefined, last?: string): Promise<{ pid: string; slot: StoredSlot } | undefined> {
   const tried = new Set<string>();
-  for (const candidate of [() => first, () => recentProcess(id), () => indexedProcess(c.env, id), () => last]) {
-    const pid = await candidate();
-    if (pid === undefined || tried.has(pid)) continue;
-    tried.add(pid);
-    const slot = unwrap(await stub(c, pid).find(pid, id));
-    if (slot) return { pid, slot };
+  const named = (pid: string | undefined) => async () => (pid === undefined ? undefined : { pid, find: () => processTarget(c, pid).find(id) });
+  const own = (pid: Promise<string | undefined> | string | undefined) => async () => {
+    const p = await pid;
+    return p === undefined ? undefined : { pid: p, find: async () => unwrap(await stub(c, p).find(p, id)) };
+  };
+  for (const candidate of [named(first), own(recentProcess(id)), () => own(indexedProcess(c.env, id))(), named(last)]) {
+    const holder = await candidate();
+    if (holder === undefined || tried.has(holder.pid)) continue;
+    tried.add(holder.pid);
+    const slot = await holder.find();
+    if (slot) return { pid: holder.pid, slot };
   }
   return undefined;
 }

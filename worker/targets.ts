@@ -1,0 +1,117 @@
+/**
+ * The one interface routes talk to about a process (docs/remote.md): schedule, read, state, next,
+ * one slot, find. Each call goes to this node's object first (the hot path costs nothing extra);
+ * when that object does not hold the process, the resolver (where.ts) finds its scheduler and the
+ * call goes to the remote-schedule cache for it (MirrorObject), or, with
+ * SCHEDULER_FOLLOW_REDIRECTS=false, the client is sent there with a 307.
+ */
+import type { Context } from "hono";
+import type { DataItem } from "../src/ans104/data-item.ts";
+import type { LegacyQuery } from "../src/schedule/legacy-range.ts";
+import type { PlaceOptions } from "../src/schedule/scheduler.ts";
+import type { StoredSlot } from "../src/schedule/store.ts";
+import type { AppEnv } from "./env.ts";
+import { unwrap } from "./errors.ts";
+import type { RemoteRef } from "./mirror-object.ts";
+import { processObject, type LegacyReadResult, type ReadQuery, type ReadResult, type SlotState } from "./process-object.ts";
+import type { ScheduledWire } from "./scheduled-wire.ts";
+import { locate, type Place } from "./where.ts";
+
+type C = Context<AppEnv>;
+
+export interface ProcessTarget {
+  schedule(raw: Uint8Array, id: string, opts: PlaceOptions): Promise<ScheduledWire>;
+  read(q: ReadQuery): Promise<ReadResult>;
+  readLegacy(q: LegacyQuery): Promise<LegacyReadResult>;
+  state(): Promise<SlotState>;
+  next(q: ReadQuery, waitMs: number): Promise<ReadResult>;
+  slot(which: number | "latest"): Promise<StoredSlot | undefined>;
+  find(id: string): Promise<StoredSlot | undefined>;
+}
+
+export interface TargetOptions {
+  /** A scheduler URL given with the process id (`<pid>?hint=<url>`, or a `hint` parameter). */
+  hint?: string | undefined;
+  /** The process item itself, when it is what is being posted. */
+  processItem?: DataItem | undefined;
+}
+
+/** A process held elsewhere: a 307 to its scheduler, same path and query. */
+function redirect(c: C, remote: RemoteRef): never {
+  const url = new URL(c.req.url);
+  const location = remote.url + url.pathname + url.search;
+  throw Object.assign(new Error(`process is scheduled by ${remote.url}`), {
+    status: 307,
+    headers: { location, variant: remote.variant },
+    details: { scheduler: remote.url, variant: remote.variant, ...(remote.address ? { address: remote.address } : {}) },
+  });
+}
+
+/** The remote-schedule cache of `pid`, speaking for its scheduler. */
+function remoteTarget(c: C, pid: string, remote: RemoteRef): ProcessTarget {
+  const m = c.env.MIRROR.getByName(pid);
+  return {
+    schedule: async (raw, id) => unwrap(await m.schedule(pid, remote, raw, id)),
+    read: async (q) => unwrap(await m.read(pid, remote, q)),
+    readLegacy: async (q) => unwrap(await m.readLegacy(pid, remote, q)),
+    state: async () => unwrap(await m.state(pid, remote)),
+    next: async (q, wait) => unwrap(await m.next(pid, remote, q, wait)),
+    slot: async (which) => unwrap(await m.slot(pid, remote, which)),
+    find: async (id) => unwrap(await m.find(pid, remote, id)),
+  };
+}
+
+/** Routes one process's calls: this node's object when it holds the process, its scheduler's otherwise. */
+export function processTarget(c: C, pid: string, o: TargetOptions = {}): ProcessTarget {
+  const local = processObject(c.env, pid);
+  let place: Promise<Place> | undefined;
+  /**
+   * The remote target, or undefined when the process is this node's after all (not spawned yet) or
+   * nobody knows it: then this node's own answer stands.
+   */
+  const remote = async (): Promise<ProcessTarget | undefined> => {
+    place ??= locate(c.env, pid, { hint: o.hint, processItem: o.processItem, cachedProcess: () => cachedProcess(c, pid) });
+    const p = await place.catch((err: { code?: string }) => {
+      if (err?.code === "not-found") return { kind: "local" } as const;
+      throw err;
+    });
+    if (p.kind === "local") return undefined;
+    if (c.env.SCHEDULER_FOLLOW_REDIRECTS === "false") redirect(c, p.remote);
+    return remoteTarget(c, pid, p.remote);
+  };
+  const held = async () => unwrap(await local.state(pid)).current >= 0;
+  /** Asks this node's object; when it does not hold the process, asks the process's scheduler instead. */
+  async function routed<T>(here: () => Promise<T>, missing: (r: T) => Promise<boolean> | boolean, there: (t: ProcessTarget) => Promise<T>): Promise<T> {
+    const r = await here();
+    if (!(await missing(r))) return r;
+    const t = await remote();
+    return t ? there(t) : r;
+  }
+  return {
+    async schedule(raw, id, opts) {
+      // A spawn naming another scheduler goes there; a message goes there when its process is not here.
+      if (o.processItem) {
+        const t = await remote();
+        if (t) return t.schedule(raw, id, opts);
+      }
+      const r = await local.schedule(pid, raw, id, opts);
+      if (!r.ok && r.code === "unknown-process" && !o.processItem) {
+        const t = await remote();
+        if (t) return t.schedule(raw, id, opts);
+      }
+      return unwrap(r);
+    },
+    read: (q) => routed(async () => unwrap(await local.read(pid, q)), (r) => r.current < 0, (t) => t.read(q)),
+    readLegacy: (q) => routed(async () => unwrap(await local.readLegacy(pid, q)), (r) => r.current < 0, (t) => t.readLegacy(q)),
+    state: () => routed(async () => unwrap(await local.state(pid)), (r) => r.current < 0, (t) => t.state()),
+    next: (q, wait) => routed(async () => unwrap(await local.next(pid, q, wait)), (r) => r.current < 0, (t) => t.next(q, wait)),
+    // A miss is asked about again only when this node does not hold the process at all.
+    slot: (which) => routed(async () => unwrap(await local.slot(pid, which)), async (r) => r === undefined && !(await held()), (t) => t.slot(which)),
+    find: (id) => routed(async () => unwrap(await local.find(pid, id)), async (r) => r === undefined && !(await held()), (t) => t.find(id)),
+  };
+}
+
+/** The process item, if this node's cache of its schedule already holds slot 0. */
+async function cachedProcess(c: C, pid: string): Promise<Uint8Array | undefined> {
+  return unwrap(await c.env.MIRROR.getByName(pid).cached(pid, 0))?.message;
+}
