@@ -40,7 +40,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const value = get(env, name);
   if (value === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+  if (!/^\d{1,12}$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got ${show(value)}`);
   }
   return Number(value);
@@ -112,6 +112,17 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
     bindings.AO_BENCH_TOKEN = token;
     warnings.push("AO_BENCH_TOKEN is set: the bench-only seeding route is on. Never set it in production.");
   }
+  const publicUrl = httpUrl(env, "PUBLIC_URL");
+  if (publicUrl) bindings.PUBLIC_URL = publicUrl;
+  const uploadUrl = httpUrl(env, "UPLOAD_URL");
+  if (uploadUrl) bindings.UPLOAD_URL = uploadUrl;
+  else if (publicUrl) warnings.push("PUBLIC_URL is set but UPLOAD_URL is not: this node's location record stays local (GET /~scheduler@1.0/location serves it; no gateway will).");
+  bindings.SCHEDULER_VARIANT = oneOf(env, "SCHEDULER_VARIANT", ["ao.TN.1", "ao.N.1"] as const, "ao.TN.1");
+  for (const flag of ["SCHEDULER_FOLLOW_HINTS", "SCHEDULER_FOLLOW_REDIRECTS", "REMOTE_CACHE_ASYNC"]) {
+    if (get(env, flag) !== undefined) bindings[flag] = oneOf(env, flag, ["true", "false"] as const, "true");
+  }
+  if (get(env, "REMOTE_TIMEOUT_MS") !== undefined) bindings.REMOTE_TIMEOUT_MS = String(integer(env, "REMOTE_TIMEOUT_MS", 10_000, 100, 600_000));
+  if (get(env, "LOCATION_TTL_MS") !== undefined) bindings.LOCATION_TTL_MS = String(integer(env, "LOCATION_TTL_MS", 0, 1000, 365 * 24 * 3600 * 1000));
   const key = keyText(env, root);
   if (key) {
     await checkKey(key);

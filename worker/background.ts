@@ -1,6 +1,6 @@
 /**
  * A process object's background work, run from its alarm so it never delays a write: after a spawn,
- * registering the process with the NodeObject (for `status`); after any write, publishing new
+ * registering the process with the NodeObject (for `status`, and to upload it); after any write, publishing new
  * message and assignment ids to the global index shards (docs/id-index.md), and all of them again
  * when the shard layout changed. What is still due is kept in the object's `meta` table, so a
  * restart resumes it.
@@ -66,7 +66,8 @@ export class Background {
     }
     const unregistered = this.#meta("unregistered");
     if (unregistered) {
-      await this.#env.NODE.getByName("node").register(pid, Number(unregistered));
+      // The process item goes with it, for the node to upload when it has a bundler (UPLOAD_URL).
+      await this.#env.NODE.getByName("node").register(pid, Number(unregistered), (await this.#store.get(0))?.message);
       this.#ctx.storage.sql.exec("DELETE FROM meta WHERE key = 'unregistered'");
     }
     const from = Number(this.#meta("indexed") ?? -1) + 1;

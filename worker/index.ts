@@ -14,8 +14,16 @@ preferNativeHashing();
 
 const app = createApp();
 
+// Workers have no start-up hook: the first request an isolate serves has the node publish (or
+// renew) its location record when PUBLIC_URL is set; the NodeObject's alarm keeps it renewed.
+let published = false;
+
 export default {
   fetch(request, env, ctx) {
+    if (!published && env.PUBLIC_URL) {
+      published = true;
+      ctx.waitUntil(env.NODE.getByName("node").ensurePublished().catch((err: unknown) => console.error("publishing this node's location record failed:", err)));
+    }
     return app.fetch(normalizeInlineKeys(request), env, ctx);
   },
 } satisfies ExportedHandler<Env>;

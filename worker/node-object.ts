@@ -1,8 +1,8 @@
 /**
  * The node's own Durable Object (one, named "node"): the generated identity when no key is
  * configured, the processes this node schedules (for `status`), the scheduler-location records
- * it holds (its own and others'), and the outbox that uploads its record. Its alarm delivers the
- * outbox and renews its own record before half its lifetime has passed.
+ * it holds (its own and others'), and the outbox that uploads its record and the processes it
+ * spawns. Its alarm delivers the outbox and renews its own record before half its lifetime has passed.
  */
 import { DurableObject } from "cloudflare:workers";
 import { fromB64url, b64url } from "../src/crypto/base64url.ts";
@@ -51,8 +51,16 @@ export class NodeObject extends DurableObject<Env> {
     return fresh;
   }
 
-  register(processId: string, spawned: number): void {
+  /**
+   * Records a process this node spawned. With a bundler (UPLOAD_URL), its item is uploaded too,
+   * so other schedulers find the process, and from its `Scheduler` tag, this node.
+   */
+  async register(processId: string, spawned: number, item?: Uint8Array): Promise<void> {
     this.ctx.storage.sql.exec("INSERT OR IGNORE INTO processes (process_id, spawned) VALUES (?, ?)", processId, spawned);
+    if (item && this.env.UPLOAD_URL) {
+      this.#outbox.add(processId, item, "process", Date.now());
+      await this.#arm();
+    }
   }
 
   /** Process ids in id order after `after`, at most `limit`, and whether more exist. */

@@ -139,12 +139,12 @@ export class SchedulerClient {
   /** Schedules a signed item on the remote; answers its assignment as a slot (the message is `raw`). */
   async post(processId: string, raw: Uint8Array, itemId: string): Promise<RemoteSlot> {
     if (this.variant === "ao.N.1") {
-      const a = await request(`${this.url}/${processId}/schedule`, { method: "POST", headers: { "content-type": ANS104, accept: ANS104 }, body: raw }, this.#http);
+      const a = await request(`${this.url}/${processId}/schedule`, { method: "POST", headers: { "content-type": ANS104, accept: ANS104 }, body: raw as Uint8Array<ArrayBuffer> }, this.#http);
       if (a.status < 200 || a.status > 299) throw refusal(a);
       const assignment = (a.headers.get("content-type") ?? "").startsWith(ANS104) ? a.body : converting(a, () => itemFromJson(jsonOf<ItemJson>(a)));
       return converting(a, () => ({ slot: integer(tagValue(parseItem(assignment, NO_LIMITS).tags, "Nonce")) ?? NaN, assignment, message: raw, lossless: true }));
     }
-    const a = await request(`${this.url}/?process-id=${processId}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: raw }, this.#http);
+    const a = await request(`${this.url}/?process-id=${processId}`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: raw as Uint8Array<ArrayBuffer> }, this.#http);
     if (a.status < 200 || a.status > 299) throw refusal(a);
     // A spawn is read back as the first edge of its page; a message by its id.
     if (itemId === processId) {

@@ -44,6 +44,8 @@ export interface Server {
   child: ChildProcess;
   exited: Promise<void>;
   url: string;
+  port: number;
+  stateDir: string;
   log: () => string;
 }
 
@@ -68,7 +70,7 @@ export function startServer(port: number, stateDir: string, env: Record<string, 
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return { child, exited, url: `http://${HOST}:${port}`, log: () => output };
+  return { child, exited, url: `http://${HOST}:${port}`, port, stateDir, log: () => output };
 }
 
 export const running = (s: Server) => s.child.exitCode === null && s.child.signalCode === null;

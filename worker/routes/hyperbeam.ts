@@ -102,9 +102,17 @@ async function getStatus(c: C): Promise<Response> {
   const from = c.req.query("from") ?? "";
   if (from !== "") idParam(c, "from", from);
   const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT, 1);
-  const [signer, page] = await Promise.all([schedulerSigner(c.env), c.env.NODE.getByName("node").processes(from, limit)]);
+  const node = c.env.NODE.getByName("node");
+  const [signer, page, own] = await Promise.all([schedulerSigner(c.env), node.processes(from, limit), node.ownStatus()]);
   c.header("cache-control", "no-store");
-  return c.json({ address: signer.address, processes: page.processes, continues: page.continues, "cache-control": "no-store" });
+  return c.json({
+    address: signer.address,
+    processes: page.processes,
+    continues: page.continues,
+    "cache-control": "no-store",
+    location: own.location && { url: own.location.url, variant: own.location.variant, nonce: own.location.nonce, "time-to-live": own.location.ttl, id: own.location.id },
+    outbox: { ...own.outbox, note: own.outbox.uploadUrl ? undefined : "UPLOAD_URL is not set: records stay on this node" },
+  });
 }
 
 async function getInfo(c: C): Promise<Response> {

@@ -1,0 +1,55 @@
+/**
+ * A small HTTP proxy in front of a real node, for end-to-end tests: counts the requests that pass,
+ * can rewrite JSON answers (a tampering network), and can stop answering (the node gone).
+ */
+import { createServer, request, type Server } from "node:http";
+
+export class CountingProxy {
+  readonly requests: string[] = [];
+  /** Rewrites a JSON answer for a path (return the body unchanged to pass it). */
+  tamper: ((path: string, body: unknown) => unknown) | undefined;
+  /** When true, connections are refused as if the node were down. */
+  down = false;
+  url = "";
+  #server: Server | undefined;
+
+  constructor(readonly upstream: string) {}
+
+  async start(port = 0): Promise<this> {
+    const server = createServer((req, res) => {
+      if (this.down) return void req.socket.destroy();
+      this.requests.push(`${req.method} ${req.url}`);
+      const target = new URL(req.url ?? "/", this.upstream);
+      const up = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+        const tamper = this.tamper;
+        if (!tamper || !(answer.headers["content-type"] ?? "").includes("json")) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          return void answer.pipe(res);
+        }
+        const chunks: Buffer[] = [];
+        answer.on("data", (c: Buffer) => chunks.push(c));
+        answer.on("end", () => {
+          const body = JSON.stringify(tamper(req.url ?? "/", JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+          const headers = { ...answer.headers, "content-length": String(Buffer.byteLength(body)) };
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(body);
+        });
+      });
+      up.on("error", () => res.destroy());
+      req.pipe(up);
+    });
+    this.#server = server;
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    return this;
+  }
+
+  count(pattern: RegExp): number {
+    return this.requests.filter((r) => pattern.test(r)).length;
+  }
+
+  async close(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+}
