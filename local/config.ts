@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseKeyMaterial, signerFor } from "../src/crypto/keys.ts";
+import { NO_GATEWAY_NOTE } from "../src/remote/gateway.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -78,11 +79,10 @@ function keyText(env: Env, root: string): { text: string; from: string } | undef
   return { text, from: `SCHEDULER_KEY_FILE (${file})` };
 }
 
-/** Parses the key and signs with it once, so a key that parses but cannot sign fails here too. */
+/** Parses the key and signs with it once (signerFor verifies what it signed), so a key that parses but cannot sign fails here too. */
 async function checkKey(key: { text: string; from: string }): Promise<void> {
   try {
-    const signer = await signerFor(parseKeyMaterial(key.text));
-    await signer.sign(new Uint8Array(32));
+    await signerFor(parseKeyMaterial(key.text));
   } catch (err) {
     const reason = String((err as Error).message ?? err).replace(/^scheduler key: /, "");
     throw new ConfigError(`${key.from} is not a usable scheduler key (${reason}); it must hold ${KEY_FORMS}`);
@@ -100,9 +100,7 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
     GATEWAY_URL: httpUrl(env, "GATEWAY_URL") ?? "",
   };
   if (!bindings.GATEWAY_URL) {
-    warnings.push(
-      "GATEWAY_URL is not set: every assignment carries Block-Height 0, and AO compute units skip their hash-chain check for processes below block 1,440,000. Set GATEWAY_URL to an Arweave gateway for real heights.",
-    );
+    warnings.push(`${NO_GATEWAY_NOTE}. Set GATEWAY_URL to an Arweave gateway for real heights.`);
   }
   const delay = get(env, "INDEX_DELAY_MS");
   if (delay !== undefined) bindings.INDEX_DELAY_MS = String(integer(env, "INDEX_DELAY_MS", 5000, 0, 3_600_000));

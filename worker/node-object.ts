@@ -51,6 +51,11 @@ export class NodeObject extends DurableObject<Env> {
     return fresh;
   }
 
+  /** Answers once this object's storage does (for /health). */
+  ping(): number {
+    return this.ctx.storage.sql.exec<{ one: number }>("SELECT 1 AS one").one().one;
+  }
+
   /**
    * Records a process this node spawned. With a bundler (UPLOAD_URL), its item is uploaded too,
    * so other schedulers find the process, and from its `Scheduler` tag, this node.

@@ -1,5 +1,6 @@
 /** Scheduler key material from configuration text (SCHEDULER_KEY or the file SCHEDULER_KEY_FILE names). */
 import { fromB64url } from "./base64url.ts";
+import { verifySignature } from "./verify.ts";
 import { fromHex, randomBytes } from "./bytes.ts";
 import { ed25519Signer, rsaSigner, type RsaJwk, type Signer } from "./signers.ts";
 
@@ -61,15 +62,29 @@ function seedOf(seed: Uint8Array): KeyMaterial {
 
 export const generateKeyMaterial = (): KeyMaterial => ({ kind: "ed25519", seed: randomBytes(32) });
 
-/** The signer for parsed key material; a key the signer refuses (e.g. RSA that is not 4096-bit) is a KeyError. */
+/**
+ * The signer for parsed key material, checked by signing once and verifying what it signed: a key
+ * the signer refuses (an RSA key that is not 4096-bit), or one that signs what nobody can verify
+ * (RSA parameters that do not belong together), is a KeyError.
+ */
 export async function signerFor(key: KeyMaterial): Promise<Signer> {
+  const rsa = key.kind === "rsa";
+  const use = `use ${rsa ? "an Arweave RSA-4096 private JWK (kty RSA, n, e, d, p, q, dp, dq, qi)" : "a 32-byte Ed25519 seed"}`;
+  let signer: Signer;
   try {
-    return await (key.kind === "ed25519" ? ed25519Signer(key.seed) : rsaSigner(key.jwk));
+    signer = await (key.kind === "ed25519" ? ed25519Signer(key.seed) : rsaSigner(key.jwk));
   } catch (err) {
     // Our own guards explain themselves; a WebCrypto refusal is named by its kind, nothing more.
     const e = err as Error;
-    const rsa = key.kind === "rsa";
     const reason = e instanceof RangeError || e instanceof TypeError ? e.message : `${rsa ? "the RSA JWK" : "the Ed25519 seed"} was refused by WebCrypto (${e?.name ?? "error"})`;
-    throw new KeyError(`${reason}; use ${rsa ? "an Arweave RSA-4096 private JWK (kty RSA, n, e, d, p, q, dp, dq, qi)" : "a 32-byte Ed25519 seed"}`);
+    throw new KeyError(`${reason}; ${use}`);
   }
+  const probe = new Uint8Array(48);
+  const signature = await signer.sign(probe).catch((err: Error) => {
+    throw new KeyError(`signing with it fails (${err?.name ?? "error"}); ${use}`);
+  });
+  if (!(await verifySignature(signer.type, signer.owner, signature, probe))) {
+    throw new KeyError(`it signs, but its signatures do not verify against its own public key (parts of the key do not belong together); ${use}`);
+  }
+  return signer;
 }

@@ -17,6 +17,10 @@ import { verifiableTypeByLengths } from "../crypto/signature-types.ts";
 
 const TIMEOUT_MS = 5_000;
 
+/** Without a gateway, every assignment carries Block-Height 0; hosts say so at start, in /info and in /health. */
+export const NO_GATEWAY_NOTE =
+  "GATEWAY_URL is not set: every assignment carries Block-Height 0, and AO compute units skip their hash-chain check for processes below block 1,440,000";
+
 export class GatewayError extends Error {
   readonly code: "bad-gateway" | "gateway-timeout";
 

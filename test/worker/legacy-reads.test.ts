@@ -215,7 +215,7 @@ describe("the compute unit's pager", () => {
 });
 
 describe("node routes", () => {
-  test("GET / (timestamp string, address), /timestamp, /health, /metrics, CORS", async () => {
+  test("GET / (timestamp string, address), /timestamp, /health (checks as JSON), /metrics, CORS", async () => {
     const root = await json(await call("/"));
     expect(root).toEqual({ timestamp: expect.stringMatching(/^\d{13}$/), address: await schedulerAddress() });
     const t = await json(await call(`/timestamp?process-id=${pid}`));
@@ -223,7 +223,12 @@ describe("node routes", () => {
     expect(t.block_height).toMatch(/^\d{12}$/);
     const health = await call("/health");
     expect(health.status).toBe(200);
-    expect(await health.text()).toBe("");
+    expect(await json(health)).toMatchObject({
+      status: "ok",
+      checks: { identity: { ok: true, address: await schedulerAddress() }, storage: { ok: true }, gateway: { configured: false, note: expect.stringMatching(/Block-Height 0/) } },
+    });
+    const info = await json(await call("/~scheduler@1.0/info"));
+    expect(info).toMatchObject({ gateway: null, warnings: [expect.stringMatching(/^GATEWAY_URL is not set: every assignment carries Block-Height 0/)] });
     const metrics = await (await call("/metrics")).text();
     expect(metrics).toMatch(/^ao_scheduler_assignments_total\{kind="message"\} \d+$/m);
     expect(metrics).toMatch(/^ao_scheduler_requests_total\{method="POST",route="\/",status="200"\} \d+$/m);

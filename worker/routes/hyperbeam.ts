@@ -12,6 +12,7 @@ import { idParam, intParam, processParam } from "../params.ts";
 import type { ReadResult } from "../process-object.ts";
 import { ANS104, renderAssignment, renderPage } from "../render.ts";
 import { scheduleItem } from "../schedule-item.ts";
+import { NO_GATEWAY_NOTE } from "../../src/remote/gateway.ts";
 import { schedulerSigner } from "../signer.ts";
 import { processTarget, type ProcessTarget } from "../targets.ts";
 
@@ -126,6 +127,8 @@ async function getInfo(c: C): Promise<Response> {
     variants: ["ao.N.1", "ao.TN.1"],
     "scheduling-mode": schedulingMode(c.env),
     "page-limit": PAGE_LIMIT,
+    gateway: c.env.GATEWAY_URL || null,
+    ...(c.env.GATEWAY_URL ? {} : { warnings: [NO_GATEWAY_NOTE] }),
   });
 }
 

@@ -25,6 +25,7 @@ import { idParam } from "../params.ts";
 import { processObject } from "../process-object.ts";
 import { scheduleItem } from "../schedule-item.ts";
 import type { ScheduledWire } from "../scheduled-wire.ts";
+import { health } from "../health.ts";
 import { schedulerSigner } from "../signer.ts";
 import { processTarget } from "../targets.ts";
 
@@ -174,7 +175,7 @@ export function legacyRoutes(app: Hono<AppEnv>): void {
   app.get("/", async (c) => c.json({ timestamp: String(Date.now()), address: (await schedulerSigner(c.env)).address }));
   app.post("/", postRoot);
   app.get("/timestamp", async (c) => c.json({ timestamp: String(Date.now()), block_height: padHeight(await requestHeight(c)) }));
-  app.get("/health", (c) => c.body(null, 200));
+  app.get("/health", health);
   app.get("/metrics", (c) => c.text(renderMetrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
   app.get("/processes/:id", processMeta);
   app.get("/:pid/latest", latest);

@@ -1,0 +1,56 @@
+/**
+ * `npm start` checks its settings before anything starts: a setting that cannot work stops it at
+ * once (exit 2) with a message naming the variable and what it accepts, and never echoes a key.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { freePort, ROOT } from "./server.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "ao-start-config-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function start(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  const port = String(await freePort());
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ["scripts/start.mjs"],
+      { cwd: ROOT, env: { ...process.env, PORT: port, STATE_DIR: join(dir, "state"), SCHEDULER_KEY: "", SCHEDULER_KEY_FILE: "", ...env }, encoding: "utf8", timeout: 60_000 },
+      (_err, _stdout, stderr) => resolve({ status: child.exitCode, stderr }),
+    );
+  });
+}
+
+const SECRET = "c0ffee".repeat(11);
+const cases: [string, Record<string, string>, RegExp][] = [
+  ["a key in no accepted form", { SCHEDULER_KEY: `${SECRET}zz` }, /^\[start\] SCHEDULER_KEY is not a usable scheduler key \(expected a 32-byte Ed25519 seed .*\); it must hold a 32-byte Ed25519 seed \(64 hex digits or 43 base64url characters\), an Ed25519 JWK \(kty OKP, d\), or an Arweave RSA-4096 JWK \(kty RSA, n, d\)$/m],
+  ["a key with a quote in it", { SCHEDULER_KEY: `{"kty":"RSA","n":"it's","d":"${SECRET}"}` }, /^\[start\] SCHEDULER_KEY is not a usable scheduler key \(.*\); it must hold /m],
+  ["JSON that does not parse", { SCHEDULER_KEY: `{"kty": "RSA", ${SECRET}` }, /^\[start\] SCHEDULER_KEY is not a usable scheduler key \(looks like JSON but does not parse\)/m],
+  ["both key settings", { SCHEDULER_KEY: "11".repeat(32), SCHEDULER_KEY_FILE: join(dir, "key") }, /^\[start\] SCHEDULER_KEY and SCHEDULER_KEY_FILE are both set; set one of them$/m],
+  ["a key file that does not exist", { SCHEDULER_KEY_FILE: join(dir, "missing.json") }, /^\[start\] SCHEDULER_KEY_FILE .*missing\.json cannot be read: ENOENT$/m],
+  ["a port that is not one", { PORT: "80a" }, /^\[start\] PORT must be an integer from 1 to 65535; got "80a"$/m],
+  ["a gateway that is not an http URL", { GATEWAY_URL: "ftp://gateway" }, /^\[start\] GATEWAY_URL must be an http\(s\) URL/m],
+  ["an unknown scheduling mode", { SCHEDULING_MODE: "fast" }, /^\[start\] SCHEDULING_MODE must be one of local_confirmation, aggressive; got "fast"$/m],
+  ["an unknown variant", { SCHEDULER_VARIANT: "ao.X.1" }, /^\[start\] SCHEDULER_VARIANT must be one of ao\.TN\.1, ao\.N\.1; got "ao\.X\.1"$/m],
+  ["a remote timeout that is not a number", { REMOTE_TIMEOUT_MS: "10s" }, /^\[start\] REMOTE_TIMEOUT_MS must be an integer from 100 to 600000; got "10s"$/m],
+];
+
+describe("npm start refuses settings that cannot work, before starting anything", () => {
+  test.concurrent.each(cases)("%s: exit 2 with a message naming the setting", async (_name, env, message) => {
+    const r = await start(env);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toContain(SECRET);
+    expect(r.stderr).not.toMatch(/SyntaxError|at .*\.mjs:\d+/);
+  });
+
+  test("a key file holding an unusable key names the file", async () => {
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ kty: "OKP", crv: "Ed25519", d: "short" }));
+    const r = await start({ SCHEDULER_KEY_FILE: join(dir, "bad.json") });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^\[start\] SCHEDULER_KEY_FILE \(.*bad\.json\) is not a usable scheduler key/m);
+  });
+});
