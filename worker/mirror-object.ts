@@ -6,6 +6,9 @@
  * ProcessObject, so routes treat both alike (worker/targets.ts).
  */
 import { DurableObject } from "cloudflare:workers";
+import { NO_LIMITS } from "../src/ans104/limits.ts";
+import { parseItem } from "../src/ans104/parse.ts";
+import { addressOf } from "../src/crypto/ids.ts";
 import { SchedulerClient, type Variant } from "../src/remote/client.ts";
 import { REMOTE_TIMEOUT_MS } from "../src/remote/http.ts";
 import { Mirror } from "../src/remote/mirror.ts";
@@ -103,8 +106,9 @@ export class MirrorObject extends DurableObject<Env> {
   /** The remote's current slot, asked live. */
   state(pid: string, remote: RemoteRef): Promise<Outcome<SlotState>> {
     return outcome(async () => {
-      const s = await this.#open(pid, remote).client.slot(pid);
-      return { current: s.current, timestamp: s.timestamp, height: s.height ?? 0 };
+      const m = this.#open(pid, remote);
+      const s = await m.client.slot(pid);
+      return { current: s.current, timestamp: s.timestamp, height: s.height ?? 0, scheduler: remote.address ?? (await this.#signerOfSlot0(m)) };
     });
   }
 
@@ -163,6 +167,13 @@ export class MirrorObject extends DurableObject<Env> {
       const slot = await this.#slotOf(id);
       return slot === undefined ? undefined : this.#store.get(slot);
     });
+  }
+
+  /** Who signed slot 0 (fetched if need be): the scheduler of a process found through a hint. */
+  async #signerOfSlot0(m: Mirror): Promise<string | undefined> {
+    await this.#cover(m, 0);
+    const first = await this.#store.get(0);
+    return first && addressOf(parseItem(first.assignment, NO_LIMITS, first.assignmentId).owner);
   }
 
   async #slotOf(id: string): Promise<number | undefined> {

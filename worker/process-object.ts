@@ -21,6 +21,8 @@ export interface SlotState {
   current: number;
   timestamp: number | undefined;
   height: number;
+  /** The scheduler that holds the process, when it is not this node. */
+  scheduler?: string | undefined;
 }
 
 export interface ReadQuery {

@@ -128,10 +128,11 @@ describe("a process held by B, served through A", () => {
     expect(held.json).toMatchObject({ address: bAddress, url: proxy.url, type: "Scheduler-Location" });
   });
 
-  test("slot through A equals B's, on both surfaces", async () => {
+  test("slot through A equals B's, on both surfaces, naming B as the process's scheduler", async () => {
     const slot = await getJson(`${a.url}/${pid}/slot`);
     expect(slot.status).toBe(200);
     expect(slot.json.current).toBe(MESSAGES);
+    expect(slot.json["wallet-address"]).toBe(bAddress);
     expect((await getJson(`${a.url}/~scheduler@1.0/slot?target=${pid}`)).json.current).toBe(MESSAGES);
     const latest = await getJson(`${a.url}/${pid}/latest`);
     expect(latest.json.assignment.tags.find((t: { name: string }) => t.name === "Nonce").value).toBe(String(MESSAGES));
@@ -291,6 +292,8 @@ describe("what A refuses and survives", () => {
     const third = await signProcess(client, bAddress, [{ name: "Name", value: "hinted" }]);
     expect((await postItem(`${b.url}/~scheduler@1.0/schedule`, third.raw)).status).toBe(200);
     for (let i = 0; i < 4; i++) await postItem(`${b.url}/${third.id}/schedule`, (await signMessage(client, third.id, `h${i}`)).raw);
+    const hinted = await getJson(`${a.url}/${third.id}/slot?hint=${encodeURIComponent(proxy.url)}`);
+    expect(hinted.json).toMatchObject({ current: 4, "wallet-address": bAddress });
     const before = proxy.count(new RegExp(`/${third.id}/schedule\\?from=`));
     const page = await getJson(`${a.url}/~scheduler@1.0/schedule?target=${third.id}&hint=${encodeURIComponent(proxy.url)}&from=0&to=4`);
     expect(page.status).toBe(200);

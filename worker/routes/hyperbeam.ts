@@ -80,7 +80,7 @@ async function slotState(c: C) {
 
 async function getSlot(c: C): Promise<Response> {
   const { pid, state } = await slotState(c);
-  const address = (await schedulerSigner(c.env)).address;
+  const address = state.scheduler ?? (await schedulerSigner(c.env)).address;
   c.header("cache-control", "no-store");
   return c.json({
     process: pid,
