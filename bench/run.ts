@@ -2,19 +2,20 @@
  * `npm run bench`: scheduling throughput, latency and scale, side by side with the runtime's own
  * ceiling, measured in one run (absolute numbers drift on a shared machine; ratios do not).
  *
- *   npm run bench -- [--duration 5] [--runs 3] [--cases ceiling,signing,single,concurrent,processes,identity,reads,scale,browser]
+ *   npm run bench -- [--duration 5] [--runs 3] [--cases ceiling,signing,single,concurrent,processes,identity,reads,scale,remote,browser]
  */
 import { parseArgs } from "node:util";
 import { environment, table, write, type Row } from "./report.ts";
 import { ceilingCase, concurrentCase, identityCase, processesCase, singleCase, type Ceiling } from "./cases/throughput.ts";
 import { readsCase } from "./cases/reads.ts";
+import { remoteCase } from "./cases/remote.ts";
 import { scaleCase } from "./cases/scale.ts";
 import { signingCase } from "./cases/signing.ts";
 import { Client } from "./load.ts";
 import { startScheduler, stopAll } from "./servers.ts";
 import { Workload } from "./workload.ts";
 
-const ALL = ["ceiling", "signing", "single", "concurrent", "processes", "identity", "reads", "scale", "browser"];
+const ALL = ["ceiling", "signing", "single", "concurrent", "processes", "identity", "reads", "scale", "remote", "browser"];
 const { values } = parseArgs({
   options: {
     duration: { type: "string", default: "5" },
@@ -43,7 +44,7 @@ const ceiling: Ceiling = new Map();
 if (cases.has("ceiling")) add(...(await ceilingCase(root, settings, ceiling)));
 if (cases.has("signing")) add(...(await signingCase()));
 
-const needsServer = ["single", "concurrent", "processes", "reads", "scale"].some((c) => cases.has(c));
+const needsServer = ["single", "concurrent", "processes", "reads", "scale", "remote"].some((c) => cases.has(c));
 if (needsServer) {
   const server = await startScheduler(root);
   const client = new Client(server.url);
@@ -54,6 +55,7 @@ if (needsServer) {
     if (cases.has("processes")) add(...(await processesCase(client, work, settings, ceiling)));
     if (cases.has("reads")) add(...(await readsCase(client, work, settings)));
     if (cases.has("scale")) add(...(await scaleCase(client, work, settings)));
+    if (cases.has("remote")) add(...(await remoteCase(root, client, server.url, work, settings)));
   } finally {
     client.close();
     await server.stop();

@@ -188,7 +188,8 @@ export class MirrorObject extends DurableObject<Env> {
       const kept = await this.#store.last();
       // The chain can be checked when the slot before it is kept; otherwise everything else is.
       const previous = kept && kept.slot === posted.slot - 1 ? await m.head() : undefined;
-      const { stored } = await verifySlot(posted, { processId: pid, scheduler: remote.address }, previous ?? "unknown");
+      // The message is the item the worker verified before passing it on.
+      const { stored } = await verifySlot({ ...posted, messageVerified: true }, { processId: pid, scheduler: remote.address }, previous ?? "unknown");
       if (previous) await this.#store.append(stored);
       return { slot: stored.slot, assignment: stored.assignment, assignmentId: stored.assignmentId, created: true, message: undefined, messageId: stored.messageId, proxied: true };
     });

@@ -15,7 +15,7 @@ import { unwrap } from "./errors.ts";
 import type { RemoteRef } from "./mirror-object.ts";
 import { processObject, type LegacyReadResult, type ReadQuery, type ReadResult, type SlotState } from "./process-object.ts";
 import type { ScheduledWire } from "./scheduled-wire.ts";
-import { locate, type Place } from "./where.ts";
+import { knownElsewhere, locate, type Place } from "./where.ts";
 
 type C = Context<AppEnv>;
 
@@ -63,6 +63,11 @@ function remoteTarget(c: C, pid: string, remote: RemoteRef): ProcessTarget {
 
 /** Routes one process's calls: this node's object when it holds the process, its scheduler's otherwise. */
 export function processTarget(c: C, pid: string, o: TargetOptions = {}): ProcessTarget {
+  const elsewhere = knownElsewhere(pid);
+  if (elsewhere?.kind === "remote") {
+    if (c.env.SCHEDULER_FOLLOW_REDIRECTS === "false") redirect(c, elsewhere.remote);
+    return remoteTarget(c, pid, elsewhere.remote);
+  }
   const local = processObject(c.env, pid);
   let place: Promise<Place> | undefined;
   /**

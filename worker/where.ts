@@ -39,6 +39,16 @@ export function forgetPlaces(): void {
 
 const followHints = (env: Env) => env.SCHEDULER_FOLLOW_HINTS !== "false";
 
+/**
+ * A process this isolate already located elsewhere through its Scheduler tag. Such a process can
+ * never become this node's (its item names another scheduler), so callers may skip asking the
+ * local object first. Hints prove nothing of the kind and are not remembered.
+ */
+export function knownElsewhere(pid: string): Place | undefined {
+  const cached = places.peek(pid);
+  return cached && cached.until > Date.now() ? cached.place : undefined;
+}
+
 /** The scheduler a hint names: its URL, spoken to as ao.N.1 (HyperBEAM's default for hints). */
 export function hintPlace(hint: string): Place {
   return { kind: "remote", remote: { url: schedulerUrl(hint), variant: "ao.N.1", address: undefined }, via: "hint" };
