@@ -13,7 +13,7 @@ const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, env, stdio: ["ignor
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
 let typeFailures = 0;
-for (const project of ["src", "worker", "test", "test/tsconfig.node.json", "bench", "bench/ceiling"]) {
+for (const project of ["src", "worker", "test", "test/tsconfig.node.json", "bench", "bench/ceiling", "fuzz"]) {
   if (run(bin("tsc"), ["-p", project]) !== 0) {
     console.error(`[test] type check failed: tsc -p ${project}`);
     typeFailures++;
