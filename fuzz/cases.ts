@@ -63,7 +63,7 @@ function badValues(p: Param): string[] {
 }
 
 /** Ids in a path that route somewhere real (`..` climbs, `~scheduler@1.0` is the device): any answer is fine. */
-const routesElsewhere = (id: string) => id === ".." || id.startsWith("~");
+export const routesElsewhere = (id: string) => id === ".." || id.startsWith("~");
 
 export const JUNK_PATHS = [
   "/{pid}/../schedule",

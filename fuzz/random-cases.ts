@@ -1,6 +1,6 @@
 /** The seeded part of the HTTP cases: one class per case, drawn by weight, then its details. */
 import type { World } from "./control.ts";
-import { ANS104, CONTENT_TYPES, JUNK_PATHS, clip, fill, query, routeRequest, type Expect, type HttpCase } from "./cases.ts";
+import { ANS104, CONTENT_TYPES, JUNK_PATHS, clip, fill, query, routeRequest, routesElsewhere, type Expect, type HttpCase } from "./cases.ts";
 import { requestBytes, type Headers } from "./http.ts";
 import { extend, mutate, truncate, type Damaged } from "./mutate.ts";
 import { B64URL, Rng, unknownId } from "./random.ts";
@@ -135,8 +135,8 @@ function paramsCase(rng: Rng, w: World): Case {
   // Never a long valid wait: it would hold the request past the deadline by design.
   const wait = serverValue(q.slice(1), "wait");
   if (route.params.wait && acceptable(route.params.wait, wait) && Number(wait) > MAX_WAIT_FUZZ_MS) q = query([...pairs.filter(([k]) => k !== "wait"), ["wait", "0"]]);
-  const pidOk = !route.path.includes("{pid}") || acceptable({ kind: "id", required: true }, pid);
-  const expect: Expect = acceptableQuery(route, q.slice(1)) && pidOk ? "any" : "refuse";
+  const inPath = route.path.includes("{pid}");
+  const expect: Expect = (inPath && routesElsewhere(pid)) || (acceptableQuery(route, q.slice(1)) && (!inPath || acceptable({ kind: "id", required: true }, pid))) ? "any" : "refuse";
   const body = route.body ? rng.pick([new Uint8Array(0), w.held[rng.int(w.held.length)].raw, rng.bytes(rng.size(512))]) : undefined;
   return { cls: "params", method: route.method, target: path + q, what: `${route.method} ${route.path} ${clip(q, 200)}`, expect, request: routeRequest(route, w, path, q, body) };
 }
