@@ -11,6 +11,7 @@ import { b64url, fromB64url } from "../src/crypto/base64url.ts";
 import { utf8 } from "../src/crypto/bytes.ts";
 import { sha256 } from "../src/crypto/hash.ts";
 import { ed25519Signer, type Signer } from "../src/crypto/signers.ts";
+import { processTags } from "../test/support/items.ts";
 
 /** The client's fixed Ed25519 seed, and the scheduler's when the fuzzer starts the server. */
 export const CLIENT_SEED = new Uint8Array(32).fill(0xf7);
@@ -51,17 +52,7 @@ export class Items {
 
   /** A process this scheduler accepts; `name` tells processes apart. */
   process(name: string): Promise<DataItem> {
-    return this.#sign(`process ${name}`, () => ({
-      tags: [
-        { name: "Data-Protocol", value: "ao" },
-        { name: "Variant", value: "ao.TN.1" },
-        { name: "Type", value: "Process" },
-        { name: "Module", value: "Do_Uc2Sju_ffp6Ev0AnLVdPtot15rvMjP-a9VVaA5fM" },
-        { name: "Scheduler", value: this.#scheduler },
-        { name: "Name", value: `fuzz-${name}` },
-      ],
-      data: utf8(`-- fuzz ${name}`),
-    }));
+    return this.#sign(`process ${name}`, () => ({ tags: processTags(this.#scheduler, [{ name: "Name", value: `fuzz-${name}` }]), data: utf8(`-- fuzz ${name}`) }));
   }
 
   /** A message to `pid`, legal on both surfaces; `extra` tags and `data` size it. */
