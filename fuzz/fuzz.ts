@@ -119,7 +119,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
         if (run.delayed && !gone && !why) named = true;
         if (gone) {
           named = true;
-          report.add({ kind: "exit", id: sus.id, route: sus.route, input: sus.input, detail: `${gone}; the case's own outcome: ${run.outcome ? describeOutcome(run.outcome) : "(closed by the fuzzer)"}` });
+          report.add({ kind: "exit", id: sus.id, route: sus.route, input: sus.input, detail: `${gone}; the case's own outcome: ${run.outcome ? describeOutcome(run.outcome) : "(closed by the fuzzer)"}`, cls: sus.cls });
           await recover();
         }
       }
@@ -142,10 +142,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     const record = (c: HttpCase, o: Outcome) => {
       sent++;
       report.count(c.cls, o);
-      report.judge(`#${c.index}`, `${c.method} ${clip(c.target, 100)}`, c.what, o, c.expect, c.error);
+      report.judge(c.cls, `#${c.index}`, `${c.method} ${clip(c.target, 100)}`, c.what, o, c.expect, c.error);
     };
     const httpSuspect = (c: HttpCase): Suspect => ({
       id: `#${c.index}`,
+      cls: c.cls,
       route: `${c.method} ${clip(c.target, 100)}`,
       input: c.what,
       async exec() {
@@ -164,6 +165,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     const ctx: RawContext = { open, world, probe };
     const rawSuspect = (rc: RawCase, id = `raw:${rc.name}`): Suspect => ({
       id,
+      cls: "raw-socket",
       route: rc.route,
       input: rc.what,
       async exec() {
@@ -174,9 +176,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
         const commit = (gone: boolean) => {
           raws++;
           report.count("raw-socket", r.outcome);
-          report.judge(id, rc.route, rc.what, r.outcome, rc.refuse ? "refuse" : "any");
+          report.judge("raw-socket", id, rc.route, rc.what, r.outcome, rc.refuse ? "refuse" : "any");
           for (const p of gone ? r.probes : probes) {
-            if (!p.ok) report.add({ kind: "delayed", id, route: rc.route, input: rc.what, detail: `other clients delayed: ${p.what}: ${p.detail}` });
+            if (!p.ok) report.add({ kind: "delayed", id, route: rc.route, input: rc.what, detail: `other clients delayed: ${p.what}: ${p.detail}`, cls: "raw-socket" });
           }
         };
         return { outcome: r.outcome, healthy: after.ok, delayed: probes.some((p) => !p.ok), commit };
@@ -231,6 +233,7 @@ function compare(report: Report, before: Snapshot, after: Snapshot, w: World): v
 /** A case that may have taken the server down: run it again, judge it, record it (or not). */
 interface Suspect {
   id: string;
+  cls: string;
   route: string;
   input: string;
   /** Runs it; `healthy`: the server answered (it or the probe after it); `delayed`: a probe of other clients failed. */

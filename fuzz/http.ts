@@ -13,7 +13,7 @@ export type Outcome =
   | { kind: "response"; status: number; head: string; body: Uint8Array; complete: boolean; ms: number }
   | { kind: "closed"; ms: number; error?: string }
   | { kind: "refused"; ms: number; error: string }
-  | { kind: "timeout"; ms: number };
+  | { kind: "timeout"; ms: number; partial?: string };
 
 export type Headers = readonly (readonly [string, string])[];
 
@@ -184,7 +184,7 @@ export class Connection {
       if (parsed) return { kind: "response", ...parsed, ms: this.elapsed };
       if (ended) return { kind: "closed", ms: this.elapsed, ...(this.#error ? { error: this.#error } : {}) };
       const left = stop - Date.now();
-      if (left <= 0) return { kind: "timeout", ms: this.elapsed };
+      if (left <= 0) return { kind: "timeout", ms: this.elapsed, ...(this.#buf.length ? { partial: this.#buf.subarray(0, 120).toString("latin1") } : {}) };
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#wake = () => {
@@ -221,6 +221,6 @@ export function describeOutcome(o: Outcome): string {
     case "refused":
       return `connection refused (${o.error})`;
     case "timeout":
-      return `no answer and no close within ${o.ms} ms`;
+      return `no answer and no close within ${o.ms} ms${o.partial ? ` (only part of one: ${JSON.stringify(o.partial)})` : ""}`;
   }
 }

@@ -11,6 +11,8 @@ export interface Finding {
   route: string;
   input: string;
   detail: string;
+  /** The case's class, for grouping like failures. */
+  cls?: string;
 }
 
 interface ClassStats {
@@ -71,8 +73,8 @@ export class Report {
   #of = (kind: Finding["kind"]) => this.findings.filter((f) => f.kind === kind).length;
 
   /** Judges one outcome against the failure rules, adding findings. */
-  judge(id: string, route: string, input: string, o: Outcome | undefined, expect: "refuse" | "accept" | "any", error?: RegExp | number): void {
-    const add = (kind: Finding["kind"], detail: string) => this.add({ kind, id, route, input, detail });
+  judge(cls: string, id: string, route: string, input: string, o: Outcome | undefined, expect: "refuse" | "accept" | "any", error?: RegExp | number): void {
+    const add = (kind: Finding["kind"], detail: string) => this.add({ kind, id, route, input, detail, cls });
     if (!o) return;
     if (o.kind === "timeout") return add("hang", describeOutcome(o));
     if (o.kind !== "response") return;
@@ -114,7 +116,14 @@ export class Report {
     const failures = this.findings.filter((f) => f.kind !== "warning");
     const warnings = this.findings.filter((f) => f.kind === "warning");
     const out: string[] = [];
-    if (failures.length) out.push(`FAILURES (${failures.length}):`, ...failures.map(line));
+    if (failures.length) {
+      out.push(`FAILURE CLASSES (like failures of a class of cases, with one example each):`);
+      for (const [key, group] of groupBy(failures, (f) => `${f.kind} ${f.cls ?? ""}: ${headline(f.detail)}`)) {
+        const ids = group.map((f) => f.id);
+        out.push(`  ${key} ×${group.length} (${ids.slice(0, 8).join(", ")}${ids.length > 8 ? ", …" : ""})`, `    e.g.${line(group[0]).slice(1)}`);
+      }
+      out.push("", `FAILURES (${failures.length}):`, ...failures.map(line));
+    }
     if (warnings.length) {
       out.push(`warnings (${warnings.length}; not failures):`, ...warnings.slice(0, maxWarnings).map(line));
       if (warnings.length > maxWarnings) out.push(`  … and ${warnings.length - maxWarnings} more`);
@@ -122,3 +131,21 @@ export class Report {
     return out.join("\n");
   }
 }
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    groups.set(k, [...(groups.get(k) ?? []), t]);
+  }
+  return groups;
+}
+
+/** A finding's detail without what varies from case to case (times, log paths, ids). */
+const headline = (detail: string): string =>
+  detail
+    .replace(/ \(server log:.*$/, "")
+    .replace(/; the case's own outcome.*$/, "")
+    .replace(/ (in|after|within) \d+ ms/g, "")
+    .replace(/[A-Za-z0-9_-]{43}/g, "<id>")
+    .slice(0, 120);

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { runFuzz } from "./fuzz.ts";
+import { stopAllTargets } from "./target.ts";
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +24,9 @@ if (!Number.isInteger(requests) || requests < 0) throw new Error(`--requests mus
 if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new Error(`--seed must be an integer from 0 to 2^32-1, got ${values.seed}`);
 if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be at least 1, got ${values.concurrency}`);
 const only = (values.case ?? []).flatMap((c) => c.split(",")).map((c) => c.trim()).filter(Boolean);
+
+// Whatever stops the run, the server it started stops with it.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stopAllTargets().finally(() => process.exit(130)));
 
 const result = await runFuzz({ requests, seed, only, concurrency, url: values.url, root: process.cwd(), log: (line) => console.log(line) });
 console.log("\n" + result.text);

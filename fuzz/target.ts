@@ -26,7 +26,14 @@ export interface Target {
   log(): string;
 }
 
-export async function startTarget(root: string, keepState = false): Promise<Target> {
+const started = new Set<Target>();
+
+/** Stops every server this process started (run.ts calls it on Ctrl-C and SIGTERM). */
+export async function stopAllTargets(): Promise<void> {
+  await Promise.all([...started].map((t) => t.stop()));
+}
+
+export async function startTarget(root: string): Promise<Target> {
   const stateDir = mkdtempSync(join(tmpdir(), "ao-fuzz-"));
   // A fixed key: the control process names this scheduler, so its id (and every item) is the same each run of a seed.
   const env = { SCHEDULER_KEY: SCHEDULER_KEY_HEX, SCHEDULER_KEY_FILE: undefined, GATEWAY_URL: undefined };
@@ -38,7 +45,7 @@ export async function startTarget(root: string, keepState = false): Promise<Targ
     await waitReady(server);
   };
   await launch();
-  return {
+  const target: Target = {
     get url() {
       return server.url;
     },
@@ -55,11 +62,14 @@ export async function startTarget(root: string, keepState = false): Promise<Targ
       return true;
     },
     async stop() {
+      started.delete(target);
       await stopServer(server);
-      if (!keepState) rmSync(stateDir, { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true });
     },
     log: () => server.log(),
   };
+  started.add(target);
+  return target;
 }
 
 export function urlTarget(url: string): Target {
@@ -69,7 +79,7 @@ export function urlTarget(url: string): Target {
     url: u.origin,
     host: u.hostname.replace(/^\[|\]$/g, ""),
     port: Number(u.port || 80),
-    describe: `the server already running at ${u.origin}`,
+    describe: "a server already running",
     alive: () => true,
     exitStatus: () => "unknown",
     restart: async () => false,
