@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Every tsconfig in the repository: the core, the worker, the local host, scripts, both test runtimes, the bench and its ceiling worker. */
-export const PROJECTS = ["src", "worker", "local", "scripts", "test", "test/tsconfig.node.json", "bench", "bench/ceiling"];
+export const PROJECTS = ["src", "worker", "local", "scripts", "test", "test/tsconfig.node.json", "bench", "bench/ceiling", "fuzz"];
 
 /** Type-checks every project in `root`; returns the projects that failed. */
 export function typecheck(root, env = process.env) {

@@ -49,8 +49,11 @@ export interface Server {
   log: () => string;
 }
 
-/** Starts `npm start`'s script with LOG_LEVEL=warn; `env` adds or (with undefined) removes variables. */
-export function startServer(port: number, stateDir: string, env: Record<string, string | undefined> = {}): Server {
+/**
+ * Starts `npm start`'s script with LOG_LEVEL=warn; `env` adds or (with undefined) removes variables.
+ * `root` is the checkout (callers bundled elsewhere, like the fuzzer, pass it).
+ */
+export function startServer(port: number, stateDir: string, env: Record<string, string | undefined> = {}, root = ROOT): Server {
   const merged: Record<string, string | undefined> = {
     ...process.env,
     PORT: String(port),
@@ -61,7 +64,7 @@ export function startServer(port: number, stateDir: string, env: Record<string, 
     ...env,
   };
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env: merged, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: root, env: merged, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const decoder = new TextDecoder();
   const keep = (chunk: Uint8Array) => {
