@@ -85,8 +85,8 @@ function clientErrorAnswer(err: NodeJS.ErrnoException): [number, string, string]
 
 export function startFront(o: FrontOptions): Promise<Server> {
   const agent = new Agent({ keepAlive: true });
-  // The response being written on each connection, so a late parse error never writes into it.
-  const active = new WeakMap<Socket, ServerResponse>();
+  // The request being answered on each connection, so a late parse error goes to the right place.
+  const active = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse; fail: (status: number, error: string) => void }>();
 
   const server = createServer(
     {
@@ -101,19 +101,21 @@ export function startFront(o: FrontOptions): Promise<Server> {
 
   function proxy(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
-    active.set(req.socket, res);
     let upstream: ReturnType<typeof upstreamRequest> | undefined;
     let idle: NodeJS.Timeout | undefined;
     let done = false;
 
     res.on("finish", () => {
       clearTimeout(idle);
+      if (active.get(req.socket)?.res === res) active.delete(req.socket);
       o.onRequest?.(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`);
     });
     // The client went away before its answer was complete (an abandoned long-poll, say): stop the work behind it.
     res.on("close", () => {
       clearTimeout(idle);
-      if (!res.writableFinished) upstream?.destroy();
+      if (res.writableFinished) return;
+      done = true;
+      upstream?.destroy();
     });
 
     /** Answers with an error and closes the connection; the runtime's request, if any, is abandoned. */
@@ -131,7 +133,13 @@ export function startFront(o: FrontOptions): Promise<Server> {
       res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
       res.end(body, () => linger(req.socket));
     };
+    active.set(req.socket, { req, res, fail });
 
+    const host = req.headers.host;
+    if (host === undefined || !validHost(host)) {
+      fail(400, `malformed Host header ${JSON.stringify(String(host).slice(0, 80))}`);
+      return;
+    }
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > o.maxBody) {
       fail(413, `body of ${declared} bytes exceeds the limit of ${o.maxBody} bytes`);
@@ -143,11 +151,15 @@ export function startFront(o: FrontOptions): Promise<Server> {
       return;
     }
 
+    const hasBody = (declared !== undefined && declared !== "0") || req.headers["transfer-encoding"] !== undefined;
     upstream = upstreamRequest(
       { host: o.upstream.hostname, port: o.upstream.port, method: req.method, path, headers: forwardable(req.headers), agent, timeout: UPSTREAM_TIMEOUT_MS },
       (answer) => {
-        if (done) return answer.destroy();
+        if (done || res.headersSent) return answer.destroy();
         done = true;
+        // An error answer may come before the runtime read the body, and then the runtime closes that
+        // connection: it must not go back to the pool, where the next request would find it dead.
+        if (hasBody && (answer.statusCode ?? 500) >= 400) upstream!.shouldKeepAlive = false;
         const headers = forwardable(answer.headers);
         // Answered before the body was all sent (a 413, say): the rest is never read, so the connection cannot be reused.
         if (!req.complete) headers.connection = "close";
@@ -198,17 +210,20 @@ export function startFront(o: FrontOptions): Promise<Server> {
   });
 
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
-    const res = active.get(socket);
+    const current = active.get(socket);
     const answer = clientErrorAnswer(err);
-    if (!answer || !socket.writable || (res && res.headersSent)) {
+    if (!answer || !socket.writable) {
       socket.destroy();
       return;
     }
-    if (res && !res.writableEnded) {
-      // A request whose body turned out malformed: answer through its response.
-      const { body } = json(answer[0], answer[2]);
-      res.writeHead(answer[0], { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
-      res.end(body, () => linger(socket));
+    if (current && !current.req.complete) {
+      // The body of the request being answered turned out malformed: answer it with the error.
+      current.fail(answer[0], answer[2]);
+      return;
+    }
+    if (current) {
+      // A malformed request pipelined after one still being answered: that answer goes out whole, then the connection closes.
+      current.res.once("close", () => socket.end());
       return;
     }
     rawAnswer(socket, answer[0], answer[1], answer[2]);
@@ -221,6 +236,16 @@ export function startFront(o: FrontOptions): Promise<Server> {
       resolve(server);
     });
   });
+}
+
+/** A Host header workerd can build a request URL from: a host name or address and an optional port, nothing else. */
+function validHost(host: string): boolean {
+  try {
+    const url = new URL(`http://${host}/`);
+    return url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "" && url.password === "" && url.host !== "";
+  } catch {
+    return false;
+  }
 }
 
 /** The origin-form path of a request target ("/x?y"), from absolute form too; undefined for anything else. */

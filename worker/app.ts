@@ -2,6 +2,8 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { AppEnv } from "./env.ts";
+import { discardUnreadBody } from "./body.ts";
+import { MAX_BODY_BYTES } from "./config.ts";
 import { errorResponse } from "./errors.ts";
 import { measure } from "./metrics.ts";
 import { benchRoutes } from "./routes/bench.ts";
@@ -12,6 +14,7 @@ import { locationRoutes } from "./routes/location.ts";
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", measure);
+  app.use("*", discardUnreadBody(MAX_BODY_BYTES));
   app.use("*", cors({ origin: "*", allowHeaders: ["*"], exposeHeaders: ["*"] }));
   benchRoutes(app);
   hyperbeamRoutes(app);

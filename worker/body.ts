@@ -1,4 +1,5 @@
 /** Reads a request body with a hard byte limit, whether or not it declares its length. */
+import type { MiddlewareHandler } from "hono";
 import { concat } from "../src/crypto/bytes.ts";
 import { HttpError } from "./errors.ts";
 
@@ -34,3 +35,23 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
   }
   return chunks.length === 1 ? chunks[0] : concat(...chunks);
 }
+
+/**
+ * After an answer that never read the request's body (a 400 on a bad parameter, a 415), reads
+ * and discards that body, up to the limit. An HTTP server that closes a connection with unread
+ * bytes makes the kernel reset it, and the reset can destroy the answer before the client (or the
+ * local node's front, reusing the connection) reads it.
+ */
+export const discardUnreadBody = (limit: number): MiddlewareHandler => async (c, next) => {
+  await next();
+  const req = c.req.raw;
+  if (!req.body || req.bodyUsed || Number(req.headers.get("content-length") ?? 0) > limit) return;
+  const reader = req.body.getReader();
+  let size = 0;
+  try {
+    for (let r = await reader.read(); !r.done && (size += r.value.length) <= limit; r = await reader.read());
+    await reader.cancel();
+  } catch {
+    // the client went away: nothing left to protect
+  }
+};

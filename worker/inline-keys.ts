@@ -22,7 +22,8 @@ export function normalizeInlineKeys(request: Request): Request {
     let key = eq < 0 ? pair : pair.slice(0, eq);
     const plus = key.indexOf("+"); // a type annotation, not an encoded space
     if (plus > 0) key = key.slice(0, plus);
-    params.set(decode(key), eq < 0 ? "" : decode(pair.slice(eq + 1)));
+    key = decode(key);
+    if (!params.has(key)) params.set(key, eq < 0 ? "" : decode(pair.slice(eq + 1))); // the first value counts, as in the query parser
   }
   url.pathname = segments.join("/");
   url.search = params.toString();

@@ -84,6 +84,16 @@ describe("schedule flow", () => {
     expect(await slots(`/%7Escheduler%401.0/schedule?target=${pid}&from=5`)).toEqual([5]); // percent-encoded device
   });
 
+  test("a key given twice means its first value in every form: a bad first value is refused even when a + rewrites the URL", async () => {
+    const { id: pid } = await spawn();
+    await send(pid, "second");
+    const plain = await call(`/${pid}/schedule?to=R+N&to=0`);
+    expect(plain.status).toBe(400);
+    expect((await plain.json<{ error: string }>()).error).toBe('to must be an integer from 0 to 9007199254740991, got "R N"');
+    const slots = async (path: string) => Object.keys((await json(await call(path))).assignments).map(Number);
+    expect(await slots(`/~scheduler@1.0/schedule&target=${pid}&from=1&from+integer=0`)).toEqual([1]);
+  });
+
   test("pages hold at most 1000 assignments and continues is exact", async () => {
     const { id: pid } = await spawn();
     const client = await testClient();

@@ -1,0 +1,67 @@
+/**
+ * The local node's HTTP front, case by case, against a real `npm start`: each test pins a failure
+ * the fuzz suite once found (a 500 from workerd, a dead pooled connection to the runtime, an exit).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { freePort, startServer, stopServer, waitReady, type Server } from "./server.ts";
+
+let server: Server;
+let port = 0;
+let dir = "";
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "ao-edge-"));
+  port = await freePort();
+  server = startServer(port, dir);
+  await waitReady(server);
+}, 120_000);
+
+afterAll(async () => {
+  await stopServer(server);
+  await rm(dir, { recursive: true, force: true });
+}, 30_000);
+
+/** Writes `bytes` on a new connection and returns everything the server sends until it closes (or 10 s pass). */
+function raw(bytes: string | Uint8Array): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, "127.0.0.1", () => socket.write(bytes));
+    const done = () => resolve(Buffer.concat(chunks).toString("latin1"));
+    socket.on("data", (c) => chunks.push(c));
+    socket.on("close", done);
+    socket.on("error", () => {});
+    socket.setTimeout(10_000, () => socket.destroy());
+  });
+}
+
+const statuses = (text: string) => [...text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
+
+test("a Host header that is no host name (spaces, a slash, %00) gets 400 naming the Host header, not workerd's 500", async () => {
+  const answer = await raw("GET /~scheduler@1.0/info HTTP/1.1\r\nHost: a b c/%00\r\nConnection: close\r\n\r\n");
+  expect(statuses(answer)).toEqual([400]);
+  expect(answer).toContain("malformed Host header");
+});
+
+test("a valid GET pipelined with a POST whose Content-Length is 'zz': the GET gets its whole 200, the connection closes, and the server stays up", async () => {
+  const answer = await raw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nPOST /~scheduler@1.0/schedule HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: zz\r\n\r\n");
+  expect(statuses(answer)).toEqual([200]);
+  expect(answer).toMatch(/"status":"ok".*\}$/s);
+  expect((await fetch(`${server.url}/health`)).status).toBe(200);
+});
+
+test("a 1 MiB body the runtime refuses unread, 20 times between GETs: every POST gets its 4xx and every GET its 200, never a 502", async () => {
+  const body = new Uint8Array(1 << 20).map((_, i) => (i * 7919) & 0xff);
+  const seen: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const post = await fetch(`${server.url}/~scheduler@1.0/init`, { method: "POST", body });
+    await post.arrayBuffer();
+    const get = await fetch(`${server.url}/~scheduler@1.0/info`);
+    await get.arrayBuffer();
+    seen.push(`${post.status >= 400 && post.status < 500 ? "4xx" : post.status} ${get.status}`);
+  }
+  expect(seen).toEqual(Array(20).fill("4xx 200"));
+});
