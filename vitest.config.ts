@@ -22,6 +22,8 @@ export default defineConfig({
         plugins: [vectors(), workerd({ SCHEDULER_KEY: rsaJwk(), SCHEDULING_MODE: "aggressive", AO_BENCH_TOKEN: "test-token-0123456789abcdef" })],
         test: { name: "worker-rsa-aggressive", include: ["test/worker-rsa-aggressive/**/*.test.ts"], testTimeout: 60_000 },
       },
+      // The dashboard's modules over fake-indexeddb in Node (the same modules run in pages and Web Workers).
+      { plugins: [vectors()], test: { name: "web", environment: "node", include: ["test/web/**/*.test.ts"], setupFiles: ["fake-indexeddb/auto"] } },
       { plugins: [vectors()], test: { name: "e2e", environment: "node", include: ["test/e2e/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
     ],
   },

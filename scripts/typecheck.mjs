@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Every tsconfig in the repository: the core, the worker, the local host, scripts, both test runtimes, the bench and its ceiling worker. */
-export const PROJECTS = ["src", "worker", "local", "scripts", "test", "test/tsconfig.node.json", "bench", "bench/ceiling", "fuzz"];
+/** Every tsconfig in the repository: the core, the worker, the local host, the dashboard, scripts, the test runtimes, the bench and its ceiling worker. */
+export const PROJECTS = ["src", "worker", "local", "web", "scripts", "test", "test/tsconfig.node.json", "test/web", "bench", "bench/ceiling", "fuzz"];
 
 /** Type-checks every project in `root`; returns the projects that failed. */
 export function typecheck(root, env = process.env) {

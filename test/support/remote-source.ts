@@ -34,7 +34,7 @@ export function serveSchedule(processId: string, store: Store, o: { pageSize: nu
         const page = await read(Number(q("from") ?? 0), Math.min(Number(q("to") ?? last), last));
         const full = { processId, ...page, timestamp: 0, height: 0 };
         if (o.json) return Response.json(pageToJson(full));
-        return new Response(pageToBundle(full), { headers: { "content-type": "application/ans104", continues: String(page.continues) } });
+        return new Response(pageToBundle(full) as Uint8Array<ArrayBuffer>, { headers: { "content-type": "application/ans104", continues: String(page.continues) } });
       }
       if (url.pathname === `/${processId}/latest`) return Response.json(slotNode((await store.get(last))!));
       if (url.pathname === `/${processId}`) {

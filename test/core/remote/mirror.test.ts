@@ -14,21 +14,13 @@ import { Mirror } from "../../../src/remote/mirror.ts";
 import { MemoryStore } from "../../../src/schedule/memory-store.ts";
 import { Scheduler } from "../../../src/schedule/scheduler.ts";
 import type { StoredSlot } from "../../../src/schedule/store.ts";
-import { signMessage, signProcess } from "../../support/items.ts";
+import { signMessage } from "../../support/items.ts";
 import { clientSigner, schedulerSigner } from "../../support/keys.ts";
 import { serveSchedule } from "../../support/remote-source.ts";
+import { signedSchedule as source } from "../../support/signed-schedule.ts";
 
 const sched = await schedulerSigner();
 const client = await clientSigner();
-
-async function source(messages: number) {
-  const process = await signProcess(client, sched.address);
-  const store = new MemoryStore();
-  const s = await Scheduler.open({ processId: process.id, store, signer: sched });
-  await s.schedule(process);
-  for (let i = 0; i < messages; i++) await s.schedule(await signMessage(client, process.id, `m${i}`));
-  return { pid: process.id, store, s };
-}
 
 const shapes: [string, Variant, boolean][] = [
   ["ao.N.1 bundle pages", "ao.N.1", false],
@@ -50,7 +42,7 @@ describe.each(shapes)("mirroring %s", (_name, variant, json) => {
     expect(kept.map((s) => s.assignmentId)).toEqual((await src.store.range({ from: 0, to: 24, limit: 100, maxBytes: 1e9 })).map((s) => s.assignmentId));
     expect(kept.every((s) => s.status === "verified")).toBe(true);
 
-    for (let i = 0; i < 3; i++) await src.s.schedule(await signMessage(client, src.pid, `late${i}`));
+    await src.more(3, "late");
     served.requests.length = 0;
     expect(await mirror.syncTo()).toMatchObject({ kept: 27, appended: 3 });
     expect(served.requests).toHaveLength(1);

@@ -1,0 +1,43 @@
+/**
+ * Which variant a scheduler URL speaks, asked of the server itself: `ao.N.1` when it answers
+ * `/~scheduler@1.0/info` with an address (ours, HyperBEAM-like), `ao.TN.1` when its root answers
+ * the legacy SU's `{timestamp, address}` (legacy-su.md §1.2). ao.N.1 is asked first because our
+ * node answers both.
+ */
+import type { Variant } from "./client.ts";
+import { RemoteError } from "./errors.ts";
+import { origin, request, type HttpOptions } from "./http.ts";
+
+/** What one probe found: the JSON it answered, or why there is none (for the error). */
+async function probe(url: string, http: HttpOptions): Promise<{ json?: Record<string, unknown>; why: string }> {
+  try {
+    const a = await request(url, { headers: { accept: "application/json" } }, http);
+    if (a.status !== 200) return { why: `answered ${a.status}` };
+    const json: unknown = JSON.parse(new TextDecoder().decode(a.body));
+    if (typeof json !== "object" || json === null || Array.isArray(json)) return { why: "answered JSON that is not an object" };
+    return { json: json as Record<string, unknown>, why: "answered an object without the expected keys" };
+  } catch (err) {
+    return { why: err instanceof SyntaxError ? "answered something that is not JSON" : (err as Error).message };
+  }
+}
+
+const isText = (v: unknown): boolean => typeof v === "string" && v !== "";
+
+/**
+ * Asks `url` which variant it speaks. Throws RemoteError("remote-failed") naming both requests
+ * tried and what each answered.
+ * @example const client = new SchedulerClient(url, await detectVariant(url));
+ */
+export async function detectVariant(url: string, http: HttpOptions = {}): Promise<Variant> {
+  const base = url.replace(/\/+$/, "");
+  const info = await probe(`${base}/~scheduler@1.0/info`, http);
+  if (isText(info.json?.address)) return "ao.N.1";
+  const root = await probe(`${base}/`, http);
+  const ts = root.json?.timestamp;
+  if (isText(root.json?.address) && (typeof ts === "number" || (typeof ts === "string" && /^\d+$/.test(ts)))) return "ao.TN.1";
+  throw new RemoteError(
+    "remote-failed",
+    `scheduler ${origin(base)} speaks no known variant: GET /~scheduler@1.0/info (ao.N.1) ${info.why}; GET / (ao.TN.1) ${root.why}`,
+    { remote: base },
+  );
+}

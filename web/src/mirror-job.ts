@@ -1,0 +1,178 @@
+/**
+ * A mirror job: one process's schedule copied from another scheduler into the dashboard database,
+ * as a state machine persisted in its `mirrors` record. The fetching, checking and appending are
+ * src/remote/mirror.ts's (Mirror.step); this host adds the record, progress, pause and resume.
+ *
+ * Resuming needs nothing but the record: Mirror starts after the store's last slot, so a new job
+ * from a stored record (after a reload, in another worker) never fetches a kept page again.
+ */
+import { SchedulerClient, type Variant } from "../../src/remote/client.ts";
+import type { HttpOptions } from "../../src/remote/http.ts";
+import { Mirror } from "../../src/remote/mirror.ts";
+import type { StoredSlot } from "../../src/schedule/store.ts";
+import type { DashboardDb, MirrorRecord } from "./db.ts";
+import { IdbStore } from "./idb-store.ts";
+
+export interface JobProgress {
+  kept: number;
+  total: number;
+  /** Slots appended by this run. */
+  appended: number;
+  /** Slots per second over this run. */
+  rate: number;
+  /** Seconds to `total` at `rate`; undefined before a rate is known. */
+  etaSeconds: number | undefined;
+}
+
+export type JobEvent = { type: "progress"; progress: JobProgress; record: MirrorRecord } | { type: "state"; record: MirrorRecord };
+
+export interface MirrorJobOptions {
+  /** For the scheduler client; `redirects` defaults to "follow" (browsers hide manual redirects). */
+  http?: HttpOptions;
+  now?: () => number;
+}
+
+/** A record for a process not mirrored yet. */
+export function newMirrorRecord(o: { processId: string; url: string; variant: Variant; scheduler?: string | undefined }, now = Date.now()): MirrorRecord {
+  const record: MirrorRecord = { processId: o.processId, url: o.url, variant: o.variant, state: "idle", kept: -1, total: -1, counts: { verified: 0, "chain-checked": 0 }, startedAt: now, updatedAt: now };
+  if (o.scheduler !== undefined) record.scheduler = o.scheduler;
+  return record;
+}
+
+export const listMirrors = (db: DashboardDb): Promise<MirrorRecord[]> => db.getAll("mirrors");
+export const loadMirror = (db: DashboardDb, processId: string): Promise<MirrorRecord | undefined> => db.get("mirrors", processId);
+
+/** The error as the record keeps it: RemoteError's code and slot when it has them. */
+function errorOf(err: unknown): NonNullable<MirrorRecord["error"]> {
+  const e = err as { code?: unknown; message?: unknown; details?: Record<string, unknown> };
+  const out: NonNullable<MirrorRecord["error"]> = { code: typeof e?.code === "string" ? e.code : "internal", message: String(e?.message ?? err) };
+  if (typeof e?.details?.slot === "number") out.slot = e.details.slot;
+  return out;
+}
+
+/**
+ * @example
+ * const db = await openDashboardDb();
+ * const job = new MirrorJob(db, (await loadMirror(db, pid)) ?? newMirrorRecord({ processId: pid, url, variant: await detectVariant(url, { redirects: "follow" }) }));
+ * job.subscribe((e) => e.type === "progress" && render(e.progress));
+ * await job.start(); // "done", "paused" or "failed"
+ */
+export class MirrorJob {
+  readonly #db: DashboardDb;
+  readonly #store: IdbStore;
+  readonly #mirror: Mirror;
+  readonly #now: () => number;
+  readonly #listeners = new Set<(e: JobEvent) => void>();
+  #record: MirrorRecord;
+  #run: Promise<MirrorRecord> | undefined;
+  #stop = { aborted: false };
+
+  constructor(db: DashboardDb, record: MirrorRecord, o: MirrorJobOptions = {}) {
+    this.#db = db;
+    this.#record = { ...record, counts: { ...record.counts } };
+    this.#now = o.now ?? Date.now;
+    this.#store = new IdbStore(db, record.processId, { onAppend: (s) => this.#counted(s) });
+    const client = new SchedulerClient(record.url, record.variant, { redirects: "follow", ...o.http });
+    this.#mirror = new Mirror({ client, store: this.#store, processId: record.processId, scheduler: record.scheduler });
+  }
+
+  get record(): MirrorRecord {
+    return structuredClone(this.#record);
+  }
+
+  get store(): IdbStore {
+    return this.#store;
+  }
+
+  /** Hears progress after each page and every change of state; returns the unsubscribe. */
+  subscribe(listener: (e: JobEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Runs until the remote has no more slots ("done"), a pause ("paused") or a failure ("failed",
+   * the error kept in the record). Resolves with the record either way; a call while running
+   * joins the run in flight.
+   */
+  start(): Promise<MirrorRecord> {
+    if (!this.#run) {
+      const stop = (this.#stop = { aborted: false });
+      this.#run = this.#go(stop).finally(() => (this.#run = undefined));
+    }
+    return this.#run;
+  }
+
+  /** Fetches what the remote added since the last run (a run like any other: only new pages). */
+  sync(): Promise<MirrorRecord> {
+    return this.start();
+  }
+
+  /** Stops after the page in flight; resolves once the run has stopped. */
+  async pause(): Promise<void> {
+    this.#stop.aborted = true;
+    await this.#run;
+  }
+
+  async #go(stop: { aborted: boolean }): Promise<MirrorRecord> {
+    await this.#save({ state: "running", error: undefined, startedAt: this.#now() });
+    try {
+      await this.#reconcile();
+      const total = (await this.#mirror.client.slot(this.#record.processId)).current;
+      await this.#save({ total: Math.max(total, this.#record.kept) });
+      const began = this.#now();
+      let appended = 0;
+      for (;;) {
+        if (stop.aborted) return await this.#save({ state: "paused" });
+        const p = await this.#mirror.step();
+        appended += p.appended;
+        await this.#save({ kept: p.kept, total: Math.max(this.#record.total, p.kept) });
+        this.#progress(appended, began);
+        // A remote's `continues` can be lost (a cross-origin header not exposed): short of the total, ask again while pages bring slots.
+        if (!p.continues && (p.kept >= this.#record.total || p.appended === 0)) return await this.#save({ state: "done" });
+      }
+    } catch (err) {
+      // Slots of pages appended before the failure stay kept; the record says where it stopped.
+      const kept = (await this.#store.last())?.slot ?? -1;
+      return this.#save({ state: "failed", kept, error: errorOf(err) });
+    }
+  }
+
+  #counted(s: StoredSlot): void {
+    if (s.status) this.#record.counts[s.status]++;
+  }
+
+  /** Catches the record up with slots a run appended but did not record (a page closed mid-page). */
+  async #reconcile(): Promise<void> {
+    const last = (await this.#store.last())?.slot ?? -1;
+    for (let from = this.#record.kept + 1; from <= last; ) {
+      const slots = await this.#store.range({ from, to: last, limit: 100, maxBytes: 8 * 1024 * 1024 });
+      if (slots.length === 0) break;
+      slots.forEach((s) => this.#counted(s));
+      from = slots.at(-1)!.slot + 1;
+    }
+    if (last !== this.#record.kept) await this.#save({ kept: last });
+  }
+
+  #progress(appended: number, began: number): void {
+    const { kept, total } = this.#record;
+    const seconds = (this.#now() - began) / 1000;
+    const rate = seconds > 0 ? appended / seconds : 0;
+    const etaSeconds = kept >= total ? 0 : rate > 0 ? (total - kept) / rate : undefined;
+    this.#emit({ type: "progress", progress: { kept, total, appended, rate, etaSeconds }, record: this.record });
+  }
+
+  /** Persists a change; a change of state is announced. */
+  async #save(change: Partial<MirrorRecord>): Promise<MirrorRecord> {
+    const next: MirrorRecord = { ...this.#record, ...change, updatedAt: this.#now() };
+    if (next.error === undefined) delete next.error;
+    this.#record = next;
+    await this.#db.put("mirrors", next);
+    if (change.state !== undefined) this.#emit({ type: "state", record: this.record });
+    return this.record;
+  }
+
+  #emit(e: JobEvent): void {
+    for (const listener of this.#listeners) listener(e);
+  }
+}
