@@ -24,6 +24,10 @@ export default defineConfig({
       },
       // The dashboard's modules over fake-indexeddb in Node (the same modules run in pages and Web Workers).
       { plugins: [vectors()], test: { name: "web", environment: "node", include: ["test/web/**/*.test.ts"], setupFiles: ["fake-indexeddb/auto"] } },
+      {
+        plugins: [vectors()],
+        test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], globalSetup: ["test/browser/global-setup.ts"], testTimeout: 180_000, hookTimeout: 180_000 },
+      },
       { plugins: [vectors()], test: { name: "e2e", environment: "node", include: ["test/e2e/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
     ],
   },

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { environment, table, write, type Row } from "./report.ts";
 import { ceilingCase, concurrentCase, identityCase, processesCase, singleCase, type Ceiling } from "./cases/throughput.ts";
 import { readsCase } from "./cases/reads.ts";
+import { browserCase } from "./cases/browser.ts";
 import { remoteCase } from "./cases/remote.ts";
 import { scaleCase } from "./cases/scale.ts";
 import { signingCase } from "./cases/signing.ts";
@@ -44,7 +45,7 @@ const ceiling: Ceiling = new Map();
 if (cases.has("ceiling")) add(...(await ceilingCase(root, settings, ceiling)));
 if (cases.has("signing")) add(...(await signingCase()));
 
-const needsServer = ["single", "concurrent", "processes", "reads", "scale", "remote"].some((c) => cases.has(c));
+const needsServer = ["single", "concurrent", "processes", "reads", "scale", "remote", "browser"].some((c) => cases.has(c));
 if (needsServer) {
   const server = await startScheduler(root);
   const client = new Client(server.url);
@@ -56,16 +57,13 @@ if (needsServer) {
     if (cases.has("reads")) add(...(await readsCase(client, work, settings)));
     if (cases.has("scale")) add(...(await scaleCase(client, work, settings)));
     if (cases.has("remote")) add(...(await remoteCase(root, client, server.url, work, settings)));
+    if (cases.has("browser")) add(...(await browserCase(server.url, work)));
   } finally {
     client.close();
     await server.stop();
   }
 }
 if (cases.has("identity")) add(...(await identityCase(root, settings, ceiling)));
-if (cases.has("browser")) {
-  const note = "not measured: the browser dashboard (web issue) has not landed, so there is nothing to verify or mirror in Chromium yet";
-  add({ case: "9 browser", measure: "verification (signatures + chain)", value: null, unit: "assignments/s", runs: 0, note }, { case: "9 browser", measure: "IndexedDB mirror", value: null, unit: "slots/s", runs: 0, note });
-}
 
 console.log("\n" + table(rows));
 const file = write(root, { ...environment(root, { ...settings, cases: [...cases] }), finishedAt: new Date().toISOString(), rows });

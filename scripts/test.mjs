@@ -4,11 +4,13 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureWebBuilt } from "./build-web.mjs";
 import { ensureDeps } from "./ensure-deps.mjs";
 import { typecheck } from "./typecheck.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 ensureDeps(root);
+await ensureWebBuilt(root); // the worker serves it, and the browser tests open it
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] }).status;
 const bin = (name) => join(root, "node_modules", ".bin", name);

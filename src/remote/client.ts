@@ -47,7 +47,7 @@ function converting<T>(a: Answer, convert: () => T): T {
 const integer = (text: string | undefined): number | undefined => (text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : undefined);
 
 /** Slots of a bundle page: each assignment, then its message when the next item is the one it names. */
-function slotsOfBundle(items: readonly DataItem[], processId: string): RemoteSlot[] {
+export function slotsOfBundle(items: readonly DataItem[], processId: string): RemoteSlot[] {
   const slots: RemoteSlot[] = [];
   for (let i = 0; i < items.length; i++) {
     const a = items[i];
@@ -63,7 +63,7 @@ function slotsOfBundle(items: readonly DataItem[], processId: string): RemoteSlo
 }
 
 /** Slots of our lossless JSON page (`assignments` keyed by slot, each item with its ans104 commitment). */
-function slotsOfJson(page: { assignments?: Record<string, ItemJson & { body?: ItemJson }> }): RemoteSlot[] {
+export function slotsOfJson(page: { assignments?: Record<string, ItemJson & { body?: ItemJson }> }): RemoteSlot[] {
   if (!page || typeof page.assignments !== "object" || page.assignments === null) throw new FormatError("assignments", "missing");
   return Object.entries(page.assignments)
     .map(([key, a]) => {

@@ -42,6 +42,8 @@ export interface SchedulerOptions {
 }
 
 export interface PlaceOptions extends ClassifyOptions {
+  /** Re-scheduling a process another scheduler holds into a local schedule (the browser peer's replay): it need not name this one. */
+  replay?: boolean;
   /** The latest Arweave height the host knows; the scheduler never lets height go down. */
   height?: number;
 }
@@ -95,7 +97,7 @@ export class Scheduler {
     if (what.processId !== this.processId) {
       throw new ScheduleError("invalid-message", `item ${item.id} is for process ${what.processId}, not ${this.processId}`);
     }
-    if (what.kind === "process") checkProcess(item, this.#signer.address);
+    if (what.kind === "process" && !opts.replay) checkProcess(item, this.#signer.address);
     return this.#exclusive(async () => {
       const existing = await this.#store.slotOfMessage(item.id);
       if (existing !== undefined) return this.#existing(existing);

@@ -20,7 +20,9 @@ export class CountingProxy {
       if (this.down) return void req.socket.destroy();
       this.requests.push(`${req.method} ${req.url}`);
       const target = new URL(req.url ?? "/", this.upstream);
-      const up = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+      // A proxy that rewrites bodies must read them: it asks for them uncompressed.
+      const headers = { ...req.headers, host: target.host, ...(this.tamper ? { "accept-encoding": "identity" } : {}) };
+      const up = request(target, { method: req.method, headers }, (answer) => {
         const tamper = this.tamper;
         if (!tamper || !(answer.headers["content-type"] ?? "").includes("json")) {
           res.writeHead(answer.statusCode ?? 502, answer.headers);

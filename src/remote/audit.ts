@@ -1,0 +1,79 @@
+/**
+ * Re-checks a kept schedule from slot 0 with the mirror's own checks (verify.ts): what a reload,
+ * an import or a suspicious user wants to know of what IndexedDB or any Store holds. Reads in
+ * batches, so a schedule of any length never sits in memory at once, and stops at the first
+ * broken link, naming it.
+ */
+import { NO_LIMITS } from "../ans104/limits.ts";
+import { parseItem } from "../ans104/parse.ts";
+import { addressOf } from "../crypto/ids.ts";
+import type { Store, StoredSlot } from "../schedule/store.ts";
+import { RemoteError } from "./errors.ts";
+import { chainStateOf, verifySlots, type ChainState, type RemoteSlot, type VerifyContext } from "./verify.ts";
+
+export interface BrokenLink {
+  slot: number;
+  check: string;
+  expected?: string;
+  found?: string;
+  message: string;
+}
+
+export interface AuditResult {
+  /** Slots that passed every check (a slot kept without a status, scheduled here, counts as verified). */
+  checked: number;
+  /** Of those, how many had every signature checked, and how many only the rest ("chain-checked"). */
+  verified: number;
+  chainChecked: number;
+  /** The first slot that failed, if one did; nothing after it is checked. */
+  broken?: BrokenLink;
+}
+
+export interface AuditOptions {
+  /** Slots read and checked per step. */
+  batch?: number;
+  onProgress?: (checked: number) => void;
+}
+
+/** A kept slot as verify reads it: a slot kept as chain-checked is checked as bytes rebuilt from a lossy source. */
+export const asRemote = (s: StoredSlot): RemoteSlot => ({ slot: s.slot, assignment: s.assignment, message: s.message, lossless: s.status !== "chain-checked" });
+
+export function brokenLink(err: unknown, slot: number): BrokenLink {
+  if (err instanceof RemoteError && err.details) {
+    const d = err.details;
+    return { slot: Number(d.slot ?? slot), check: String(d.check ?? err.code), expected: d.expected === undefined ? undefined : String(d.expected), found: d.found === undefined ? undefined : String(d.found), message: err.message };
+  }
+  return { slot, check: "format", message: (err as Error)?.message ?? String(err) };
+}
+
+export async function auditSchedule(store: Store, ctx: VerifyContext, o: AuditOptions = {}): Promise<AuditResult> {
+  const batch = o.batch ?? 1000;
+  const result: AuditResult = { checked: 0, verified: 0, chainChecked: 0 };
+  let context = ctx;
+  let state: ChainState | undefined;
+  for (;;) {
+    const slots = await store.range({ from: result.checked, to: result.checked + batch - 1, limit: batch, maxBytes: Number.MAX_SAFE_INTEGER });
+    if (slots.length === 0) return result;
+    let checked: StoredSlot[];
+    try {
+      checked = (await verifySlots(slots.map(asRemote), context, state)).slots;
+    } catch (err) {
+      // verifySlots stops at the first failure: the slots before it in the batch passed.
+      const link = brokenLink(err, slots[0].slot);
+      count(result, slots.filter((s) => s.slot < link.slot));
+      return { ...result, broken: link };
+    }
+    count(result, checked);
+    const last = checked.at(-1)!;
+    state = chainStateOf(last);
+    if (context.scheduler === undefined) context = { ...context, scheduler: addressOf(parseItem(checked[0].assignment, NO_LIMITS, checked[0].assignmentId).owner) };
+    o.onProgress?.(result.checked);
+    if (slots.length < batch) return result;
+  }
+}
+
+function count(r: AuditResult, slots: readonly StoredSlot[]): void {
+  r.checked += slots.length;
+  for (const s of slots) if (s.status === "chain-checked") r.chainChecked++;
+  r.verified = r.checked - r.chainChecked;
+}

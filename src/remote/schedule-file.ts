@@ -1,0 +1,75 @@
+/**
+ * A whole kept schedule as a file, and back: the page formats themselves, so any tool that reads
+ * a schedule page reads the file. Export writes the ANS-104 bundle page (assignment, then its
+ * message, slot by slot) or the lossless JSON page; import reads either, then checks every slot
+ * like a mirror does before keeping any (a file is one more source of someone else's schedule).
+ */
+import { readBundle } from "../ans104/bundle.ts";
+import { NO_LIMITS } from "../ans104/limits.ts";
+import { parseItem } from "../ans104/parse.ts";
+import { tagValue } from "../ans104/tags.ts";
+import { addressOf } from "../crypto/ids.ts";
+import { pageToBundle } from "../formats/ans104-bundle.ts";
+import { FormatError } from "../formats/errors.ts";
+import { pageToJson } from "../formats/hyperbeam-json.ts";
+import type { SchedulePage } from "../formats/page.ts";
+import type { Store, StoredSlot } from "../schedule/store.ts";
+import { slotsOfBundle, slotsOfJson } from "./client.ts";
+import { RemoteError } from "./errors.ts";
+import { chainStateOf, verifySlots, type RemoteSlot, type VerifyContext } from "./verify.ts";
+
+export interface ScheduleFile {
+  processId: string;
+  slots: RemoteSlot[];
+}
+
+const page = (processId: string, slots: readonly StoredSlot[]): SchedulePage => ({ processId, slots, continues: false, timestamp: Date.now(), height: 0 });
+
+export const exportBundle = (processId: string, slots: readonly StoredSlot[]): Uint8Array => pageToBundle(page(processId, slots));
+export const exportJson = (processId: string, slots: readonly StoredSlot[]): string => JSON.stringify(pageToJson(page(processId, slots)));
+
+/** Reads an exported schedule, bundle or JSON (told apart by the first byte: JSON opens with `{`). */
+export function readScheduleFile(bytes: Uint8Array): ScheduleFile {
+  if (bytes.length === 0) throw new FormatError("file", "is empty");
+  if (bytes[0] === 0x7b) {
+    let json: { process?: unknown; assignments?: unknown };
+    try {
+      json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    } catch (err) {
+      throw new FormatError("file", `is not JSON (${(err as Error).message})`);
+    }
+    if (typeof json.process !== "string") throw new FormatError("process", "missing: a schedule JSON file names its process");
+    return { processId: json.process, slots: slotsOfJson(json as Parameters<typeof slotsOfJson>[0]) };
+  }
+  let items;
+  try {
+    items = readBundle(bytes, NO_LIMITS);
+  } catch (err) {
+    throw new FormatError("file", `is neither a schedule JSON file nor an ANS-104 bundle (${(err as Error).message})`);
+  }
+  const processId = items[0] && tagValue(items[0].tags, "Process");
+  if (!processId) throw new FormatError("bundle item 0", "is not an assignment with a Process tag");
+  return { processId, slots: slotsOfBundle(items, processId) };
+}
+
+/**
+ * Appends the file's slots after what `store` keeps, each checked against the one before it, as
+ * a mirror would; a slot the store already has must be the same assignment. Returns how many
+ * were appended; nothing is appended past a failure (it throws, naming the slot and the check).
+ */
+export async function importInto(store: Store, file: ScheduleFile, ctx: VerifyContext): Promise<number> {
+  const last = await store.last();
+  const kept = last?.slot ?? -1;
+  for (const s of file.slots) {
+    if (s.slot > kept) break;
+    const held = (await store.get(s.slot))!;
+    const theirs = parseItem(s.assignment, NO_LIMITS).id;
+    if (theirs !== held.assignmentId) throw new RemoteError("fork", `slot ${s.slot}: the file has assignment ${theirs}, this browser keeps ${held.assignmentId}`, { slot: s.slot, cached: held.assignmentId, remote: theirs });
+  }
+  // Held to slot 0's signer when no location record named the scheduler, as Mirror does.
+  const first = ctx.scheduler === undefined && last ? await store.get(0) : undefined;
+  const scheduler = first ? addressOf(parseItem(first.assignment, NO_LIMITS, first.assignmentId).owner) : ctx.scheduler;
+  const { slots } = await verifySlots(file.slots.filter((s) => s.slot > kept), { ...ctx, scheduler }, last ? chainStateOf(last) : undefined);
+  for (const s of slots) await store.append(s);
+  return slots.length;
+}

@@ -1,0 +1,190 @@
+/**
+ * The dashboard in real headless Chromium against real nodes: node A (`npm start`) serves the
+ * dashboard and a 1,000-slot process; node B, a second `npm start`, serves a process read in the
+ * legacy SU format (ao.TN.1); a proxy in front of A alters one assignment. The tests run in order
+ * in one browser context, as a user would: mirror, verify, reload mid-mirror, go offline, replay,
+ * schedule in the browser peer. Screenshots land in test-results/browser/.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Signer } from "../../src/crypto/signers.ts";
+import { CountingProxy } from "../e2e/counting-proxy.ts";
+import { ROOT } from "../e2e/server.ts";
+import { clientSigner } from "../support/keys.ts";
+import { launchChromium } from "./chromium.ts";
+import { sendMessage, spawnWithSlots, startNode, type Node } from "./nodes.ts";
+
+const SHOTS = join(ROOT, "test-results", "browser");
+const TAMPERED_SLOT = 7;
+
+let a: Node;
+let b: Node;
+let proxy: CountingProxy;
+let client: Signer;
+let big = ""; // 1,000 slots on A
+let legacy = ""; // 40 slots on B, mirrored as ao.TN.1
+let long = ""; // 4,000 slots on A, for the reload
+let tampered = ""; // 20 slots on A, served through the altering proxy
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  client = await clientSigner();
+  [a, b, browser] = await Promise.all([startNode(), startNode(), launchChromium()]);
+  [big, legacy, long, tampered] = await Promise.all([spawnWithSlots(a, client, 1000, "big"), spawnWithSlots(b, client, 40, "legacy"), spawnWithSlots(a, client, 4000, "long"), spawnWithSlots(a, client, 20, "tampered")]);
+  proxy = await new CountingProxy(a.url).start();
+  // A network that alters one assignment of one legacy page: a tag value changes, so its signature no longer holds.
+  proxy.tamper = (_path, body) => {
+    const edge = (body as { edges?: { node: { assignment: { tags: { name: string; value: string }[] } } }[] }).edges?.find((e) => e.node.assignment.tags.some((t) => t.name === "Nonce" && t.value === String(TAMPERED_SLOT)));
+    const tag = edge?.node.assignment.tags.find((t) => t.name === "Timestamp");
+    if (tag) tag.value = String(Number(tag.value) + 1);
+    return body;
+  };
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.goto(`${a.url}/dashboard/`);
+  // The service worker takes control, so later reloads work offline.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+  await Promise.all([a, b].filter(Boolean).map((n) => n.stop()));
+}, 60_000);
+
+async function mirror(url: string, pid: string, variant: "auto" | "ao.N.1" | "ao.TN.1"): Promise<void> {
+  await page.goto(`${a.url}/dashboard/#/mirrors`);
+  const form = page.getByTestId("mirror-form");
+  await form.locator("input[name=url]").fill(url);
+  await form.locator("input[name=pid]").fill(pid);
+  await form.locator("select[name=variant]").selectOption(variant);
+  await form.getByRole("button", { name: "Mirror" }).click();
+}
+
+const card = (pid: string) => page.locator(`[data-process="${pid}"]`);
+
+describe("the dashboard, as a user would use it", () => {
+  test("the node page shows this node's address and its processes", async () => {
+    await page.goto(`${a.url}/dashboard/#/`);
+    await expect.poll(() => page.getByTestId("node-address").textContent()).toBe(a.address);
+    await expect.poll(() => page.locator(`a[href="#/process/${big}"]`).count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, "node.png"), fullPage: true });
+  });
+
+  test("mirrors a 1,000-slot process from this node (format detected): the progress bar reaches 1,000 / 1,000 and 100%, and the process verifies", async () => {
+    await mirror(a.url, big, "auto");
+    await card(big).and(page.locator("[data-state=done]")).waitFor();
+    expect(await card(big).getByTestId("slots-done").textContent()).toBe("1,000 / 1,000 slots");
+    expect(await card(big).locator("progress").evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([1000, 1000]);
+    expect(await card(big).textContent()).toContain("100%");
+    expect(await card(big).textContent()).toContain("ao.N.1");
+    await page.goto(`${a.url}/dashboard/#/process/${big}`);
+    await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
+    expect(await page.getByTestId("verify").textContent()).toContain("Verified: 1,000 slots");
+    expect(await page.locator("[data-testid=timeline] tbody tr").count()).toBe(100);
+    await page.screenshot({ path: join(SHOTS, "process.png"), fullPage: true });
+  });
+
+  test("mirrors a process from a second node in the legacy SU format (ao.TN.1) and verifies every signature of its 40 slots", async () => {
+    await mirror(b.url, legacy, "ao.TN.1");
+    await card(legacy).and(page.locator("[data-state=done]")).waitFor();
+    expect(await card(legacy).getByTestId("slots-done").textContent()).toBe("40 / 40 slots");
+    expect(await card(legacy).textContent()).toContain(`${b.url} · ao.TN.1`);
+    await page.goto(`${a.url}/dashboard/#/process/${legacy}`);
+    await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
+    expect(await page.getByTestId("verify").textContent()).toContain("Verified: 40 slots");
+  });
+
+  test("a reload mid-mirror: the mirror resumes where its store stopped, never fetching a page of slots it had kept", async () => {
+    const pages: { from: number; afterReload: boolean }[] = [];
+    let reloaded = false;
+    // Slow each page of the long process down, so the reload lands mid-mirror; note what is fetched.
+    await context.route(`**/${long}/schedule?*`, async (route) => {
+      pages.push({ from: Number(new URL(route.request().url()).searchParams.get("from")), afterReload: reloaded });
+      await new Promise((r) => setTimeout(r, 700));
+      await route.continue();
+    });
+    await mirror(a.url, long, "ao.N.1");
+    const done = async () => Number((await card(long).getByTestId("slots-done").textContent())?.split(" / ")[0].replaceAll(",", "") ?? 0);
+    await expect.poll(done, { timeout: 60_000 }).toBeGreaterThan(1);
+    reloaded = true;
+    const keptAtReload = await done();
+    await page.reload();
+    await card(long).and(page.locator("[data-state=done]")).waitFor({ timeout: 120_000 });
+    await context.unroute(`**/${long}/schedule?*`);
+    expect(await card(long).getByTestId("slots-done").textContent()).toBe("4,000 / 4,000 slots");
+    const after = pages.filter((p) => p.afterReload).map((p) => p.from);
+    expect(after.length).toBeGreaterThan(0);
+    // Each fetch starts at the last kept slot (to check it is still the same assignment), never before it.
+    expect(Math.min(...after), `kept ${keptAtReload} slots at the reload; fetched after it: from=${after.join(", ")}`).toBeGreaterThanOrEqual(keptAtReload - 1);
+  });
+
+  test(`a schedule served with one altered assignment is flagged at exactly slot ${TAMPERED_SLOT}, and nothing from that slot on is kept`, async () => {
+    await mirror(proxy.url, tampered, "ao.TN.1");
+    await card(tampered).and(page.locator("[data-state=failed]")).waitFor();
+    expect(await card(tampered).textContent()).toContain(`broken at slot ${TAMPERED_SLOT}`);
+    expect(await card(tampered).getByTestId("slots-done").textContent()).toMatch(new RegExp(`^${TAMPERED_SLOT} / `));
+    await page.goto(`${a.url}/dashboard/#/process/${tampered}`);
+    const alert = page.getByRole("alert").first();
+    expect(await alert.textContent()).toContain(`Slot ${TAMPERED_SLOT} failed its check.`);
+    expect(await alert.textContent()).toContain(`slot ${TAMPERED_SLOT}: assignment signature check failed`);
+  });
+
+  test("the live view shows a message posted to the node after the page opened", async () => {
+    await page.goto(`${a.url}/dashboard/#/process/${big}`);
+    await page.getByTestId("latest").waitFor();
+    await page.getByTestId("live").click();
+    await expect.poll(() => page.getByTestId("live").getAttribute("aria-pressed")).toBe("true");
+    const id = await sendMessage(a, client, big, "posted while watching");
+    await expect.poll(() => page.getByTestId("latest").textContent(), { timeout: 30_000 }).toContain(id);
+    expect(await page.getByTestId("latest").textContent()).toContain("slot 1,000");
+    await page.getByTestId("live").click();
+  });
+
+  test("offline: the dashboard reloads with no network, lists every mirror, and replays both the node's and the legacy process to the end with every check green", async () => {
+    await context.setOffline(true);
+    await page.goto(`${a.url}/dashboard/#/mirrors`);
+    await page.reload();
+    await card(big).waitFor();
+    expect(await page.locator("#net").textContent()).toBe("offline");
+    for (const pid of [big, legacy, long]) expect(await card(pid).count()).toBe(1);
+    for (const [pid, slots] of [[big, 1001], [legacy, 40]] as const) {
+      await page.goto(`${a.url}/dashboard/#/process/${pid}`);
+      await page.getByRole("button", { name: "Play" }).waitFor();
+      await page.getByLabel("Replay speed").selectOption("0");
+      await page.getByRole("button", { name: "Play" }).click();
+      await page.getByTestId("replay-done").waitFor({ timeout: 120_000 });
+      expect(await page.getByTestId("replay-position").textContent()).toBe(`slot ${(slots - 1).toLocaleString("en-US")} of ${(slots - 1).toLocaleString("en-US")}`);
+      expect(await page.getByTestId("replay-result").textContent()).toBe("all checks passed");
+      expect(await page.getByTestId("replay-status").textContent()).toContain(`${slots.toLocaleString("en-US")} re-checked`);
+    }
+    await page.screenshot({ path: join(SHOTS, "replay-offline.png"), fullPage: true });
+  });
+
+  test("offline: the browser peer spawns a scratch process and schedules a message, whose assignment verifies like the node's", async () => {
+    await page.goto(`${a.url}/dashboard/#/peer`);
+    await page.getByRole("button", { name: "New scratch process" }).click();
+    const send = page.getByTestId("peer-send");
+    await expect.poll(() => send.getByRole("button", { name: "Schedule" }).isEnabled()).toBe(true);
+    await send.locator("input[name=data]").fill("scheduled offline");
+    await send.getByRole("button", { name: "Schedule" }).click();
+    const result = page.locator("[data-testid=peer-result] [data-slot='1']");
+    await result.waitFor();
+    const peerAddress = await page.getByTestId("peer-address").textContent();
+    const json = JSON.parse((await page.locator("[data-testid=peer-result] pre").first().textContent())!);
+    expect(json.commitments).toBeDefined();
+    await page.screenshot({ path: join(SHOTS, "peer.png"), fullPage: true });
+    await result.getByRole("link", { name: "Open the slot" }).click();
+    await page.getByText(peerAddress!).first().waitFor();
+    await page.getByRole("link", { name: "← Process" }).click();
+    await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
+    expect(await page.getByTestId("verify").textContent()).toContain("Verified: 2 slots");
+    await context.setOffline(false);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The page's side of the dashboard: the IndexedDB it reads, and the mirror worker that does the
+ * fetching, verifying and writing off the main thread. Views call these and listen for changes.
+ */
+import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
+import type { AuditReport, Call, Event, Job, Progress } from "./worker-protocol.ts";
+
+type Listener = (e: Event) => void;
+
+export class App {
+  readonly db: DashboardDb;
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly #listeners = new Set<Listener>();
+  readonly progress = new Map<string, Progress>();
+  #next = 0;
+
+  private constructor(db: DashboardDb, worker: Worker) {
+    this.db = db;
+    this.#worker = worker;
+    worker.addEventListener("message", (m: MessageEvent<Event>) => this.#receive(m.data));
+  }
+
+  static async start(): Promise<App> {
+    const db = await openDashboardDb();
+    return new App(db, new Worker(new URL("./mirror-worker.ts", import.meta.url), { type: "module" }));
+  }
+
+  #receive(e: Event): void {
+    if (e.type === "reply") {
+      const p = this.#pending.get(e.id);
+      this.#pending.delete(e.id);
+      if (e.ok) p?.resolve(e.value);
+      else p?.reject(new Error(e.error));
+      return;
+    }
+    if (e.type === "record" && e.progress) this.progress.set(e.record.processId, e.progress);
+    for (const l of this.#listeners) l(e);
+  }
+
+  #call<T = unknown>(call: Call, transfer: Transferable[] = []): Promise<T> {
+    const id = ++this.#next;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#worker.postMessage({ id, call }, transfer);
+    });
+  }
+
+  /** Hears every record change and audit report until the returned function is called. */
+  listen(l: Listener): () => void {
+    this.#listeners.add(l);
+    return () => this.#listeners.delete(l);
+  }
+
+  mirror = (job: Job) => this.#call<MirrorRecord>({ op: "mirror", job });
+  pause = (processId: string) => this.#call({ op: "pause", processId });
+  resume = (processId: string) => this.#call({ op: "resume", processId });
+  sync = (processId: string) => this.#call({ op: "sync", processId });
+  remove = (processId: string) => this.#call({ op: "remove", processId });
+  audit = (processId: string) => this.#call<AuditReport>({ op: "audit", processId });
+  follow = (processId: string, on: boolean) => this.#call({ op: "follow", processId, on });
+  importFile = (bytes: Uint8Array) => this.#call<MirrorRecord>({ op: "import", bytes }, [bytes.buffer]);
+
+  records = (): Promise<MirrorRecord[]> => this.db.getAll("mirrors");
+  record = (processId: string): Promise<MirrorRecord | undefined> => this.db.get("mirrors", processId);
+}

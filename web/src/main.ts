@@ -1,0 +1,58 @@
+/** The dashboard: a router over a few views, the mirror worker, and the offline service worker. */
+import { registerSW } from "virtual:pwa-register";
+import { App } from "./app.ts";
+import { replace, notice, h } from "./dom.ts";
+import { href, parseRoute, type Route } from "./router.ts";
+import "./style.css";
+import { mirrorsView } from "./views/mirrors.ts";
+import { nodeView } from "./views/node.ts";
+import { peerView } from "./views/peer.ts";
+import { processView } from "./views/process.ts";
+import { searchView } from "./views/search.ts";
+import { slotView } from "./views/slot.ts";
+
+const root = document.querySelector<HTMLElement>("#app")!;
+const app = await App.start();
+let stop: (() => void) | void;
+
+function show(route: Route): (() => void) | void {
+  switch (route.view) {
+    case "node": return nodeView(root, app);
+    case "mirrors": return mirrorsView(root, app);
+    case "process": return processView(root, app, route.processId);
+    case "slot": return slotView(root, app, route.processId, route.slot);
+    case "peer": return peerView(root, app);
+    case "search": return searchView(root, app, route.query);
+    case "missing": return replace(root, notice("empty", "No such page.", h("a", { href: href.node() }, "Back to the node")));
+  }
+}
+
+function render(): void {
+  stop?.();
+  const route = parseRoute(location.hash);
+  for (const a of document.querySelectorAll<HTMLAnchorElement>(".top nav a")) {
+    const current = a.getAttribute("href") === `#/${route.view === "node" ? "" : route.view}`;
+    if (current) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  stop = show(route);
+  root.focus({ preventScroll: true });
+}
+
+function showNetwork(): void {
+  const el = document.querySelector("#net")!;
+  el.textContent = navigator.onLine ? "online" : "offline";
+  el.classList.toggle("offline", !navigator.onLine);
+}
+
+document.querySelector<HTMLFormElement>("#search")!.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const q = new FormData(e.target as HTMLFormElement).get("q")?.toString().trim();
+  if (q) location.hash = href.search(q);
+});
+addEventListener("hashchange", render);
+addEventListener("online", showNetwork);
+addEventListener("offline", showNetwork);
+showNetwork();
+render();
+registerSW({ immediate: true });

@@ -1,0 +1,154 @@
+/// <reference lib="webworker" />
+/**
+ * The mirror worker: runs every mirror job, the live follow and verification off the page's
+ * main thread. One job per process across tabs (a Web Lock named after it); jobs a reload
+ * interrupted resume where their store stopped.
+ */
+import { detectVariant } from "../../src/remote/detect.ts";
+import { auditSchedule } from "../../src/remote/audit.ts";
+import { importInto, readScheduleFile } from "../../src/remote/schedule-file.ts";
+import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
+import { IdbStore } from "./idb-store.ts";
+import { MirrorJob, newMirrorRecord } from "./mirror-job.ts";
+import { PEER_URL } from "./peer.ts";
+import type { AuditReport, Call, Event, Job } from "./worker-protocol.ts";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const FOLLOW_WAIT_MS = 20_000;
+const RETRY_MS = 5_000;
+const dbReady = openDashboardDb();
+const jobs = new Map<string, MirrorJob>();
+const following = new Map<string, AbortController>();
+
+const send = (e: Event) => self.postMessage(e);
+
+function jobFor(db: DashboardDb, record: MirrorRecord): MirrorJob {
+  let job = jobs.get(record.processId);
+  if (!job) {
+    job = new MirrorJob(db, record);
+    job.subscribe((e) => send(e.type === "progress" ? { type: "record", record: e.record, progress: { kept: e.progress.kept, total: e.progress.total, rate: e.progress.rate, eta: e.progress.etaSeconds } } : { type: "record", record: e.record }));
+    jobs.set(record.processId, job);
+  }
+  return job;
+}
+
+/** Runs a job under its process's lock, so two tabs never mirror one process at once. */
+function run(job: MirrorJob): Promise<MirrorRecord> {
+  return navigator.locks.request(`mirror:${job.record.processId}`, () => job.start());
+}
+
+async function startMirror(db: DashboardDb, j: Job): Promise<MirrorRecord> {
+  const held = await db.get("mirrors", j.processId);
+  if (held && (held.url !== j.url || (j.variant !== "auto" && held.variant !== j.variant))) {
+    if (held.kept >= 0) throw new Error(`process ${j.processId} is already mirrored from ${held.url} (${held.variant}); remove that mirror first`);
+  }
+  const record = held && held.kept >= 0 ? held : newMirrorRecord({ processId: j.processId, url: j.url, variant: j.variant === "auto" ? await detectVariant(j.url, { redirects: "follow" }) : j.variant });
+  if (!held || held !== record) await db.put("mirrors", record);
+  const job = jobFor(db, record);
+  send({ type: "record", record: job.record });
+  void run(job);
+  return job.record;
+}
+
+async function follow(db: DashboardDb, processId: string, on: boolean): Promise<void> {
+  following.get(processId)?.abort();
+  following.delete(processId);
+  if (!on) return;
+  const record = await db.get("mirrors", processId);
+  if (!record || record.url === PEER_URL) return;
+  const stop = new AbortController();
+  following.set(processId, stop);
+  const job = jobFor(db, record);
+  while (!stop.signal.aborted) {
+    try {
+      const kept = (await run(job)).kept;
+      // Our node and HyperBEAM hold a `next` request open until the slot exists; a legacy SU is asked again after a pause.
+      if (record.variant === "ao.N.1") {
+        const url = `${record.url}/~scheduler@1.0/next?target=${processId}&from=${kept + 1}&wait=${FOLLOW_WAIT_MS}`;
+        await fetch(url, { signal: stop.signal, headers: { accept: "application/json" } }).then((r) => r.body?.cancel());
+      } else {
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    } catch {
+      if (!stop.signal.aborted) await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  }
+}
+
+async function audit(db: DashboardDb, processId: string): Promise<AuditReport> {
+  const record = await db.get("mirrors", processId);
+  if (!record) throw new Error(`process ${processId} is not mirrored in this browser`);
+  const started = performance.now();
+  const store = new IdbStore(db, processId);
+  const total = ((await store.last())?.slot ?? -1) + 1;
+  const result = await auditSchedule(store, { processId, scheduler: record.scheduler }, {
+    onProgress: (checked: number) => send({ type: "audit", report: { processId, checked, total, done: false, verified: 0, chainChecked: 0, ms: performance.now() - started } }),
+  });
+  return { processId, checked: result.checked, total, done: true, verified: result.verified, chainChecked: result.chainChecked, broken: result.broken, ms: performance.now() - started };
+}
+
+async function importFile(db: DashboardDb, bytes: Uint8Array): Promise<MirrorRecord> {
+  const file = readScheduleFile(bytes);
+  const held = await db.get("mirrors", file.processId);
+  const record = held ?? { ...newMirrorRecord({ processId: file.processId, url: "file", variant: "ao.N.1" }), state: "done" as const };
+  const store = new IdbStore(db, file.processId);
+  await importInto(store, file, { processId: file.processId, scheduler: record.scheduler });
+  const last = (await store.last())?.slot ?? -1;
+  const next = { ...record, kept: last, total: Math.max(record.total, last), updatedAt: Date.now() };
+  await db.put("mirrors", next);
+  send({ type: "record", record: next });
+  return next;
+}
+
+async function remove(db: DashboardDb, processId: string): Promise<void> {
+  following.get(processId)?.abort();
+  await jobs.get(processId)?.pause();
+  jobs.delete(processId);
+  const tx = db.transaction(["slots", "mirrors"], "readwrite");
+  await tx.objectStore("slots").delete(IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]));
+  await tx.objectStore("mirrors").delete(processId);
+  await tx.done;
+  send({ type: "removed", processId });
+}
+
+async function handle(db: DashboardDb, call: Call): Promise<unknown> {
+  switch (call.op) {
+    case "mirror":
+      return startMirror(db, call.job);
+    case "pause":
+      return jobs.get(call.processId)?.pause();
+    case "resume":
+    case "sync": {
+      const record = await db.get("mirrors", call.processId);
+      if (!record) throw new Error(`process ${call.processId} is not mirrored in this browser`);
+      if (record.url === PEER_URL || record.url === "file") return record;
+      return run(jobFor(db, record));
+    }
+    case "remove":
+      return remove(db, call.processId);
+    case "follow":
+      void follow(db, call.processId, call.on);
+      return undefined;
+    case "audit":
+      return audit(db, call.processId);
+    case "import":
+      return importFile(db, call.bytes);
+    case "verify-rate":
+      return undefined;
+  }
+}
+
+self.addEventListener("message", async (m: MessageEvent<{ id: number; call: Call }>) => {
+  const db = await dbReady;
+  try {
+    send({ type: "reply", id: m.data.id, ok: true, value: await handle(db, m.data.call) });
+  } catch (err) {
+    send({ type: "reply", id: m.data.id, ok: false, error: (err as Error).message ?? String(err) });
+  }
+});
+
+// Jobs a reload or a closed tab interrupted carry on.
+void dbReady.then(async (db) => {
+  for (const record of await db.getAll("mirrors")) if (record.state === "running") void run(jobFor(db, record));
+});

@@ -1,0 +1,56 @@
+/**
+ * Replay of a kept schedule: the slots in order, each re-checked against the one before it with
+ * the mirror's own checks (src/remote/verify.ts), so a replay proves what it shows.
+ */
+import { NO_LIMITS } from "../../src/ans104/limits.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
+import { addressOf } from "../../src/crypto/ids.ts";
+import { verifySlot, type ChainState, type VerifyContext } from "../../src/remote/verify.ts";
+import type { Store } from "../../src/schedule/store.ts";
+import { slotModel, type SlotModel } from "./slot-view-model.ts";
+
+export interface ReplayStep {
+  slot: number;
+  ok: boolean;
+  /** The failed check, as verify names it, when not ok. */
+  problem?: string;
+  model: SlotModel;
+}
+
+export class Replay {
+  readonly ready: Promise<void>;
+  total = 0;
+  #next = 0;
+  #state: ChainState | undefined;
+  #ctx: VerifyContext;
+  readonly #store: Store;
+
+  constructor(store: Store, processId: string) {
+    this.#store = store;
+    this.#ctx = { processId, scheduler: undefined };
+    this.ready = store.last().then((last) => void (this.total = (last?.slot ?? -1) + 1));
+  }
+
+  get done(): boolean {
+    return this.#next >= this.total;
+  }
+
+  /** The next slot, re-checked; undefined at the end. After a broken link, later slots are checked against what was kept. */
+  async step(): Promise<ReplayStep | undefined> {
+    await this.ready;
+    if (this.done) return undefined;
+    const stored = await this.#store.get(this.#next);
+    if (!stored) return undefined;
+    this.#next++;
+    const model = slotModel(stored);
+    try {
+      const { state } = await verifySlot({ slot: stored.slot, assignment: stored.assignment, message: stored.message, lossless: stored.status !== "chain-checked" }, this.#ctx, this.#state);
+      this.#state = state;
+      if (this.#ctx.scheduler === undefined) this.#ctx = { ...this.#ctx, scheduler: addressOf(parseItem(stored.assignment, NO_LIMITS).owner) };
+      return { slot: stored.slot, ok: true, model };
+    } catch (err) {
+      this.#state = { slot: stored.slot, assignmentId: stored.assignmentId, hashChain: "", timestamp: stored.timestamp };
+      return { slot: stored.slot, ok: false, problem: (err as Error).message, model };
+    }
+  }
+}

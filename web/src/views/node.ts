@@ -1,0 +1,82 @@
+/** The node's page: who it is, how it schedules, where it says it lives, and its processes. */
+import { h, notice, replace } from "../dom.ts";
+import { count, rate, shortId } from "../format.ts";
+import { currentSlot, nodeInfo, nodeStatus } from "../node-api.ts";
+import { href } from "../router.ts";
+import type { View } from "./view.ts";
+
+const RATE_WINDOW_MS = 5_000;
+
+export const nodeView: View = (root, ctx) => {
+  replace(root, h("h1", {}, "This node"), h("p", { class: "muted" }, "Loading…"));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const seen = new Map<string, { slot: number; at: number; rate?: number }>();
+
+  async function load(): Promise<void> {
+    let info, status;
+    try {
+      [info, status] = await Promise.all([nodeInfo(), nodeStatus()]);
+    } catch (err) {
+      replace(root, h("h1", {}, "This node"), notice("error", "The node is not answering.", `${(err as Error).message}.`, navigator.onLine ? "Check that `npm start` is running, then reload." : "You are offline: mirrored processes are still on the Mirrors page."), h("a", { class: "button", href: href.mirrors() }, "Open mirrors"));
+      return;
+    }
+    const pids = status.processes.slice(0, 50);
+    const slots = await Promise.all(pids.map((pid) => currentSlot(pid).catch(() => undefined)));
+    const now = Date.now();
+    pids.forEach((pid, i) => {
+      const slot = slots[i];
+      if (slot === undefined) return;
+      const before = seen.get(pid);
+      const r = before && now > before.at ? ((slot - before.slot) * 1000) / (now - before.at) : undefined;
+      seen.set(pid, { slot, at: now, rate: r ?? before?.rate });
+    });
+    replace(
+      root,
+      h("h1", {}, "This node"),
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", {}, "Address"),
+        h("dd", { class: "mono", "data-testid": "node-address" }, info.address),
+        h("dt", {}, "Scheduling mode"),
+        h("dd", {}, info["scheduling-mode"]),
+        h("dt", {}, "Variants"),
+        h("dd", {}, info.variants.join(", ")),
+        h("dt", {}, "Location record"),
+        h("dd", {}, status.location ? `${status.location.url} (${status.location.variant}, nonce ${status.location.nonce})` : "none published (set PUBLIC_URL to publish one)"),
+        h("dt", {}, "Gateway"),
+        h("dd", {}, info.gateway ?? "none (GATEWAY_URL is not set)"),
+      ),
+      ...(info.warnings ?? []).map((w) => notice("info", "Note", w)),
+      h("h2", {}, `Processes (${count(status.processes.length)}${status.continues ? "+" : ""})`),
+      pids.length === 0
+        ? notice("empty", "No processes yet.", "Spawn one by posting a signed process item to /~scheduler@1.0/schedule (see the README), or mirror one from another scheduler.")
+        : h(
+            "table",
+            { class: "grid" },
+            h("thead", {}, h("tr", {}, h("th", {}, "Process"), h("th", { class: "num" }, "Current slot"), h("th", { class: "num" }, "Recent rate"), h("th", {}, ""))),
+            h(
+              "tbody",
+              {},
+              pids.map((pid) => {
+                const s = seen.get(pid);
+                return h(
+                  "tr",
+                  {},
+                  h("td", { class: "mono", title: pid }, h("a", { href: href.process(pid) }, shortId(pid))),
+                  h("td", { class: "num" }, s ? count(s.slot) : "–"),
+                  h("td", { class: "num" }, s?.rate === undefined ? "measuring…" : rate(s.rate)),
+                  h("td", {}, h("button", { type: "button", onclick: () => {
+                        void ctx.mirror({ url: location.origin, processId: pid, variant: "ao.N.1" });
+                        location.hash = href.process(pid);
+                      } }, "Mirror")),
+                );
+              }),
+            ),
+          ),
+    );
+    timer = setTimeout(load, RATE_WINDOW_MS);
+  }
+  void load();
+  return () => clearTimeout(timer);
+};

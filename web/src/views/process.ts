@@ -1,0 +1,193 @@
+/**
+ * A mirrored process: its progress and verification, a chart of assignments over time, the
+ * timeline of assignments, the live view, replay, and export.
+ */
+import type { MirrorRecord } from "../db.ts";
+import { drawAssignments } from "../chart.ts";
+import { h, notice, replace } from "../dom.ts";
+import { count, duration, rate, shortId, time } from "../format.ts";
+import { IdbStore } from "../idb-store.ts";
+import { href } from "../router.ts";
+import { slotModel } from "../slot-view-model.ts";
+import type { AuditReport } from "../worker-protocol.ts";
+import { exportSchedule } from "../export.ts";
+import { replayPanel } from "./replay.ts";
+import { progressBlock, statusBadge } from "./mirrors.ts";
+import type { View } from "./view.ts";
+
+const PAGE = 100;
+
+export const processView = (root: HTMLElement, app: Parameters<View>[1], processId: string): (() => void) => {
+  const store = new IdbStore(app.db, processId);
+  let first = 0;
+  let live = false;
+  let audit: AuditReport | undefined;
+  const head = h("div");
+  const verifyBox = h("div", { "data-testid": "verify", "aria-live": "polite" });
+  const chart = h("canvas", { class: "chart", role: "img", "aria-label": "assignments over time" });
+  const table = h("div", { class: "table-wrap" });
+  const pager = h("div", { class: "row" });
+  const replayBox = h("div");
+  const stops: (() => void)[] = [];
+
+  async function drawHead(r: MirrorRecord): Promise<void> {
+    const last = await store.last();
+    replace(
+      head,
+      h("h1", { class: "mono" }, processId, " ", statusBadge(r)),
+      h("div", { class: "muted mono" }, `${r.url} · ${r.variant}${r.scheduler ? ` · scheduler ${shortId(r.scheduler)}` : ""}`),
+      progressBlock(r, app.progress.get(processId)),
+      last ? h("p", { "data-testid": "latest" }, "Latest: ", h("a", { href: href.slot(processId, last.slot) }, `slot ${count(last.slot)}`), ` · ${time(last.timestamp)} · message `, h("span", { class: "mono" }, last.messageId)) : null,
+      r.error ? notice("error", r.error.slot === undefined ? "The mirror stopped." : `Slot ${count(r.error.slot)} failed its check.`, r.error.message, "Nothing after that slot was kept. Sync again once the source is fixed, or remove the mirror.") : null,
+      h(
+        "div",
+        { class: "row" },
+        h("button", { type: "button", class: "primary", onclick: () => void runAudit() }, "Verify again"),
+        h(
+          "button",
+          {
+            type: "button",
+            "aria-pressed": String(live),
+            "data-testid": "live",
+            onclick: async (e: Event) => {
+              live = !live;
+              (e.target as HTMLElement).setAttribute("aria-pressed", String(live));
+              (e.target as HTMLElement).textContent = live ? "Live: on" : "Live: off";
+              await app.follow(processId, live);
+            },
+          },
+          live ? "Live: on" : "Live: off",
+        ),
+        r.state === "running" ? h("button", { type: "button", onclick: () => void app.pause(processId) }, "Pause") : h("button", { type: "button", onclick: () => void app.sync(processId) }, r.state === "done" ? "Sync" : "Resume"),
+        h("button", { type: "button", onclick: () => void exportSchedule(store, processId, "bundle") }, "Export bundle"),
+        h("button", { type: "button", onclick: () => void exportSchedule(store, processId, "json") }, "Export JSON"),
+      ),
+    );
+  }
+
+  function drawAudit(): void {
+    if (!audit) return replace(verifyBox);
+    const a = audit;
+    if (!a.done) return replace(verifyBox, h("div", { class: "panel" }, `Verifying… ${count(a.checked)} of ${count(a.total)} slots`, h("progress", { max: a.total, value: a.checked })));
+    if (a.broken) {
+      return replace(
+        verifyBox,
+        h(
+          "div",
+          { class: "notice error", role: "alert", "data-broken-slot": a.broken.slot },
+          h("strong", {}, `Broken at slot ${count(a.broken.slot)}: ${a.broken.check}`),
+          h("p", {}, a.broken.message),
+          a.broken.expected !== undefined ? h("p", { class: "mono" }, `expected ${a.broken.expected}`) : null,
+          a.broken.found !== undefined ? h("p", { class: "mono" }, `found ${a.broken.found}`) : null,
+          h("p", {}, h("a", { href: href.slot(processId, a.broken.slot) }, "Open that slot")),
+        ),
+      );
+    }
+    const label = a.chainChecked > 0 ? `Chain-checked: ${count(a.checked)} slots (${count(a.chainChecked)} without signature checks: their source format lost bytes a signature needs)` : `Verified: ${count(a.checked)} slots, every signature, id, chain link, nonce and timestamp`;
+    replace(verifyBox, h("div", { class: `notice ${a.chainChecked > 0 ? "info" : ""}`, "data-verified": String(a.chainChecked === 0), "data-checked": a.checked, "data-ms": Math.round(a.ms) }, h("span", { class: `badge ${a.chainChecked > 0 ? "warn" : "ok"}` }, a.chainChecked > 0 ? "chain-checked only" : "verified"), " ", label, h("span", { class: "muted" }, ` in ${duration(a.ms / 1000)} (${rate((a.checked * 1000) / Math.max(1, a.ms))})`)));
+  }
+
+  async function runAudit(): Promise<void> {
+    audit = { processId, checked: 0, total: 0, done: false, verified: 0, chainChecked: 0, ms: 0 };
+    drawAudit();
+    try {
+      audit = await app.audit(processId);
+    } catch (err) {
+      replace(verifyBox, notice("error", "Verification could not run.", (err as Error).message));
+      return;
+    }
+    drawAudit();
+  }
+
+  async function drawTimeline(): Promise<void> {
+    const last = (await store.last())?.slot ?? -1;
+    const slots = await store.range({ from: first, to: first + PAGE - 1, limit: PAGE, maxBytes: Number.MAX_SAFE_INTEGER });
+    replace(
+      table,
+      slots.length === 0
+        ? notice("empty", "No slots kept yet.", "They appear here as the mirror brings them in.")
+        : h(
+            "table",
+            { class: "grid", "data-testid": "timeline" },
+            h("thead", {}, h("tr", {}, h("th", { class: "num" }, "Slot"), h("th", {}, "Time"), h("th", {}, "Message"), h("th", {}, "Action"), h("th", {}, "Signer"), h("th", {}, "Check"))),
+            h(
+              "tbody",
+              {},
+              slots.map((s) => {
+                const m = slotModel(s);
+                return h(
+                  "tr",
+                  { "data-slot": s.slot },
+                  h("td", { class: "num" }, h("a", { href: href.slot(processId, s.slot) }, count(s.slot))),
+                  h("td", {}, time(s.timestamp)),
+                  h("td", { class: "mono", title: s.messageId }, shortId(s.messageId)),
+                  h("td", {}, m.action ?? h("span", { class: "muted" }, s.message ? "–" : "assigned id")),
+                  h("td", { class: "mono", title: m.signer ?? "" }, m.signer ? shortId(m.signer) : "–"),
+                  h("td", {}, h("span", { class: `badge ${s.status === "chain-checked" ? "warn" : "ok"}` }, s.status ?? "own")),
+                );
+              }),
+            ),
+          ),
+    );
+    const goto = h("input", { type: "number", min: 0, max: Math.max(0, last), value: first, "aria-label": "First slot shown" });
+    replace(
+      pager,
+      h("button", { type: "button", disabled: first === 0, onclick: () => ((first = Math.max(0, first - PAGE)), void drawTimeline()) }, "← Earlier"),
+      h("span", { class: "muted" }, `slots ${count(first)}–${count(Math.min(last, first + PAGE - 1))} of ${count(last + 1)}`),
+      h("button", { type: "button", disabled: first + PAGE > last, onclick: () => ((first += PAGE), void drawTimeline()) }, "Later →"),
+      h("label", {}, "Go to slot", goto),
+      h("button", { type: "button", onclick: () => ((first = Math.max(0, Number(goto.value) || 0)), void drawTimeline()) }, "Go"),
+    );
+  }
+
+  async function drawChart(): Promise<void> {
+    const stamps: number[] = [];
+    const range = IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
+    let cursor = await app.db.transaction("slots").store.index("timestamp").openKeyCursor(range);
+    while (cursor) {
+      stamps.push((cursor.key as [string, number])[1]);
+      cursor = await cursor.continue();
+    }
+    drawAssignments(chart, stamps);
+  }
+
+  async function draw(): Promise<void> {
+    const r = await app.record(processId);
+    if (!r) {
+      replace(
+        root,
+        h("h1", { class: "mono" }, processId),
+        notice("empty", "This process is not mirrored in this browser.", navigator.onLine ? "Mirror it from this node, or from the scheduler that holds it." : "You are offline: connect, then mirror it."),
+        h("button", { type: "button", class: "primary", onclick: () => void app.mirror({ url: location.origin, processId, variant: "ao.N.1" }).then(draw) }, "Mirror from this node"),
+        " ",
+        h("a", { class: "button", href: href.mirrors() }, "Mirror from another scheduler"),
+      );
+      return;
+    }
+    replace(root, head, verifyBox, h("h2", {}, "Assignments over time"), chart, h("h2", {}, "Timeline"), pager, table, h("h2", {}, "Replay"), replayBox);
+    await drawHead(r);
+    stops.push(replayPanel(replayBox, store, processId));
+    await Promise.all([drawTimeline(), drawChart()]);
+    if (r.state === "done" || r.state === "paused") void runAudit();
+  }
+
+  let queued = false;
+  stops.push(
+    app.listen((e) => {
+      if (e.type !== "record" || e.record.processId !== processId || queued) return;
+      queued = true;
+      requestAnimationFrame(async () => {
+        queued = false;
+        if (!root.contains(head)) return draw();
+        await drawHead(e.record);
+        await Promise.all([drawTimeline(), drawChart()]);
+        if (e.record.state === "done" && (!audit || audit.done)) void runAudit();
+      });
+    }) as () => void,
+  );
+  void draw();
+  return () => {
+    stops.forEach((s) => s());
+    if (live) void app.follow(processId, false);
+  };
+};

@@ -1,0 +1,69 @@
+/** One assignment in full: its tags, its message (tags and a data preview), and its checks. */
+import { tagValue } from "../../../src/ans104/tags.ts";
+import { b64url } from "../../../src/crypto/base64url.ts";
+import { h, notice, replace } from "../dom.ts";
+import { bytes, count, preview, time } from "../format.ts";
+import { IdbStore } from "../idb-store.ts";
+import { href } from "../router.ts";
+import { slotModel } from "../slot-view-model.ts";
+import type { View } from "./view.ts";
+
+const tagTable = (tags: readonly { name: string; value: string }[]) =>
+  h("table", { class: "grid" }, h("tbody", {}, tags.map((t) => h("tr", {}, h("th", {}, t.name), h("td", { class: "mono" }, t.value)))));
+
+export const slotView = (root: HTMLElement, app: Parameters<View>[1], processId: string, slot: number): void => {
+  void (async () => {
+    const store = new IdbStore(app.db, processId);
+    const [s, last] = await Promise.all([store.get(slot), store.last()]);
+    const nav = h(
+      "div",
+      { class: "row" },
+      h("a", { class: "button", href: href.process(processId) }, "← Process"),
+      slot > 0 ? h("a", { class: "button", href: href.slot(processId, slot - 1) }, `Slot ${count(slot - 1)}`) : null,
+      last && slot < last.slot ? h("a", { class: "button", href: href.slot(processId, slot + 1) }, `Slot ${count(slot + 1)}`) : null,
+    );
+    if (!s) {
+      replace(root, nav, notice("empty", `Slot ${count(slot)} of this process is not in this browser.`, last ? `Slots 0 to ${count(last.slot)} are mirrored; sync the mirror for later ones.` : "Mirror the process first."));
+      return;
+    }
+    const m = slotModel(s);
+    const status = s.status === "chain-checked" ? "chain-checked only (its source format lost bytes a signature check needs)" : s.status === "verified" ? "verified: signature, id, chain link, nonce and timestamp" : "scheduled here";
+    replace(
+      root,
+      nav,
+      h("h1", {}, `Slot ${count(slot)}`),
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", {}, "Process"),
+        h("dd", { class: "mono" }, processId),
+        h("dt", {}, "Assignment"),
+        h("dd", { class: "mono" }, s.assignmentId),
+        h("dt", {}, "Message"),
+        h("dd", { class: "mono" }, s.messageId),
+        h("dt", {}, "Time"),
+        h("dd", {}, time(s.timestamp)),
+        h("dt", {}, "Scheduler"),
+        h("dd", { class: "mono" }, m.scheduler),
+        h("dt", {}, "Hash chain"),
+        h("dd", { class: "mono" }, tagValue(m.assignment.tags, "Hash-Chain") ?? "–"),
+        h("dt", {}, "Signature"),
+        h("dd", { class: "mono", title: b64url(m.assignment.signature) }, `type ${m.assignment.signatureType}, ${m.assignment.signature.length} bytes`),
+        h("dt", {}, "Check"),
+        h("dd", {}, h("span", { class: `badge ${s.status === "chain-checked" ? "warn" : "ok"}` }, s.status ?? "own"), " ", status),
+      ),
+      h("h2", {}, "Assignment tags"),
+      tagTable(m.assignment.tags),
+      h("h2", {}, "Message"),
+      m.message
+        ? [
+            h("dl", { class: "facts" }, h("dt", {}, "Signer"), h("dd", { class: "mono" }, m.signer ?? "–"), h("dt", {}, "Data"), h("dd", {}, bytes(m.message.data.length))),
+            h("h2", {}, "Message tags"),
+            tagTable(m.message.tags),
+            h("h2", {}, "Data"),
+            h("pre", { class: "data" }, preview(m.message.data)),
+          ]
+        : notice("info", "Only the message id was assigned.", "The scheduler assigned an id it did not receive the bytes of (an assign), so there is no message to show."),
+    );
+  })();
+};
