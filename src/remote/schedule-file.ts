@@ -8,6 +8,7 @@ import { readBundle } from "../ans104/bundle.ts";
 import { NO_LIMITS } from "../ans104/limits.ts";
 import { parseItem } from "../ans104/parse.ts";
 import { tagValue } from "../ans104/tags.ts";
+import { equal, utf8Strict } from "../crypto/bytes.ts";
 import { addressOf } from "../crypto/ids.ts";
 import { pageToBundle } from "../formats/ans104-bundle.ts";
 import { FormatError } from "../formats/errors.ts";
@@ -34,7 +35,7 @@ export function readScheduleFile(bytes: Uint8Array): ScheduleFile {
   if (bytes[0] === 0x7b) {
     let json: { process?: unknown; assignments?: unknown };
     try {
-      json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+      json = JSON.parse(utf8Strict(bytes) ?? "not UTF-8");
     } catch (err) {
       throw new FormatError("file", `is not JSON (${(err as Error).message})`);
     }
@@ -54,7 +55,7 @@ export function readScheduleFile(bytes: Uint8Array): ScheduleFile {
 
 /**
  * Appends the file's slots after what `store` keeps, each checked against the one before it, as
- * a mirror would; a slot the store already has must be the same assignment. Returns how many
+ * a mirror would; a slot the store already has must be the same assignment, byte for byte. Returns how many
  * were appended; nothing is appended past a failure (it throws, naming the slot and the check).
  */
 export async function importInto(store: Store, file: ScheduleFile, ctx: VerifyContext): Promise<number> {
@@ -63,8 +64,10 @@ export async function importInto(store: Store, file: ScheduleFile, ctx: VerifyCo
   for (const s of file.slots) {
     if (s.slot > kept) break;
     const held = (await store.get(s.slot))!;
+    if (equal(s.assignment, held.assignment)) continue;
     const theirs = parseItem(s.assignment, NO_LIMITS).id;
-    if (theirs !== held.assignmentId) throw new RemoteError("fork", `slot ${s.slot}: the file has assignment ${theirs}, this browser keeps ${held.assignmentId}`, { slot: s.slot, cached: held.assignmentId, remote: theirs });
+    const what = theirs === held.assignmentId ? `other bytes under the same id ${theirs}` : `assignment ${theirs}`;
+    throw new RemoteError("fork", `slot ${s.slot}: the file has ${what}, where this store keeps assignment ${held.assignmentId}`, { slot: s.slot, cached: held.assignmentId, remote: theirs });
   }
   // Held to slot 0's signer when no location record named the scheduler, as Mirror does.
   const first = ctx.scheduler === undefined && last ? await store.get(0) : undefined;

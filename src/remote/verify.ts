@@ -65,12 +65,20 @@ function parsed(bytes: Uint8Array, slot: number, what: string, limits = DEFAULT_
 
 const integer = (text: string | undefined): number => (text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : NaN);
 
+/** A slot whose fields, chain link and ids passed; its signatures are still being checked. */
+interface Linked {
+  stored: Omit<StoredSlot, "status">;
+  state: ChainState;
+  /** Resolves to the slot's status, or rejects with its signature failure. */
+  signatures: Promise<SlotStatus>;
+}
+
 /**
- * Checks one slot against the state of the slot before it (undefined for slot 0) and returns it
- * ready to store, with its status, and the state the next slot is checked against.
- * Throws RemoteError("verification-failed") naming the check.
+ * Every check of one slot against the state of the slot before it (undefined for slot 0) except
+ * its signatures, which it starts and leaves running, so a batch's signature checks (the costly
+ * part) run side by side while its chain is checked in order.
  */
-export async function verifySlot(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefined | "unknown"): Promise<{ stored: StoredSlot; state: ChainState }> {
+function link(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefined | "unknown"): Linked {
   // "unknown": a lone slot (a remote's answer to a post) whose predecessor is not at hand; its link is not checked.
   const linked = previous !== "unknown";
   const prev = linked ? previous : undefined;
@@ -97,18 +105,28 @@ export async function verifySlot(s: RemoteSlot, ctx: VerifyContext, previous: Ch
   if (at === 0 && named !== undefined) throw failed(at, "Message tag", "none on the process's own slot", named);
   if (at > 0 && named === undefined) throw failed(at, "Message tag", "the id of the scheduled message", "none");
   const messageId = named ?? ctx.processId;
-  let status: SlotStatus = (await signed(assignment, s, at, "assignment signature")) ? "verified" : "chain-checked";
-  if (s.message) {
-    const message = parsed(s.message, at, "message", NO_LIMITS);
-    if (message.id !== messageId) throw failed(at, "message id", messageId, message.id);
-    if (!s.messageVerified && !(await signed(message, s, at, "message signature"))) status = "chain-checked";
-  } else if (at === 0) {
-    throw failed(at, "process", `the process item ${ctx.processId}`, "no item");
-  }
+  const message = s.message ? parsed(s.message, at, "message", NO_LIMITS) : undefined;
+  if (message && message.id !== messageId) throw failed(at, "message id", messageId, message.id);
+  if (!message && at === 0) throw failed(at, "process", `the process item ${ctx.processId}`, "no item");
+  const signatures = Promise.all([signed(assignment, s, at, "assignment signature"), message && !s.messageVerified ? signed(message, s, at, "message signature") : true]).then(
+    ([a, m]): SlotStatus => (a && m ? "verified" : "chain-checked"),
+  );
+  signatures.catch(() => {}); // awaited by the caller, in slot order; never an unhandled rejection meanwhile
   return {
-    stored: { slot: at, assignmentId: assignment.id, messageId, timestamp, assignment: assignment.raw, message: s.message, status },
+    stored: { slot: at, assignmentId: assignment.id, messageId, timestamp, assignment: assignment.raw, message: s.message },
     state: { slot: at, assignmentId: assignment.id, hashChain: chain, timestamp },
+    signatures,
   };
+}
+
+/**
+ * Checks one slot against the state of the slot before it (undefined for slot 0) and returns it
+ * ready to store, with its status, and the state the next slot is checked against.
+ * Throws RemoteError("verification-failed") naming the check.
+ */
+export async function verifySlot(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefined | "unknown"): Promise<{ stored: StoredSlot; state: ChainState }> {
+  const l = link(s, ctx, previous);
+  return { stored: { ...l.stored, status: await l.signatures }, state: l.state };
 }
 
 /**
@@ -123,20 +141,28 @@ async function signed(item: DataItem, s: RemoteSlot, at: number, check: string):
 }
 
 /**
- * Checks consecutive slots from `previous`; stops at the first failure. Without a known scheduler,
- * slot 0's signer becomes the scheduler every later slot is held to; the one used is returned.
+ * Checks consecutive slots from `previous` and stops at the first failure: the lowest slot that
+ * fails any check. Without a known scheduler, slot 0's signer becomes the scheduler every later
+ * slot is held to; the one used is returned.
  */
 export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyContext, previous: ChainState | undefined): Promise<{ slots: StoredSlot[]; scheduler: string | undefined }> {
-  const out: StoredSlot[] = [];
+  const linked: Linked[] = [];
   let state = previous;
   let context = ctx;
+  let broken: unknown;
   for (const s of slots) {
-    const checked = await verifySlot(s, context, state);
-    out.push(checked.stored);
-    state = checked.state;
-    if (context.scheduler === undefined && checked.stored.slot === 0) {
-      context = { ...context, scheduler: addressOf(parseItem(checked.stored.assignment, NO_LIMITS, checked.stored.assignmentId).owner) };
+    try {
+      const l = link(s, context, state);
+      linked.push(l);
+      state = l.state;
+    } catch (err) {
+      broken = err; // a signature failure at an earlier slot still comes first
+      break;
     }
+    if (context.scheduler === undefined && s.slot === 0) context = { ...context, scheduler: addressOf(parseItem(s.assignment, NO_LIMITS).owner) };
   }
+  const out: StoredSlot[] = [];
+  for (const l of linked) out.push({ ...l.stored, status: await l.signatures });
+  if (broken !== undefined) throw broken;
   return { slots: out, scheduler: context.scheduler };
 }

@@ -45,3 +45,12 @@ test("the schema types slots as SlotRecord keyed [processId, slot]", () => {
   expectTypeOf<StoreKey<DashboardSchema, "slots">>().toEqualTypeOf<[string, number]>();
   expectTypeOf<StoreKey<DashboardSchema, "mirrors">>().toEqualTypeOf<string>();
 });
+
+test("a slot whose bytes are views into a larger buffer (a whole page) is stored as its own bytes only", () =>
+  withDb(async (db) => {
+    const page = new Uint8Array(100_000).fill(9);
+    const store = new IdbStore(db, "p".repeat(43));
+    await store.append({ ...slotOf(0), assignment: page.subarray(10, 110), message: page.subarray(200, 250) });
+    const back = (await store.get(0))!;
+    expect([back.assignment.buffer.byteLength, back.message!.buffer.byteLength]).toEqual([100, 50]);
+  }));

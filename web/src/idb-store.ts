@@ -20,6 +20,12 @@ function slotOf(r: SlotRecord): StoredSlot {
   return slot;
 }
 
+/**
+ * The bytes alone. A slot's items are often views into a whole page's buffer, and IndexedDB
+ * stores a view's entire buffer: a 1,000-slot page would be written 1,000 times over.
+ */
+const own = (bytes: Uint8Array): Uint8Array => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
+
 export class IdbStore implements Store {
   readonly processId: string;
   readonly #db: DashboardDb;
@@ -51,7 +57,7 @@ export class IdbStore implements Store {
         tx.abort();
         throw new RangeError(`append: expected slot ${expected}, got ${s.slot}`);
       }
-      await tx.store.add({ ...s, processId: this.processId });
+      await tx.store.add({ ...s, assignment: own(s.assignment), message: s.message && own(s.message), processId: this.processId });
     };
     // Await the writes and the commit together, so neither rejection is lost.
     await Promise.all([write(), tx.done]);
@@ -83,16 +89,16 @@ export class IdbStore implements Store {
   }
 
   async range({ from, to, limit, maxBytes }: RangeQuery) {
-    const out: StoredSlot[] = [];
-    if (to < from || limit < 1) return out;
+    if (to < from || limit < 1) return [];
+    // One request for the whole batch: a cursor costs a round trip to the browser's storage per slot.
+    const records = await this.#db.getAll("slots", this.#range(from, to), limit);
     let bytes = 0;
-    let cursor = await this.#db.transaction("slots").store.openCursor(this.#range(from, to));
-    while (cursor && out.length < limit) {
-      const s = slotOf(cursor.value);
+    const out: StoredSlot[] = [];
+    for (const r of records) {
+      const s = slotOf(r);
       bytes += slotBytes(s);
       if (out.length > 0 && bytes > maxBytes) break;
       out.push(s);
-      cursor = await cursor.continue();
     }
     return out;
   }

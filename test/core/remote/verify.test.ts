@@ -14,6 +14,7 @@ import { chainNext } from "../../../src/schedule/hash-chain.ts";
 import { MemoryStore } from "../../../src/schedule/memory-store.ts";
 import { Scheduler } from "../../../src/schedule/scheduler.ts";
 import { signMessage, signProcess } from "../../support/items.ts";
+import { withTag } from "../../support/altered.ts";
 import { clientSigner, schedulerSigner } from "../../support/keys.ts";
 
 const sched = await schedulerSigner();
@@ -146,4 +147,11 @@ describe("verifying another scheduler's slots", () => {
     expect((await failure(slots)).details).toMatchObject({ slot: 0, check: "process" });
   });
 
+});
+
+test("verifySlots names the lowest broken slot: a bad signature at slot 2 comes before a Nonce gap at slot 4, though signatures are checked side by side", async () => {
+  const slots = remote().map((x) => (x.slot === 2 ? { ...x, assignment: withTag(x.assignment, "Timestamp", (v) => String(Number(v) + 1)) } : x.slot === 4 ? { ...x, slot: 5 } : x));
+  const err = await verifySlots(slots, { processId: process.id, scheduler: sched.address }, undefined).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(RemoteError);
+  expect((err as RemoteError).details).toMatchObject({ slot: 2, check: "assignment signature" });
 });

@@ -40,7 +40,7 @@ export const mirrorsView: View = (root, app) => {
     "form",
     { class: "panel row", "data-testid": "mirror-form" },
     h("label", { class: "grow" }, "Scheduler URL", h("input", { name: "url", value: location.origin, required: true, inputmode: "url", autocomplete: "url" })),
-    h("label", { class: "grow" }, "Process id", h("input", { name: "pid", required: true, pattern: "[A-Za-z0-9_-]{43}", title: "a 43-character process id", spellcheck: "false" })),
+    h("label", { class: "grow" }, "Process id", h("input", { name: "pid", required: true, pattern: "[A-Za-z0-9_\\-]{43}", title: "a 43-character process id", spellcheck: "false" })),
     h("label", {}, "Format", h("select", { name: "variant" }, h("option", { value: "auto" }, "detect"), h("option", { value: "ao.N.1" }, "ao.N.1 (HyperBEAM, this node)"), h("option", { value: "ao.TN.1" }, "ao.TN.1 (legacy SU)"))),
     h("button", { class: "primary", type: "submit" }, "Mirror"),
   );
