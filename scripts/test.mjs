@@ -15,7 +15,7 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETC
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] }).status;
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
-const typeFailures = typecheck(root, env).length;
+const typeFailures = typecheck(root, env) ? 0 : 1;
 
 const report = join(root, "vitest.json");
 rmSync(report, { force: true });

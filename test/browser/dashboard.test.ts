@@ -88,7 +88,7 @@ describe("the dashboard, as a user would use it", () => {
     await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
     expect(await page.getByTestId("verify").textContent()).toContain("Verified: 1,000 slots");
     expect(await page.locator("[data-testid=timeline] tbody tr").count()).toBe(100);
-    await page.screenshot({ path: join(SHOTS, "process.png"), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, "process.png") });
   });
 
   test("mirrors a process from a second node in the legacy SU format (ao.TN.1) and verifies every signature of its 40 slots", async () => {
@@ -99,6 +99,9 @@ describe("the dashboard, as a user would use it", () => {
     await page.goto(`${a.url}/dashboard/#/process/${legacy}`);
     await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
     expect(await page.getByTestId("verify").textContent()).toContain("Verified: 40 slots");
+    await page.goto(`${a.url}/dashboard/#/mirrors`);
+    await card(legacy).waitFor();
+    await page.screenshot({ path: join(SHOTS, "mirrors.png") });
   });
 
   test("a reload mid-mirror: the mirror resumes where its store stopped, never fetching a page of slots it had kept", async () => {
