@@ -33,6 +33,13 @@ export interface AuditOptions {
   /** Slots read and checked per step. */
   batch?: number;
   onProgress?: (checked: number) => void;
+  /**
+   * A part of the schedule only, `from` to `to` inclusive, checked against `previous` (the kept
+   * slot before `from`): parts checked side by side, each link in exactly one part, check the whole.
+   */
+  from?: number;
+  to?: number;
+  previous?: ChainState;
 }
 
 /** A kept slot as verify reads it: a slot kept as chain-checked is checked as bytes rebuilt from a lossy source. */
@@ -48,11 +55,15 @@ export function brokenLink(err: unknown, slot: number): BrokenLink {
 
 export async function auditSchedule(store: Store, ctx: VerifyContext, o: AuditOptions = {}): Promise<AuditResult> {
   const batch = o.batch ?? 1000;
+  const first = o.from ?? 0;
+  const end = o.to ?? Number.MAX_SAFE_INTEGER;
   const result: AuditResult = { checked: 0, verified: 0, chainChecked: 0 };
   let context = ctx;
-  let state: ChainState | undefined;
+  let state: ChainState | undefined = o.previous;
   for (;;) {
-    const slots = await store.range({ from: result.checked, to: result.checked + batch - 1, limit: batch, maxBytes: Number.MAX_SAFE_INTEGER });
+    const from = first + result.checked;
+    if (from > end) return result;
+    const slots = await store.range({ from, to: Math.min(end, from + batch - 1), limit: batch, maxBytes: Number.MAX_SAFE_INTEGER });
     if (slots.length === 0) return result;
     let checked: StoredSlot[];
     try {
@@ -68,7 +79,7 @@ export async function auditSchedule(store: Store, ctx: VerifyContext, o: AuditOp
     state = chainStateOf(last);
     if (context.scheduler === undefined) context = { ...context, scheduler: addressOf(parseItem(checked[0].assignment, NO_LIMITS, checked[0].assignmentId).owner) };
     o.onProgress?.(result.checked);
-    if (slots.length < batch) return result;
+    if (slots.length < Math.min(batch, end - from + 1)) return result;
   }
 }
 

@@ -12,7 +12,7 @@ export type RemoteErrorCode =
   | "remote-rejected" // the remote refused the request (a 4xx, passed on with its status)
   | "remote-failed" // the remote answered with an error or something unreadable (502)
   | "remote-timeout" // the remote did not answer in time (504)
-  | "verification-failed" // the remote's schedule failed a check (502): nothing from the failing slot on is kept
+  | "verification-failed" // the remote's schedule failed a check (502): nothing of it is kept
   | "fork"; // the remote serves a different assignment for a slot already cached (502)
 
 export class RemoteError extends Error {

@@ -1,7 +1,7 @@
 /**
  * The remote-schedule pipeline: fetches another scheduler's schedule page by page after what a
- * Store already keeps, checks every slot (verify.ts) and appends only what passed: up to the
- * first slot that fails, which stops the sync with an error naming it. The worker's
+ * Store already keeps, checks every slot (verify.ts) and appends a page only when all of it passed
+ * (a page that fails is not stored; the error names its first broken slot). The worker's
  * remote-schedule cache and the browser's IndexedDB mirror are two hosts of this one class.
  *
  * The store keeps a prefix of the schedule from slot 0, so every new slot is checked against the
@@ -101,19 +101,8 @@ export class Mirror {
     }
     if (to !== undefined) slots = slots.filter((s) => s.slot <= to);
     if (this.#ctx.scheduler === undefined && last) this.#ctx = { ...this.#ctx, scheduler: signerOf((await this.#store.get(0))!) };
-    const previous = last ? chainStateOf(last) : undefined;
-    let checked: StoredSlot[];
-    try {
-      const verified = await verifySlots(slots, this.#ctx, previous);
-      checked = verified.slots;
-      this.#ctx = { ...this.#ctx, scheduler: verified.scheduler };
-    } catch (err) {
-      // The slots before the broken one passed every check: keep them, so the mirror holds everything up to the break.
-      const broken = err instanceof RemoteError ? Number(err.details?.slot) : NaN;
-      const good = slots.filter((s) => s.slot < broken);
-      if (good.length > 0) for (const s of (await verifySlots(good, this.#ctx, previous)).slots) await this.#store.append(s);
-      throw err;
-    }
+    const { slots: checked, scheduler } = await verifySlots(slots, this.#ctx, last ? chainStateOf(last) : undefined);
+    this.#ctx = { ...this.#ctx, scheduler };
     for (const s of checked) await this.#store.append(s);
     const kept = checked.at(-1)!.slot;
     return { kept, appended: checked.length, continues: page.continues && (to === undefined || kept < to) };

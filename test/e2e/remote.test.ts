@@ -226,7 +226,7 @@ describe("a process held by B, served through A", () => {
 });
 
 describe("what A refuses and survives", () => {
-  test("an assignment altered on the way is caught at its slot; the slots before it are kept, and the next read fetches from the last of them", async () => {
+  test("an assignment altered on the way is caught at its slot, and nothing of that page is kept", async () => {
     const other = await signProcess(client, bAddress, [{ name: "Name", value: "tamper-target" }]);
     expect((await postItem(`${b.url}/~scheduler@1.0/schedule`, other.raw)).status).toBe(200);
     for (let i = 0; i < 8; i++) await postItem(`${b.url}/${other.id}/schedule`, (await signMessage(client, other.id, `t${i}`)).raw);
@@ -244,11 +244,9 @@ describe("what A refuses and survives", () => {
     expect(res.json).toMatchObject({ slot: 5, check: "assignment signature" });
     expect(res.json.error).toMatch(/slot 5/);
     proxy.tamper = undefined;
-    const count = (from: number) => proxy.count(new RegExp(`/${other.id}\\?.*from-nonce=${from}&`));
-    const [fromStart, fromKept] = [count(-1), count(3)];
+    const before = proxy.count(new RegExp(`/${other.id}\\?.*from-nonce=-1`));
     expect((await getJson(`${a.url}/${other.id}/schedule?from=0&to=8`)).status).toBe(200);
-    // Slots 0-4 were kept: the next fetch starts at slot 4 (from-nonce 3), to check it is still the same assignment.
-    expect([count(-1) - fromStart, count(3) - fromKept]).toEqual([0, 1]);
+    expect(proxy.count(new RegExp(`/${other.id}\\?.*from-nonce=-1`)) - before).toBe(1); // fetched from slot 0 again: nothing was kept
   });
 
   test("a location record with a nonce below the one held is refused, naming both nonces", async () => {

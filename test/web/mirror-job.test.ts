@@ -121,7 +121,7 @@ describe.each(shapes)("a mirror job over %s", (_name, variant, json) => {
       expect((await later.store.last())?.slot).toBe(27);
     }));
 
-  test("a tampered assignment at slot 13 fails the job with verification-failed at slot 13; slots 0-12 are kept, nothing from 13 on", () =>
+  test("a tampered assignment at slot 13 fails the job with verification-failed at slot 13; only the page before it (0-9) is kept", () =>
     withDb(async (db) => {
       const src = await signedSchedule(15);
       const served = serve(src.pid, src.store, { pageSize: 10, json });
@@ -129,11 +129,11 @@ describe.each(shapes)("a mirror job over %s", (_name, variant, json) => {
       const job = new MirrorJob(db, record(src.pid, variant), { http: { fetch: served.fetch } });
       const heard = listen(job);
       const failed = await job.start();
-      expect(failed).toMatchObject({ state: "failed", kept: 12, total: 15, error: { code: "verification-failed", slot: 13 } });
+      expect(failed).toMatchObject({ state: "failed", kept: 9, total: 15, error: { code: "verification-failed", slot: 13 } });
       expect(failed.error!.message).toMatch(/^slot 13: assignment signature check failed/);
       expect(heard.states()).toEqual(["running", "failed"]);
       expect(await loadMirror(db, src.pid)).toEqual(failed);
-      expect((await allKept(db, src.pid)).map((s) => s.slot)).toEqual([...Array(13).keys()]);
+      expect((await allKept(db, src.pid)).map((s) => s.slot)).toEqual([...Array(10).keys()]);
     }));
 });
 

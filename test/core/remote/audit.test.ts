@@ -1,6 +1,7 @@
 /** Re-checking a kept schedule (src/remote/audit.ts): counts, and the first broken link named exactly. */
 import { describe, expect, test } from "vitest";
 import { auditSchedule } from "../../../src/remote/audit.ts";
+import { chainStateOf } from "../../../src/remote/verify.ts";
 import { MemoryStore } from "../../../src/schedule/memory-store.ts";
 import type { Store, StoredSlot } from "../../../src/schedule/store.ts";
 import { withTag } from "../../support/altered.ts";
@@ -53,6 +54,16 @@ describe("auditSchedule", () => {
     expect(await auditSchedule(kept, { processId: src.pid, scheduler: undefined })).toEqual({ checked: 5, verified: 4, chainChecked: 1 });
     const exact = await copy(src.store, resigned);
     expect((await auditSchedule(exact, { processId: src.pid, scheduler: undefined })).broken).toMatchObject({ slot: 4, check: "assignment signature" });
+  });
+
+  test("a schedule audited in two parts (slots 0-9, then 10-24 against slot 9) counts the same as whole, and a break in the second part is named there", async () => {
+    const src = await signedSchedule(24);
+    const ctx = { processId: src.pid, scheduler: src.scheduler.address };
+    const previous = chainStateOf((await src.store.get(9))!);
+    expect(await auditSchedule(src.store, ctx, { from: 0, to: 9 })).toEqual({ checked: 10, verified: 10, chainChecked: 0 });
+    expect(await auditSchedule(src.store, ctx, { from: 10, to: 24, previous, batch: 4 })).toEqual({ checked: 15, verified: 15, chainChecked: 0 });
+    const store = await copy(src.store, (s) => (s.slot === 17 ? { ...s, assignment: withTag(s.assignment, "Timestamp", (v) => String(Number(v) + 1)) } : s));
+    expect(await auditSchedule(store, ctx, { from: 10, to: 24, previous })).toMatchObject({ checked: 7, broken: { slot: 17, check: "assignment signature" } });
   });
 
   test("an empty store audits as nothing checked and nothing broken", async () => {

@@ -174,6 +174,10 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
   let queued = false;
   stops.push(
     app.listen((e) => {
+      if (e.type === "audit" && e.report.processId === processId && audit && !audit.done) {
+        audit = e.report;
+        return drawAudit();
+      }
       if (e.type !== "record" || e.record.processId !== processId || queued) return;
       queued = true;
       requestAnimationFrame(async () => {
