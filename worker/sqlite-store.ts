@@ -80,6 +80,11 @@ export class SqliteStore implements Store {
     }
   }
 
+  async appendAll(slots: readonly StoredSlot[]): Promise<void> {
+    this.flush(); // rows held back go first, in order
+    this.#write([...slots]);
+  }
+
   /** Writes rows held back by deferred appends. */
   flush(): void {
     this.#flushScheduled = false;

@@ -103,7 +103,7 @@ export class Mirror {
     if (this.#ctx.scheduler === undefined && last) this.#ctx = { ...this.#ctx, scheduler: signerOf((await this.#store.get(0))!) };
     const { slots: checked, scheduler } = await verifySlots(slots, this.#ctx, last ? chainStateOf(last) : undefined);
     this.#ctx = { ...this.#ctx, scheduler };
-    for (const s of checked) await this.#store.append(s);
+    await this.#store.appendAll(checked);
     const kept = checked.at(-1)!.slot;
     return { kept, appended: checked.length, continues: page.continues && (to === undefined || kept < to) };
   }

@@ -73,6 +73,6 @@ export async function importInto(store: Store, file: ScheduleFile, ctx: VerifyCo
   const first = ctx.scheduler === undefined && last ? await store.get(0) : undefined;
   const scheduler = first ? addressOf(parseItem(first.assignment, NO_LIMITS, first.assignmentId).owner) : ctx.scheduler;
   const { slots } = await verifySlots(file.slots.filter((s) => s.slot > kept), { ...ctx, scheduler }, last ? chainStateOf(last) : undefined);
-  for (const s of slots) await store.append(s);
+  await store.appendAll(slots);
   return slots.length;
 }

@@ -17,6 +17,13 @@ export class MemoryStore implements Store {
     this.#byAssignment.set(s.assignmentId, s.slot);
   }
 
+  async appendAll(slots: readonly StoredSlot[]) {
+    slots.forEach((s, i) => {
+      if (s.slot !== this.#slots.length + i) throw new RangeError(`append: expected slot ${this.#slots.length + i}, got ${s.slot}`);
+    });
+    for (const s of slots) await this.append(s);
+  }
+
   async get(slot: number) {
     return this.#slots[slot];
   }

@@ -38,6 +38,8 @@ export interface Store {
   last(): Promise<StoredSlot | undefined>;
   /** Writes one slot atomically; slot numbers arrive in order with no gaps. */
   append(slot: StoredSlot): Promise<void>;
+  /** Writes consecutive slots after the last one in one atomic write, all or none (a mirror's checked page). */
+  appendAll(slots: readonly StoredSlot[]): Promise<void>;
   get(slot: number): Promise<StoredSlot | undefined>;
   slotOfMessage(messageId: string): Promise<number | undefined>;
   slotOfAssignment(assignmentId: string): Promise<number | undefined>;

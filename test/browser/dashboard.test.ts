@@ -6,6 +6,8 @@
  * schedule in the browser peer. Screenshots land in test-results/browser/.
  */
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -104,7 +106,7 @@ describe("the dashboard, as a user would use it", () => {
     await page.screenshot({ path: join(SHOTS, "mirrors.png") });
   });
 
-  test("a reload mid-mirror: the mirror resumes where its store stopped, never fetching a page of slots it had kept, and all 4,000 slots verify (in parallel parts)", async () => {
+  test("a reload mid-mirror: the mirror resumes where its store stopped, never fetching a page of slots it had kept, and all 4,000 slots verify", async () => {
     const pages: { from: number; afterReload: boolean }[] = [];
     let reloaded = false;
     // Slow each page of the long process down, so the reload lands mid-mirror; note what is fetched.
@@ -126,7 +128,6 @@ describe("the dashboard, as a user would use it", () => {
     expect(after.length).toBeGreaterThan(0);
     // Each fetch starts at the last kept slot (to check it is still the same assignment), never before it.
     expect(Math.min(...after), `kept ${keptAtReload} slots at the reload; fetched after it: from=${after.join(", ")}`).toBeGreaterThanOrEqual(keptAtReload - 1);
-    // 4,000 slots: verified again in parts, one audit worker per core.
     await page.goto(`${a.url}/dashboard/#/process/${long}`);
     await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
     expect(await page.getByTestId("verify").textContent()).toContain("Verified: 4,000 slots");
@@ -141,6 +142,24 @@ describe("the dashboard, as a user would use it", () => {
     const alert = page.getByRole("alert").first();
     expect(await alert.textContent()).toContain(`Slot ${TAMPERED_SLOT} failed its check.`);
     expect(await alert.textContent()).toContain(`slot ${TAMPERED_SLOT}: assignment signature check failed`);
+  });
+
+  test("a second source for a mirrored process is refused; a scheduler without CORS headers fails the mirror with a message naming CORS", async () => {
+    const noCors = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"current":3}'));
+    await new Promise<void>((resolve) => noCors.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(noCors.address() as AddressInfo).port}`;
+      await mirror(url, big, "ao.N.1");
+      // The process is already mirrored from A: the form refuses a second source for it.
+      await page.getByText(`process ${big} is already mirrored from ${a.url}`).waitFor();
+      await mirror(url, "C".repeat(43), "ao.N.1");
+      const card = page.locator(`[data-process="${"C".repeat(43)}"][data-state=failed]`);
+      await card.waitFor();
+      expect(await card.textContent()).toContain(`scheduler ${url} cannot be reached`);
+      expect(await card.textContent()).toContain("Access-Control-Allow-Origin (CORS)");
+    } finally {
+      noCors.close();
+    }
   });
 
   test("the live view shows a message posted to the node after the page opened", async () => {

@@ -3,7 +3,8 @@ import { count } from "./format.ts";
 
 const BARS = 60;
 
-export function drawAssignments(canvas: HTMLCanvasElement, timestamps: readonly number[]): void {
+/** `timestamps` in slot order; each stands for `weight` slots when the schedule was sampled. */
+export function drawAssignments(canvas: HTMLCanvasElement, timestamps: readonly number[], weight = 1): void {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 600;
   const height = canvas.clientHeight || 160;
@@ -24,7 +25,7 @@ export function drawAssignments(canvas: HTMLCanvasElement, timestamps: readonly 
   const last = timestamps[timestamps.length - 1];
   const span = Math.max(1, last - first);
   const buckets = new Array<number>(BARS).fill(0);
-  for (const t of timestamps) buckets[Math.min(BARS - 1, Math.floor(((t - first) / span) * BARS))]++;
+  for (const t of timestamps) buckets[Math.min(BARS - 1, Math.floor(((t - first) / span) * BARS))] += weight;
   const peak = Math.max(...buckets);
   const top = 16;
   const bottom = height - 18;
@@ -35,7 +36,7 @@ export function drawAssignments(canvas: HTMLCanvasElement, timestamps: readonly 
     g.fillRect(i * w + 1, bottom - barHeight, Math.max(1, w - 2), barHeight);
   });
   g.fillStyle = style.getPropertyValue("--muted");
-  g.fillText(`peak ${count(peak)} per ${formatSpan(span / BARS)}`, 4, 11);
+  g.fillText(`peak ${weight > 1 ? "≈" : ""}${count(peak)} per ${formatSpan(span / BARS)}`, 4, 11);
   g.fillText(new Date(first).toISOString().slice(0, 19).replace("T", " "), 4, height - 4);
   const end = new Date(last).toISOString().slice(0, 19).replace("T", " ");
   g.fillText(end, width - g.measureText(end).width - 4, height - 4);

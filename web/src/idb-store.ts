@@ -64,6 +64,24 @@ export class IdbStore implements Store {
     this.#onAppend?.(s);
   }
 
+  async appendAll(slots: readonly StoredSlot[]) {
+    if (slots.length === 0) return;
+    // One transaction for the whole batch: IndexedDB pays per transaction, far more than per record.
+    const tx = this.#db.transaction("slots", "readwrite");
+    const write = async () => {
+      const head = await tx.store.openKeyCursor(this.#range(-Infinity, Infinity), "prev");
+      const expected = head ? head.key[1] + 1 : 0;
+      const gap = slots.findIndex((s, i) => s.slot !== expected + i);
+      if (gap >= 0) {
+        tx.abort();
+        throw new RangeError(`append: expected slot ${expected + gap}, got ${slots[gap].slot}`);
+      }
+      await Promise.all(slots.map((s) => tx.store.add({ ...s, assignment: own(s.assignment), message: s.message && own(s.message), processId: this.processId })));
+    };
+    await Promise.all([write(), tx.done]);
+    for (const s of slots) this.#onAppend?.(s);
+  }
+
   async get(slot: number) {
     const r = await this.#db.get("slots", [this.processId, slot]);
     return r ? slotOf(r) : undefined;

@@ -4,12 +4,12 @@
  * main thread. One job per process across tabs (a Web Lock named after it); jobs a reload
  * interrupted resume where their store stopped.
  */
+import { auditSchedule } from "../../src/remote/audit.ts";
 import { detectVariant } from "../../src/remote/detect.ts";
 import { importInto, readScheduleFile } from "../../src/remote/schedule-file.ts";
 import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
 import { MirrorJob, newMirrorRecord } from "./mirror-job.ts";
-import { parallelAudit } from "./parallel-audit.ts";
 import { PEER_URL } from "./peer.ts";
 import type { AuditReport, Call, Event, Job } from "./worker-protocol.ts";
 
@@ -82,7 +82,9 @@ async function audit(db: DashboardDb, processId: string): Promise<AuditReport> {
   const started = performance.now();
   const store = new IdbStore(db, processId);
   const total = ((await store.last())?.slot ?? -1) + 1;
-  const result = await parallelAudit(store, record.scheduler, (checked) => send({ type: "audit", report: { processId, checked, total, done: false, verified: 0, chainChecked: 0, ms: performance.now() - started } }));
+  const result = await auditSchedule(store, { processId, scheduler: record.scheduler }, {
+    onProgress: (checked) => send({ type: "audit", report: { processId, checked, total, done: false, verified: 0, chainChecked: 0, ms: performance.now() - started } }),
+  });
   return { processId, checked: result.checked, total, done: true, verified: result.verified, chainChecked: result.chainChecked, broken: result.broken, ms: performance.now() - started };
 }
 

@@ -34,6 +34,19 @@ export function runStoreSuite({ name, withStore }: StoreSuiteOptions): void {
         expect(await store.firstSlotAfter(0)).toBeUndefined();
       }));
 
+    test("appendAll writes consecutive slots in one step; a batch that starts at a slot already kept is refused and writes nothing", () =>
+      withStore(async (store) => {
+        await store.appendAll([0, 1, 2].map((n) => slotOf(n)));
+        await store.appendAll([]);
+        expect((await store.last())?.slot).toBe(2);
+        expect(await store.slotOfAssignment(slotOf(1).assignmentId)).toBe(1);
+        await expect(store.appendAll([2, 3, 4].map((n) => slotOf(n)))).rejects.toThrow();
+        expect((await store.last())?.slot).toBe(2);
+        expect(await store.get(3)).toBeUndefined();
+        await store.appendAll([3, 4].map((n) => slotOf(n)));
+        expect((await store.range({ from: 0, to: 9, limit: 10, maxBytes: 1e9 })).map((x) => x.slot)).toEqual([0, 1, 2, 3, 4]);
+      }));
+
     test("append, then read back by slot, message id and assignment id", () =>
       withStore(async (store) => {
         for (let n = 0; n < 5; n++) await store.append(slotOf(n, { message: n === 3 ? null : undefined }));

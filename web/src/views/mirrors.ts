@@ -15,6 +15,28 @@ export function statusBadge(r: MirrorRecord): HTMLElement {
   return h("span", { class: `badge ${STATE_BADGE[r.state]}` }, r.state);
 }
 
+/**
+ * What to do about a mirror that stopped. A browser hides why a cross-origin request failed, and
+ * a scheduler that does not allow this page's origin (CORS) looks just like one that is down.
+ */
+export function errorHint(r: MirrorRecord): string | undefined {
+  if (!r.error) return undefined;
+  if (r.error.slot !== undefined) return "Nothing of the page holding that slot was kept. Sync again once the source is fixed, or remove the mirror.";
+  const crossOrigin = (() => {
+    try {
+      return new URL(r.url).origin !== location.origin;
+    } catch {
+      return false;
+    }
+  })();
+  if (/cannot be reached/.test(r.error.message) && crossOrigin) {
+    return navigator.onLine
+      ? `If ${r.url} is up, it may not let this page read it: a scheduler must answer with Access-Control-Allow-Origin (CORS) for a browser on another origin. Try Resume when it does.`
+      : "You are offline: Resume once you are back online.";
+  }
+  return "Try Resume; if it keeps failing, check the URL and the format.";
+}
+
 export function progressBlock(r: MirrorRecord, p: Progress | undefined): HTMLElement {
   const total = Math.max(r.total, r.kept) + 1;
   const done = r.kept + 1;
@@ -86,7 +108,7 @@ export const mirrorsView: View = (root, app) => {
       h("h3", {}, h("a", { href: href.process(r.processId), class: "mono" }, shortId(r.processId)), " ", statusBadge(r)),
       h("div", { class: "muted mono", title: r.url }, `${r.url} · ${r.variant}`),
       progressBlock(r, app.progress.get(r.processId)),
-      r.error ? h("p", { class: "error-text", role: "alert" }, r.error.message) : null,
+      r.error ? h("div", { role: "alert" }, h("p", { class: "error-text" }, r.error.message), h("p", { class: "muted" }, errorHint(r))) : null,
       h(
         "div",
         { class: "actions" },

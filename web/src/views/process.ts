@@ -12,10 +12,11 @@ import { slotModel } from "../slot-view-model.ts";
 import type { AuditReport } from "../worker-protocol.ts";
 import { exportSchedule } from "../export.ts";
 import { replayPanel } from "./replay.ts";
-import { progressBlock, statusBadge } from "./mirrors.ts";
+import { errorHint, progressBlock, statusBadge } from "./mirrors.ts";
 import type { View } from "./view.ts";
 
 const PAGE = 100;
+const CHART_SAMPLES = 2000;
 
 export const processView = (root: HTMLElement, app: Parameters<View>[1], processId: string): (() => void) => {
   const store = new IdbStore(app.db, processId);
@@ -38,7 +39,7 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
       h("div", { class: "muted mono" }, `${r.url} · ${r.variant}${r.scheduler ? ` · scheduler ${shortId(r.scheduler)}` : ""}`),
       progressBlock(r, app.progress.get(processId)),
       last ? h("p", { "data-testid": "latest" }, "Latest: ", h("a", { href: href.slot(processId, last.slot) }, `slot ${count(last.slot)}`), ` · ${time(last.timestamp)} · message `, h("span", { class: "mono" }, last.messageId)) : null,
-      r.error ? notice("error", r.error.slot === undefined ? "The mirror stopped." : `Slot ${count(r.error.slot)} failed its check.`, r.error.message, "Nothing after that slot was kept. Sync again once the source is fixed, or remove the mirror.") : null,
+      r.error ? notice("error", r.error.slot === undefined ? "The mirror stopped." : `Slot ${count(r.error.slot)} failed its check.`, r.error.message, errorHint(r)) : null,
       h(
         "div",
         { class: "row" },
@@ -141,14 +142,13 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
   }
 
   async function drawChart(): Promise<void> {
-    const stamps: number[] = [];
-    const range = IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
-    let cursor = await app.db.transaction("slots").store.index("timestamp").openKeyCursor(range);
-    while (cursor) {
-      stamps.push((cursor.key as [string, number])[1]);
-      cursor = await cursor.continue();
-    }
-    drawAssignments(chart, stamps);
+    const total = ((await store.last())?.slot ?? -1) + 1;
+    // Evenly spaced slots stand for all of them: a long schedule is not read whole to draw 60 bars.
+    const step = Math.max(1, Math.ceil(total / CHART_SAMPLES));
+    const tx = app.db.transaction("slots");
+    const keys = Array.from({ length: Math.ceil(total / step) }, (_, i) => i * step);
+    const sampled = await Promise.all(keys.map((slot) => tx.store.get([processId, slot])));
+    drawAssignments(chart, sampled.flatMap((s) => (s ? [s.timestamp] : [])), step);
   }
 
   async function draw(): Promise<void> {
@@ -166,9 +166,9 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
     }
     replace(root, head, verifyBox, h("h2", {}, "Assignments over time"), chart, h("h2", {}, "Timeline"), pager, table, h("h2", {}, "Replay"), replayBox);
     await drawHead(r);
+    if (r.state === "done" || r.state === "paused") void runAudit();
     stops.push(replayPanel(replayBox, store, processId));
     await Promise.all([drawTimeline(), drawChart()]);
-    if (r.state === "done" || r.state === "paused") void runAudit();
   }
 
   let queued = false;
