@@ -3,6 +3,10 @@
  * a schedule page reads the file. Export writes the ANS-104 bundle page (assignment, then its
  * message, slot by slot) or the lossless JSON page; import reads either, then checks every slot
  * like a mirror does before keeping any (a file is one more source of someone else's schedule).
+ *
+ * Slots kept as "chain-checked" hold bytes rebuilt from a lossy rendering, on which their
+ * signatures do not hold. The JSON file lists them under "chain-checked", so an import checks
+ * them as such; a bundle has no place to say so, and refuses them.
  */
 import { readBundle } from "../ans104/bundle.ts";
 import { NO_LIMITS } from "../ans104/limits.ts";
@@ -26,21 +30,36 @@ export interface ScheduleFile {
 
 const page = (processId: string, slots: readonly StoredSlot[]): SchedulePage => ({ processId, slots, continues: false, timestamp: Date.now(), height: 0 });
 
-export const exportBundle = (processId: string, slots: readonly StoredSlot[]): Uint8Array => pageToBundle(page(processId, slots));
-export const exportJson = (processId: string, slots: readonly StoredSlot[]): string => JSON.stringify(pageToJson(page(processId, slots)));
+const chainChecked = (slots: readonly StoredSlot[]): number[] => slots.filter((s) => s.status === "chain-checked").map((s) => s.slot);
+
+export function exportBundle(processId: string, slots: readonly StoredSlot[]): Uint8Array {
+  const lossy = chainChecked(slots);
+  if (lossy.length > 0) {
+    throw new FormatError("slots", `${lossy.length} of ${slots.length} are chain-checked only (the first is slot ${lossy[0]}): their bytes were rebuilt from a lossy source, and a bundle cannot say so; export JSON, which marks them`);
+  }
+  return pageToBundle(page(processId, slots));
+}
+
+export function exportJson(processId: string, slots: readonly StoredSlot[]): string {
+  const lossy = chainChecked(slots);
+  return JSON.stringify(lossy.length > 0 ? { ...pageToJson(page(processId, slots)), "chain-checked": lossy } : pageToJson(page(processId, slots)));
+}
 
 /** Reads an exported schedule, bundle or JSON (told apart by the first byte: JSON opens with `{`). */
 export function readScheduleFile(bytes: Uint8Array): ScheduleFile {
   if (bytes.length === 0) throw new FormatError("file", "is empty");
   if (bytes[0] === 0x7b) {
-    let json: { process?: unknown; assignments?: unknown };
+    let json: { process?: unknown; assignments?: unknown; "chain-checked"?: unknown };
     try {
       json = JSON.parse(utf8Strict(bytes) ?? "not UTF-8");
     } catch (err) {
       throw new FormatError("file", `is not JSON (${(err as Error).message})`);
     }
     if (typeof json.process !== "string") throw new FormatError("process", "missing: a schedule JSON file names its process");
-    return { processId: json.process, slots: slotsOfJson(json as Parameters<typeof slotsOfJson>[0]) };
+    const lossy = json["chain-checked"] ?? [];
+    if (!Array.isArray(lossy) || !lossy.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new FormatError("chain-checked", "must list slot numbers");
+    const rebuilt = new Set<number>(lossy);
+    return { processId: json.process, slots: slotsOfJson(json as Parameters<typeof slotsOfJson>[0]).map((s) => (rebuilt.has(s.slot) ? { ...s, lossless: false } : s)) };
   }
   let items;
   try {

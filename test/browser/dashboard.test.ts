@@ -3,17 +3,24 @@
  * dashboard and a 1,000-slot process; node B, a second `npm start`, serves a process read in the
  * legacy SU format (ao.TN.1); a proxy in front of A alters one assignment. The tests run in order
  * in one browser context, as a user would: mirror, verify, reload mid-mirror, go offline, replay,
- * schedule in the browser peer. Screenshots land in test-results/browser/.
+ * export and import a schedule file, search, schedule in the browser peer. Screenshots and
+ * exported files land in test-results/browser/.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { NO_LIMITS } from "../../src/ans104/limits.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
+import { tagValue } from "../../src/ans104/tags.ts";
 import type { Signer } from "../../src/crypto/signers.ts";
+import { exportJson, readScheduleFile } from "../../src/remote/schedule-file.ts";
+import type { StoredSlot } from "../../src/schedule/store.ts";
 import { CountingProxy } from "../e2e/counting-proxy.ts";
 import { ROOT } from "../e2e/server.ts";
+import { withTag } from "../support/altered.ts";
 import { clientSigner } from "../support/keys.ts";
 import { launchChromium } from "./chromium.ts";
 import { sendMessage, spawnWithSlots, startNode, type Node } from "./nodes.ts";
@@ -70,6 +77,17 @@ async function mirror(url: string, pid: string, variant: "auto" | "ao.N.1" | "ao
 }
 
 const card = (pid: string) => page.locator(`[data-process="${pid}"]`);
+
+/** Removes a mirror (confirming the dialog) and imports a schedule file in its place. */
+async function removeAndImport(pid: string, path: string): Promise<void> {
+  await page.goto(`${a.url}/dashboard/#/mirrors`);
+  page.once("dialog", (d) => void d.accept());
+  await card(pid).getByRole("button", { name: "Remove" }).click();
+  await expect.poll(() => card(pid).count()).toBe(0);
+  await page.getByLabel("Import a schedule file").setInputFiles(path);
+  await page.getByText(`slots of ${pid}, each checked before it was kept.`).waitFor();
+  await card(pid).and(page.locator("[data-state=done]")).waitFor();
+}
 
 describe("the dashboard, as a user would use it", () => {
   test("the node page shows this node's address and its processes", async () => {
@@ -171,6 +189,62 @@ describe("the dashboard, as a user would use it", () => {
     await expect.poll(() => page.getByTestId("latest").textContent(), { timeout: 30_000 }).toContain(id);
     expect(await page.getByTestId("latest").textContent()).toContain("slot 1,000");
     await page.getByTestId("live").click();
+  });
+
+  test("exports the legacy mirror as an ANS-104 bundle and as JSON with the same 40 assignments; removed, it comes back from either file with every slot checked again; search finds a message and an assignment at their slots", async () => {
+    await page.goto(`${a.url}/dashboard/#/process/${legacy}`);
+    await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
+    const files: Record<string, string> = {};
+    for (const [kind, ext] of [["bundle", "ans104"], ["JSON", "json"]] as const) {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: `Export ${kind}` }).click()]);
+      expect(download.suggestedFilename()).toBe(`${legacy}.${ext}`);
+      files[ext] = join(SHOTS, download.suggestedFilename());
+      await download.saveAs(files[ext]);
+    }
+    const [bundle, json] = [readScheduleFile(readFileSync(files.ans104)), readScheduleFile(readFileSync(files.json))];
+    const ids = (f: typeof bundle) => f.slots.map((s) => parseItem(s.assignment, NO_LIMITS).id);
+    expect(bundle.processId).toBe(legacy);
+    expect(bundle.slots.map((s) => s.slot)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(ids(json)).toEqual(ids(bundle));
+
+    for (const ext of ["ans104", "json"]) {
+      await removeAndImport(legacy, files[ext]);
+      await page.goto(`${a.url}/dashboard/#/process/${legacy}`);
+      await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
+      expect(await page.getByTestId("verify").textContent()).toContain("Verified: 40 slots");
+    }
+
+    // spawnWithSlots seeds one message over and over: search names the first slot that holds it.
+    const message = parseItem(bundle.slots[12].message!, NO_LIMITS).id;
+    for (const [id, what, slot] of [[message, "Message", 1], [ids(bundle)[5], "Assignment", 5]] as const) {
+      await page.getByLabel("Search by id").fill(id);
+      await page.getByLabel("Search by id").press("Enter");
+      const hit = page.getByTestId("search-results").getByText(`${what} at slot ${slot} of`);
+      await hit.waitFor();
+      await hit.getByRole("link").click();
+      await page.waitForURL(`**#/process/${legacy}/${slot}`);
+      await page.locator("dd", { hasText: id }).waitFor();
+    }
+  });
+
+  test("a JSON file that marks slot 3 chain-checked (bytes a lossy source rebuilt, its signature broken) imports as chain-checked only, and says so; its bundle export is refused, pointing to JSON", async () => {
+    const good = join(SHOTS, `${legacy}.json`);
+    const file = readScheduleFile(readFileSync(good));
+    const slots = file.slots.map((s): StoredSlot => {
+      const a = parseItem(s.slot === 3 ? withTag(s.assignment, "Timestamp", (v) => String(Number(v) + 1)) : s.assignment, NO_LIMITS);
+      return { slot: s.slot, assignmentId: a.id, messageId: tagValue(a.tags, "Message") ?? legacy, timestamp: Number(tagValue(a.tags, "Timestamp")), assignment: a.raw, message: s.message, status: s.slot === 3 ? "chain-checked" : "verified" };
+    });
+    const lossy = join(SHOTS, `${legacy}.chain-checked.json`);
+    writeFileSync(lossy, exportJson(legacy, slots));
+    await removeAndImport(legacy, lossy);
+    expect(await card(legacy).textContent()).toContain("chain-checked only");
+    await page.goto(`${a.url}/dashboard/#/process/${legacy}`);
+    await page.locator("[data-testid=verify] [data-verified=false]").waitFor();
+    expect(await page.getByTestId("verify").textContent()).toContain("Chain-checked: 40 slots (1 without signature checks");
+    await page.getByRole("button", { name: "Export bundle" }).click();
+    await page.getByText("Could not export a bundle.").waitFor();
+    expect(await page.getByRole("alert").first().textContent()).toContain("1 of 40 are chain-checked only (the first is slot 3)");
+    await removeAndImport(legacy, good); // as it was, for the tests after this one
   });
 
   test("offline: the dashboard reloads with no network, lists every mirror, and replays both the node's and the legacy process to the end with every check green", async () => {

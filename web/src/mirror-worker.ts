@@ -92,10 +92,11 @@ async function importFile(db: DashboardDb, bytes: Uint8Array): Promise<MirrorRec
   const file = readScheduleFile(bytes);
   const held = await db.get("mirrors", file.processId);
   const record = held ?? { ...newMirrorRecord({ processId: file.processId, url: "file", variant: "ao.N.1" }), state: "done" as const };
-  const store = new IdbStore(db, file.processId);
+  const counts = { ...record.counts };
+  const store = new IdbStore(db, file.processId, { onAppend: (s) => s.status && counts[s.status]++ });
   await importInto(store, file, { processId: file.processId, scheduler: record.scheduler });
   const last = (await store.last())?.slot ?? -1;
-  const next = { ...record, kept: last, total: Math.max(record.total, last), updatedAt: Date.now() };
+  const next = { ...record, counts, kept: last, total: Math.max(record.total, last), updatedAt: Date.now() };
   await db.put("mirrors", next);
   send({ type: "record", record: next });
   return next;

@@ -48,6 +48,43 @@ describe.each([
   });
 });
 
+describe("a schedule with a slot kept as chain-checked (bytes a lossy source rebuilt)", () => {
+  /** Slots 0-4, slot 3's signature made not to hold and kept as chain-checked, as a lossy rendering leaves it. */
+  async function lossy(): Promise<{ pid: string; slots: StoredSlot[] }> {
+    const src = await signedSchedule(4);
+    const slots = (await all(src.store)).map((s): StoredSlot => (s.slot === 3 ? { ...s, assignment: withTag(s.assignment, "Timestamp", (v) => String(Number(v) + 1)), status: "chain-checked" } : s));
+    return { pid: src.pid, slots };
+  }
+
+  test("exported as JSON, it is listed under chain-checked and imports as chain-checked, every other slot verified", async () => {
+    const { pid, slots } = await lossy();
+    const text = exportJson(pid, slots);
+    expect(JSON.parse(text)["chain-checked"]).toEqual([3]);
+    const into = new MemoryStore();
+    expect(await importInto(into, readScheduleFile(utf8(text)), { processId: pid, scheduler: undefined })).toBe(5);
+    expect((await all(into)).map((s) => s.status)).toEqual(["verified", "verified", "verified", "chain-checked", "verified"]);
+  });
+
+  test("without that list the same JSON is refused at slot 3 (its signature is checked and fails)", async () => {
+    const { pid, slots } = await lossy();
+    const json = JSON.parse(exportJson(pid, slots));
+    delete json["chain-checked"];
+    const err = await importInto(new MemoryStore(), readScheduleFile(utf8(JSON.stringify(json))), { processId: pid, scheduler: undefined }).catch((e: unknown) => e);
+    expect((err as RemoteError).details).toMatchObject({ slot: 3, check: "assignment signature" });
+  });
+
+  test("exported as a bundle, which cannot mark it, it is refused naming slot 3 and pointing to JSON", async () => {
+    const { pid, slots } = await lossy();
+    expect(() => exportBundle(pid, slots)).toThrow(/slots: 1 of 5 are chain-checked only \(the first is slot 3\).*export JSON/);
+  });
+
+  test("a chain-checked list that is not slot numbers is refused", async () => {
+    const src = await signedSchedule(1);
+    const json = { ...JSON.parse(exportJson(src.pid, await all(src.store))), "chain-checked": ["3"] };
+    expect(() => readScheduleFile(utf8(JSON.stringify(json)))).toThrow(/chain-checked: must list slot numbers/);
+  });
+});
+
 describe("readScheduleFile and importInto refusals", () => {
   test("an empty file, JSON without a process, and bytes that are neither format are refused naming the problem", () => {
     expect(() => readScheduleFile(new Uint8Array(0))).toThrow(new FormatError("file", "is empty"));

@@ -25,6 +25,7 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
   let audit: AuditReport | undefined;
   const head = h("div");
   const verifyBox = h("div", { "data-testid": "verify", "aria-live": "polite" });
+  const exportNote = h("div", { "aria-live": "polite" });
   const chart = h("canvas", { class: "chart", role: "img", "aria-label": "assignments over time" });
   const table = h("div", { class: "table-wrap" });
   const pager = h("div", { class: "row" });
@@ -60,10 +61,19 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
           live ? "Live: on" : "Live: off",
         ),
         r.state === "running" ? h("button", { type: "button", onclick: () => void app.pause(processId) }, "Pause") : h("button", { type: "button", onclick: () => void app.sync(processId) }, r.state === "done" ? "Sync" : "Resume"),
-        h("button", { type: "button", onclick: () => void exportSchedule(store, processId, "bundle") }, "Export bundle"),
-        h("button", { type: "button", onclick: () => void exportSchedule(store, processId, "json") }, "Export JSON"),
+        h("button", { type: "button", onclick: () => void download("bundle") }, "Export bundle"),
+        h("button", { type: "button", onclick: () => void download("json") }, "Export JSON"),
       ),
     );
+  }
+
+  async function download(kind: "bundle" | "json"): Promise<void> {
+    replace(exportNote);
+    try {
+      await exportSchedule(store, processId, kind);
+    } catch (err) {
+      replace(exportNote, notice("error", `Could not export ${kind === "bundle" ? "a bundle" : "JSON"}.`, (err as Error).message));
+    }
   }
 
   function drawAudit(): void {
@@ -164,7 +174,7 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
       );
       return;
     }
-    replace(root, head, verifyBox, h("h2", {}, "Assignments over time"), chart, h("h2", {}, "Timeline"), pager, table, h("h2", {}, "Replay"), replayBox);
+    replace(root, head, exportNote, verifyBox, h("h2", {}, "Assignments over time"), chart, h("h2", {}, "Timeline"), pager, table, h("h2", {}, "Replay"), replayBox);
     await drawHead(r);
     if (r.state === "done" || r.state === "paused") void runAudit();
     stops.push(replayPanel(replayBox, store, processId));
