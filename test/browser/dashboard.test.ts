@@ -151,6 +151,43 @@ describe("the dashboard, as a user would use it", () => {
     expect(await page.getByTestId("verify").textContent()).toContain("Verified: 4,000 slots");
   });
 
+  test("Verify again checks the 4,000 kept slots in parts side by side: a signature byte altered in IndexedDB at slot 3,000 (in the second part) is named as the broken link, and the repaired store verifies whole", async () => {
+    const alter = (slot: number, flip: number) =>
+      page.evaluate(
+        ([pid, slot, flip]) =>
+          new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open("ao-dashboard");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const tx = open.result.transaction("slots", "readwrite");
+              const slots = tx.objectStore("slots");
+              const get = slots.get([pid, slot]);
+              get.onsuccess = () => {
+                const r = get.result;
+                r.assignment = r.assignment.slice();
+                r.assignment[10] ^= flip; // a byte of the signature (after the 2-byte signature type)
+                slots.put(r);
+              };
+              tx.oncomplete = () => (open.result.close(), resolve());
+              tx.onerror = () => reject(tx.error);
+            };
+          }),
+        [long, slot, flip] as const,
+      );
+    await page.goto(`${a.url}/dashboard/#/process/${long}`);
+    await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
+    await alter(3000, 0xff);
+    await page.getByRole("button", { name: "Verify again" }).click();
+    const broken = page.locator("[data-testid=verify] [data-broken-slot]");
+    await broken.waitFor();
+    expect(await broken.getAttribute("data-broken-slot")).toBe("3000");
+    expect(await broken.textContent()).toContain("Broken at slot 3,000: assignment signature");
+    await alter(3000, 0xff); // flipped back
+    await page.getByRole("button", { name: "Verify again" }).click();
+    await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
+    expect(await page.getByTestId("verify").textContent()).toContain("Verified: 4,000 slots");
+  });
+
   test(`a schedule served with one altered assignment is flagged at exactly slot ${TAMPERED_SLOT}, and nothing of the page holding it is kept`, async () => {
     await mirror(proxy.url, tampered, "ao.TN.1");
     await card(tampered).and(page.locator("[data-state=failed]")).waitFor();

@@ -1,7 +1,9 @@
 /**
- * The page's side of the dashboard: the IndexedDB it reads, and the mirror worker that does the
- * fetching, verifying and writing off the main thread. Views call these and listen for changes.
+ * The page's side of the dashboard: the IndexedDB it reads, the mirror worker that does the
+ * fetching, verifying and writing off the main thread, and the audit workers that verify a kept
+ * schedule again. Views call these and listen for changes.
  */
+import { auditInParts } from "./audit.ts";
 import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
 import type { AuditReport, Call, Event, Job, Progress } from "./worker-protocol.ts";
 
@@ -35,6 +37,10 @@ export class App {
       return;
     }
     if (e.type === "record" && e.progress) this.progress.set(e.record.processId, e.progress);
+    this.#emit(e);
+  }
+
+  #emit(e: Event): void {
     for (const l of this.#listeners) l(e);
   }
 
@@ -57,7 +63,8 @@ export class App {
   resume = (processId: string) => this.#call({ op: "resume", processId });
   sync = (processId: string) => this.#call({ op: "sync", processId });
   remove = (processId: string) => this.#call({ op: "remove", processId });
-  audit = (processId: string) => this.#call<AuditReport>({ op: "audit", processId });
+  /** Verifies a mirror again from slot 0, in parts side by side (audit.ts); reports progress as "audit" events. */
+  audit = (processId: string): Promise<AuditReport> => auditInParts(this.db, processId, (report) => this.#emit({ type: "audit", report }));
   follow = (processId: string, on: boolean) => this.#call({ op: "follow", processId, on });
   importFile = (bytes: Uint8Array) => this.#call<MirrorRecord>({ op: "import", bytes }, [bytes.buffer]);
 

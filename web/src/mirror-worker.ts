@@ -1,17 +1,16 @@
 /// <reference lib="webworker" />
 /**
- * The mirror worker: runs every mirror job, the live follow and verification off the page's
- * main thread. One job per process across tabs (a Web Lock named after it); jobs a reload
+ * The mirror worker: runs every mirror job (fetching and verifying), the live follow and imports
+ * off the page's main thread. One job per process across tabs (a Web Lock named after it); jobs a reload
  * interrupted resume where their store stopped.
  */
-import { auditSchedule } from "../../src/remote/audit.ts";
 import { detectVariant } from "../../src/remote/detect.ts";
 import { importInto, readScheduleFile } from "../../src/remote/schedule-file.ts";
 import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
 import { MirrorJob, newMirrorRecord } from "./mirror-job.ts";
 import { PEER_URL } from "./peer.ts";
-import type { AuditReport, Call, Event, Job } from "./worker-protocol.ts";
+import type { Call, Event, Job } from "./worker-protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -76,18 +75,6 @@ async function follow(db: DashboardDb, processId: string, on: boolean): Promise<
   }
 }
 
-async function audit(db: DashboardDb, processId: string): Promise<AuditReport> {
-  const record = await db.get("mirrors", processId);
-  if (!record) throw new Error(`process ${processId} is not mirrored in this browser`);
-  const started = performance.now();
-  const store = new IdbStore(db, processId);
-  const total = ((await store.last())?.slot ?? -1) + 1;
-  const result = await auditSchedule(store, { processId, scheduler: record.scheduler }, {
-    onProgress: (checked) => send({ type: "audit", report: { processId, checked, total, done: false, verified: 0, chainChecked: 0, ms: performance.now() - started } }),
-  });
-  return { processId, checked: result.checked, total, done: true, verified: result.verified, chainChecked: result.chainChecked, broken: result.broken, ms: performance.now() - started };
-}
-
 async function importFile(db: DashboardDb, bytes: Uint8Array): Promise<MirrorRecord> {
   const file = readScheduleFile(bytes);
   const held = await db.get("mirrors", file.processId);
@@ -131,12 +118,8 @@ async function handle(db: DashboardDb, call: Call): Promise<unknown> {
     case "follow":
       void follow(db, call.processId, call.on);
       return undefined;
-    case "audit":
-      return audit(db, call.processId);
     case "import":
       return importFile(db, call.bytes);
-    case "verify-rate":
-      return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
-/** What the page and the mirror worker say to each other (structured clone, so plain data only). */
+/** What the page says to its workers and hears back (structured clone, so plain data only). */
+import type { AuditResult } from "../../src/remote/audit.ts";
 import type { Variant } from "../../src/remote/client.ts";
 import type { MirrorRecord } from "./db.ts";
 
@@ -6,10 +7,9 @@ export type Job = { url: string; processId: string; variant: Variant | "auto" };
 
 export type Call =
   | { op: "mirror"; job: Job }
-  | { op: "pause" | "resume" | "sync" | "remove" | "audit"; processId: string }
+  | { op: "pause" | "resume" | "sync" | "remove"; processId: string }
   | { op: "follow"; processId: string; on: boolean }
-  | { op: "import"; bytes: Uint8Array }
-  | { op: "verify-rate"; processId: string };
+  | { op: "import"; bytes: Uint8Array };
 
 export interface Progress {
   kept: number;
@@ -30,6 +30,16 @@ export interface AuditReport {
   broken?: { slot: number; check: string; expected?: string; found?: string; message: string };
   ms: number;
 }
+
+/** One audit worker's part: slots `from` to `to` of a kept schedule, every one held to `scheduler`. */
+export interface AuditPart {
+  processId: string;
+  scheduler: string | undefined;
+  from: number;
+  to: number;
+}
+
+export type AuditPartEvent = { type: "progress"; checked: number } | { type: "done"; result: AuditResult } | { type: "failed"; error: string };
 
 export type Event =
   | { type: "reply"; id: number; ok: true; value?: unknown }
