@@ -15,7 +15,7 @@ import type { Store, StoredSlot } from "../schedule/store.ts";
 import type { SchedulerClient } from "./client.ts";
 import { RemoteError } from "./errors.ts";
 import { origin } from "./http.ts";
-import { chainStateOf, verifySlots, type ChainState, type VerifyContext } from "./verify.ts";
+import { chainStateOf, verifySlots, type ChainState, type VerifyContext, type VerifyPart } from "./verify.ts";
 
 export interface MirrorOptions {
   client: SchedulerClient;
@@ -23,6 +23,8 @@ export interface MirrorOptions {
   processId: string;
   /** The scheduler's address (from its location record); undefined trusts slot 0's signer and holds every later slot to it. */
   scheduler?: string | undefined;
+  /** How a fetched page is checked: verifySlots, or a host's way of running it in parts side by side (verifySlotsInParts). */
+  verify?: VerifyPart;
 }
 
 export interface Progress {
@@ -40,12 +42,14 @@ export class Mirror {
   readonly #store: Store;
   #ctx: VerifyContext;
   #tail: Promise<unknown> = Promise.resolve();
+  readonly #verify: VerifyPart;
 
   constructor(o: MirrorOptions) {
     this.processId = o.processId;
     this.client = o.client;
     this.#store = o.store;
     this.#ctx = { processId: o.processId, scheduler: o.scheduler };
+    this.#verify = o.verify ?? verifySlots;
   }
 
   get store(): Store {
@@ -101,7 +105,7 @@ export class Mirror {
     }
     if (to !== undefined) slots = slots.filter((s) => s.slot <= to);
     if (this.#ctx.scheduler === undefined && last) this.#ctx = { ...this.#ctx, scheduler: signerOf((await this.#store.get(0))!) };
-    const { slots: checked, scheduler } = await verifySlots(slots, this.#ctx, last ? chainStateOf(last) : undefined);
+    const { slots: checked, scheduler } = await this.#verify(slots, this.#ctx, last ? chainStateOf(last) : undefined);
     this.#ctx = { ...this.#ctx, scheduler };
     await this.#store.appendAll(checked);
     const kept = checked.at(-1)!.slot;

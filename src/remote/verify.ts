@@ -166,3 +166,50 @@ export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyConte
   if (broken !== undefined) throw broken;
   return { slots: out, scheduler: context.scheduler };
 }
+
+/** Checks consecutive slots as verifySlots does; what runs one part of a page. */
+export type VerifyPart = (slots: readonly RemoteSlot[], ctx: VerifyContext, previous: ChainState | undefined) => Promise<{ slots: StoredSlot[]; scheduler: string | undefined }>;
+
+/**
+ * verifySlots cut into `parts` consecutive parts that `check` runs side by side (a host gives each
+ * to a worker). Each part is checked against the slot before it as the page gives it; the part
+ * before checks that slot, so every link is checked once, and the failure reported is the
+ * lowest, as verifySlots reports it. Every part is held to one scheduler: the known one, or the
+ * signer of slot 0 when the page starts there.
+ */
+export async function verifySlotsInParts(slots: readonly RemoteSlot[], ctx: VerifyContext, previous: ChainState | undefined, parts: number, check: VerifyPart): Promise<{ slots: StoredSlot[]; scheduler: string | undefined }> {
+  const cut = cutPage(slots, ctx, parts);
+  if (!cut) return verifySlots(slots, ctx, previous);
+  const settled = await Promise.allSettled(cut.parts.map((part, i) => check(part, cut.ctx, i === 0 ? previous : cut.before[i])));
+  const out: StoredSlot[] = [];
+  for (const s of settled) {
+    if (s.status === "rejected") throw s.reason;
+    out.push(...s.value.slots);
+  }
+  return { slots: out, scheduler: cut.ctx.scheduler };
+}
+
+/** The page's parts and the unchecked state each part after the first starts from; undefined when it cannot be cut (too short, or bytes that do not parse: verifySlots then names the problem). */
+function cutPage(slots: readonly RemoteSlot[], ctx: VerifyContext, parts: number): { parts: RemoteSlot[][]; before: ChainState[]; ctx: VerifyContext } | undefined {
+  if (parts < 2 || slots.length < 2) return undefined;
+  try {
+    const scheduler = ctx.scheduler ?? (slots[0].slot === 0 ? addressOf(parseItem(slots[0].assignment, NO_LIMITS).owner) : undefined);
+    if (scheduler === undefined) return undefined;
+    const size = Math.ceil(slots.length / parts);
+    const cut: RemoteSlot[][] = [];
+    const before: ChainState[] = [];
+    for (let at = 0; at < slots.length; at += size) {
+      if (at > 0) before[cut.length] = stateAsGiven(slots[at - 1]);
+      cut.push(slots.slice(at, at + size));
+    }
+    return { parts: cut, before, ctx: { ...ctx, scheduler } };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The state a slot leaves, read from its bytes without checking them. */
+function stateAsGiven(s: RemoteSlot): ChainState {
+  const a = parseItem(s.assignment, NO_LIMITS);
+  return { slot: s.slot, assignmentId: a.id, hashChain: tagValue(a.tags, "Hash-Chain") ?? "", timestamp: integer(tagValue(a.tags, "Timestamp")) };
+}

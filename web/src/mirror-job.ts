@@ -9,6 +9,7 @@
 import { SchedulerClient, type Variant } from "../../src/remote/client.ts";
 import type { HttpOptions } from "../../src/remote/http.ts";
 import { Mirror } from "../../src/remote/mirror.ts";
+import type { VerifyPart } from "../../src/remote/verify.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
 import type { DashboardDb, MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
@@ -30,6 +31,8 @@ export interface MirrorJobOptions {
   /** For the scheduler client; `redirects` defaults to "follow" (browsers hide manual redirects). */
   http?: HttpOptions;
   now?: () => number;
+  /** How each fetched page is checked (the mirror worker's pool of verify workers); verifySlots by default. */
+  verify?: VerifyPart;
 }
 
 /** A record for a process not mirrored yet. */
@@ -73,7 +76,7 @@ export class MirrorJob {
     this.#now = o.now ?? Date.now;
     this.#store = new IdbStore(db, record.processId, { onAppend: (s) => this.#counted(s) });
     const client = new SchedulerClient(record.url, record.variant, { redirects: "follow", ...o.http });
-    this.#mirror = new Mirror({ client, store: this.#store, processId: record.processId, scheduler: record.scheduler });
+    this.#mirror = new Mirror({ client, store: this.#store, processId: record.processId, scheduler: record.scheduler, verify: o.verify });
   }
 
   get record(): MirrorRecord {

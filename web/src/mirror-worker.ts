@@ -10,6 +10,7 @@ import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
 import { MirrorJob, newMirrorRecord } from "./mirror-job.ts";
 import { PEER_URL } from "./peer.ts";
+import { VerifyPool } from "./verify-pool.ts";
 import type { Call, Event, Job } from "./worker-protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -17,6 +18,8 @@ declare const self: DedicatedWorkerGlobalScope;
 const FOLLOW_WAIT_MS = 20_000;
 const RETRY_MS = 5_000;
 const dbReady = openDashboardDb();
+// Each page a mirror fetches is checked in parts, one per core.
+const pool = new VerifyPool(navigator.hardwareConcurrency || 1);
 const jobs = new Map<string, MirrorJob>();
 const following = new Map<string, AbortController>();
 
@@ -25,7 +28,7 @@ const send = (e: Event) => self.postMessage(e);
 function jobFor(db: DashboardDb, record: MirrorRecord): MirrorJob {
   let job = jobs.get(record.processId);
   if (!job) {
-    job = new MirrorJob(db, record);
+    job = new MirrorJob(db, record, { verify: pool.verify });
     job.subscribe((e) => send(e.type === "progress" ? { type: "record", record: e.record, progress: { kept: e.progress.kept, total: e.progress.total, rate: e.progress.rate, eta: e.progress.etaSeconds } } : { type: "record", record: e.record }));
     jobs.set(record.processId, job);
   }

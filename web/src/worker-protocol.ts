@@ -1,6 +1,8 @@
 /** What the page says to its workers and hears back (structured clone, so plain data only). */
 import type { AuditResult } from "../../src/remote/audit.ts";
 import type { Variant } from "../../src/remote/client.ts";
+import type { ChainState, RemoteSlot, VerifyContext } from "../../src/remote/verify.ts";
+import type { StoredSlot } from "../../src/schedule/store.ts";
 import type { MirrorRecord } from "./db.ts";
 
 export type Job = { url: string; processId: string; variant: Variant | "auto" };
@@ -40,6 +42,18 @@ export interface AuditPart {
 }
 
 export type AuditPartEvent = { type: "progress"; checked: number } | { type: "done"; result: AuditResult } | { type: "failed"; error: string };
+
+/** A part of a fetched page for a verify worker, and its answer (verifySlots's, or its error). */
+export interface VerifyRequest {
+  id: number;
+  slots: RemoteSlot[];
+  ctx: VerifyContext;
+  previous: ChainState | undefined;
+}
+
+export type VerifyReply =
+  | { id: number; ok: true; value: { slots: StoredSlot[]; scheduler: string | undefined } }
+  | { id: number; ok: false; error: { code?: string; message: string; details?: Record<string, string | number> | undefined } };
 
 export type Event =
   | { type: "reply"; id: number; ok: true; value?: unknown }

@@ -8,7 +8,7 @@ import { parseItem } from "../../../src/ans104/parse.ts";
 import { serializeItem } from "../../../src/ans104/serialize.ts";
 import { encodeTags, type Tag } from "../../../src/ans104/tags.ts";
 import { RemoteError } from "../../../src/remote/errors.ts";
-import { verifySlots, type RemoteSlot } from "../../../src/remote/verify.ts";
+import { verifySlots, verifySlotsInParts, type RemoteSlot, type VerifyPart } from "../../../src/remote/verify.ts";
 import { signAssignment } from "../../../src/schedule/assignment.ts";
 import { chainNext } from "../../../src/schedule/hash-chain.ts";
 import { MemoryStore } from "../../../src/schedule/memory-store.ts";
@@ -115,6 +115,43 @@ describe("verifying another scheduler's slots", () => {
     expect(scheduler).toBe(sched.address);
     const err = await verifySlots(await forgedSlot2(), { processId: process.id, scheduler: undefined }, undefined).then(() => undefined, (e: unknown) => e);
     expect((err as RemoteError).details).toMatchObject({ slot: 2, check: "assignment signer", expected: sched.address, found: client.address });
+  });
+
+  describe("in parts side by side (verifySlotsInParts, as the browser mirror runs it)", () => {
+    /** verifySlots as each part's runner, noting the slots and the previous slot of each part. */
+    function recorded() {
+      const calls: { slots: number[]; previous: number | undefined; scheduler: string | undefined }[] = [];
+      const check: VerifyPart = (slots, c, previous) => {
+        calls.push({ slots: slots.map((x) => x.slot), previous: previous?.slot, scheduler: c.scheduler });
+        return verifySlots(slots, c, previous);
+      };
+      return { calls, check };
+    }
+
+    test("a sound page in 3 parts gives what verifySlots gives, each part checked against the slot before it", async () => {
+      const { calls, check } = recorded();
+      const whole = await verifySlots(remote(), ctx, undefined);
+      expect(await verifySlotsInParts(remote(), ctx, undefined, 3, check)).toEqual(whole);
+      expect(calls).toEqual([
+        { slots: [0, 1], previous: undefined, scheduler: sched.address },
+        { slots: [2, 3], previous: 1, scheduler: sched.address },
+        { slots: [4, 5], previous: 3, scheduler: sched.address },
+      ]);
+    });
+
+    test("the lowest failure is named whichever part finds it: a wrong Hash-Chain at slot 4 (third part), and a bad signature at slot 1 (the slot the second part starts from) before it", async () => {
+      const chain = remote().map((x) => (x.slot === 4 ? { ...x, assignment: retagged(4, setTag("Hash-Chain", "x".repeat(43))) } : x));
+      await expect(verifySlotsInParts(chain, ctx, undefined, 3, recorded().check)).rejects.toMatchObject({ details: { slot: 4, check: "Hash-Chain" } });
+      const both = chain.map((x) => (x.slot === 1 ? { ...x, assignment: withTag(x.assignment, "Timestamp", (v) => String(Number(v) + 1)) } : x));
+      await expect(verifySlotsInParts(both, ctx, undefined, 3, recorded().check)).rejects.toMatchObject({ details: { slot: 1, check: "assignment signature" } });
+    });
+
+    test("without a known scheduler every part is held to slot 0's signer: a stranger's assignment at slot 2 (second part) fails the signer check", async () => {
+      const { calls, check } = recorded();
+      const err = await verifySlotsInParts(await forgedSlot2(), { processId: process.id, scheduler: undefined }, undefined, 3, check).catch((e: unknown) => e);
+      expect((err as RemoteError).details).toMatchObject({ slot: 2, check: "assignment signer", expected: sched.address, found: client.address });
+      expect(calls.every((c) => c.scheduler === sched.address)).toBe(true);
+    });
   });
 
   test("a message that is not the one the assignment names fails the message id check", async () => {
