@@ -152,27 +152,48 @@ export function startFront(o: FrontOptions): Promise<Server> {
     }
 
     const hasBody = (declared !== undefined && declared !== "0") || req.headers["transfer-encoding"] !== undefined;
-    upstream = upstreamRequest(
-      { host: o.upstream.hostname, port: o.upstream.port, method: req.method, path, headers: forwardable(req.headers), agent, timeout: UPSTREAM_TIMEOUT_MS },
-      (answer) => {
-        if (done || res.headersSent) return answer.destroy();
-        done = true;
-        // An error answer may come before the runtime read the body, and then the runtime closes that
-        // connection: it must not go back to the pool, where the next request would find it dead.
-        if (hasBody && (answer.statusCode ?? 500) >= 400) upstream!.shouldKeepAlive = false;
-        const headers = forwardable(answer.headers);
-        // Answered before the body was all sent (a 413, say): the rest is never read, so the connection cannot be reused.
-        if (!req.complete) headers.connection = "close";
-        res.writeHead(answer.statusCode ?? 502, headers);
-        answer.pipe(res);
-        answer.on("error", () => res.destroy());
-      },
-    );
-    upstream.on("timeout", () => fail(504, `the scheduler did not answer within ${UPSTREAM_TIMEOUT_MS / 1000} s`));
-    upstream.on("error", (err) => {
-      if (!done) console.error(`[front] runtime request failed: ${err.message}`);
-      fail(502, "the scheduler runtime is not answering; try again shortly");
-    });
+    // The body as passed on so far, kept until the runtime answers, in case the request is sent again (below).
+    const sent: Buffer[] = [];
+    let ended = false;
+    let resent = false;
+    const send = (pooled: boolean) => {
+      const r = upstreamRequest(
+        { host: o.upstream.hostname, port: o.upstream.port, method: req.method, path, headers: forwardable(req.headers), agent: pooled ? agent : false, timeout: UPSTREAM_TIMEOUT_MS },
+        (answer) => {
+          if (done || res.headersSent) return answer.destroy();
+          done = true;
+          sent.length = 0;
+          // An error answer may come before the runtime read the body, and then the runtime closes that
+          // connection: it must not go back to the pool, where the next request would find it dead.
+          if (hasBody && (answer.statusCode ?? 500) >= 400) r.shouldKeepAlive = false;
+          const headers = forwardable(answer.headers);
+          // Answered before the body was all sent (a 413, say): the rest is never read, so the connection cannot be reused.
+          if (!req.complete) headers.connection = "close";
+          res.writeHead(answer.statusCode ?? 502, headers);
+          answer.pipe(res);
+          answer.on("error", () => res.destroy());
+        },
+      );
+      r.on("timeout", () => fail(504, `the scheduler did not answer within ${UPSTREAM_TIMEOUT_MS / 1000} s`));
+      r.on("error", (err) => {
+        // A pooled connection can die under a request the runtime never answered: workerd closes
+        // idle connections at 5 s, racing a reuse, and under bursts of new connections it has been
+        // seen to drop a second request on one unanswered. Sent again once, on a new connection (a
+        // repeated post is answered with its first assignment, D7).
+        if (!done && !resent && r.reusedSocket) {
+          resent = true;
+          upstream = send(false);
+          for (const chunk of sent) upstream.write(chunk);
+          if (ended) upstream.end();
+          req.resume(); // a pause waiting on the dead request's "drain"
+          return;
+        }
+        if (!done) console.error(`[front] runtime request failed: ${err.message}`);
+        fail(502, "the scheduler runtime is not answering; try again shortly");
+      });
+      return r;
+    };
+    upstream = send(true);
 
     // The body streams through with backpressure; the front counts it and watches for stalls.
     const armIdle = () => {
@@ -189,6 +210,7 @@ export function startFront(o: FrontOptions): Promise<Server> {
       }
       armIdle();
       if (done) return; // the runtime answered early; the rest of the body is discarded
+      if (!resent) sent.push(chunk);
       if (upstream && !upstream.write(chunk)) {
         req.pause();
         upstream.once("drain", () => req.resume());
@@ -196,6 +218,7 @@ export function startFront(o: FrontOptions): Promise<Server> {
     });
     req.on("end", () => {
       clearTimeout(idle);
+      ended = true;
       upstream?.end();
     });
     const cut = () => fail(400, `the request body ended after ${received}${declared === undefined ? "" : ` of ${declared}`} bytes`);
