@@ -6,13 +6,10 @@
  * ProcessObject, so routes treat both alike (worker/targets.ts).
  */
 import { DurableObject } from "cloudflare:workers";
-import { NO_LIMITS } from "../src/ans104/limits.ts";
-import { parseItem } from "../src/ans104/parse.ts";
-import { addressOf } from "../src/crypto/ids.ts";
 import { SchedulerClient, type Variant } from "../src/remote/client.ts";
 import { REMOTE_TIMEOUT_MS } from "../src/remote/http.ts";
 import { Mirror } from "../src/remote/mirror.ts";
-import { verifySlot } from "../src/remote/verify.ts";
+import { signerOf, verifySlot } from "../src/remote/verify.ts";
 import { readLegacy, readRange, type LegacyQuery } from "../src/schedule/legacy-range.ts";
 import type { StoredSlot } from "../src/schedule/store.ts";
 import type { Env } from "./env.ts";
@@ -173,7 +170,7 @@ export class MirrorObject extends DurableObject<Env> {
   async #signerOfSlot0(m: Mirror): Promise<string | undefined> {
     await this.#cover(m, 0);
     const first = await this.#store.get(0);
-    return first && addressOf(parseItem(first.assignment, NO_LIMITS, first.assignmentId).owner);
+    return first && signerOf(first.assignment, first.assignmentId);
   }
 
   async #slotOf(id: string): Promise<number | undefined> {

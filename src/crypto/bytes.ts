@@ -7,6 +7,12 @@ const lossyDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })
 
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 
+/**
+ * The bytes alone, copied out when they are a view into a larger buffer: structured clone
+ * (IndexedDB, postMessage) copies a view's whole buffer, a page's worth for every slot of it.
+ */
+export const ownBytes = (bytes: Uint8Array): Uint8Array => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
+
 /** Decodes UTF-8, or returns undefined when the bytes are not valid UTF-8. */
 export function utf8Strict(bytes: Uint8Array): string | undefined {
   try {

@@ -4,12 +4,9 @@
  * batches, so a schedule of any length never sits in memory at once, and stops at the first
  * broken link, naming it.
  */
-import { NO_LIMITS } from "../ans104/limits.ts";
-import { parseItem } from "../ans104/parse.ts";
-import { addressOf } from "../crypto/ids.ts";
 import type { Store, StoredSlot } from "../schedule/store.ts";
 import { RemoteError } from "./errors.ts";
-import { chainStateOf, verifySlots, type ChainState, type RemoteSlot, type VerifyContext } from "./verify.ts";
+import { chainStateOf, signerOf, verifySlots, type ChainState, type RemoteSlot, type VerifyContext } from "./verify.ts";
 
 export interface BrokenLink {
   slot: number;
@@ -77,10 +74,22 @@ export async function auditSchedule(store: Store, ctx: VerifyContext, o: AuditOp
     count(result, checked);
     const last = checked.at(-1)!;
     state = chainStateOf(last);
-    if (context.scheduler === undefined) context = { ...context, scheduler: addressOf(parseItem(checked[0].assignment, NO_LIMITS, checked[0].assignmentId).owner) };
+    if (context.scheduler === undefined) context = { ...context, scheduler: signerOf(checked[0].assignment, checked[0].assignmentId) };
     o.onProgress?.(result.checked);
     if (slots.length < Math.min(batch, end - from + 1)) return result;
   }
+}
+
+/** Audits of consecutive parts, in slot order, as one audit of the whole: counted up to and including the first part that broke, whose link is the first broken. */
+export function mergeAudits(parts: readonly AuditResult[]): AuditResult {
+  const out: AuditResult = { checked: 0, verified: 0, chainChecked: 0 };
+  for (const p of parts) {
+    out.checked += p.checked;
+    out.verified += p.verified;
+    out.chainChecked += p.chainChecked;
+    if (p.broken) return { ...out, broken: p.broken };
+  }
+  return out;
 }
 
 function count(r: AuditResult, slots: readonly StoredSlot[]): void {

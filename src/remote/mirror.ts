@@ -10,12 +10,11 @@
  */
 import { NO_LIMITS } from "../ans104/limits.ts";
 import { parseItem } from "../ans104/parse.ts";
-import { addressOf } from "../crypto/ids.ts";
 import type { Store, StoredSlot } from "../schedule/store.ts";
 import type { SchedulerClient } from "./client.ts";
 import { RemoteError } from "./errors.ts";
 import { origin } from "./http.ts";
-import { chainStateOf, verifySlots, type ChainState, type VerifyContext, type VerifyPart } from "./verify.ts";
+import { chainStateOf, signerOf, verifySlots, type ChainState, type VerifyContext, type VerifyPart } from "./verify.ts";
 
 export interface MirrorOptions {
   client: SchedulerClient;
@@ -104,7 +103,10 @@ export class Mirror {
       return { kept: last?.slot ?? -1, appended: 0, continues: false };
     }
     if (to !== undefined) slots = slots.filter((s) => s.slot <= to);
-    if (this.#ctx.scheduler === undefined && last) this.#ctx = { ...this.#ctx, scheduler: signerOf((await this.#store.get(0))!) };
+    if (this.#ctx.scheduler === undefined && last) {
+      const slot0 = (await this.#store.get(0))!;
+      this.#ctx = { ...this.#ctx, scheduler: signerOf(slot0.assignment, slot0.assignmentId) };
+    }
     const { slots: checked, scheduler } = await this.#verify(slots, this.#ctx, last ? chainStateOf(last) : undefined);
     this.#ctx = { ...this.#ctx, scheduler };
     await this.#store.appendAll(checked);
@@ -123,5 +125,3 @@ export class Mirror {
     }
   }
 }
-
-const signerOf = (s: StoredSlot): string => addressOf(parseItem(s.assignment, NO_LIMITS, s.assignmentId).owner);

@@ -13,7 +13,6 @@ import { NO_LIMITS } from "../ans104/limits.ts";
 import { parseItem } from "../ans104/parse.ts";
 import { tagValue } from "../ans104/tags.ts";
 import { equal, utf8Strict } from "../crypto/bytes.ts";
-import { addressOf } from "../crypto/ids.ts";
 import { pageToBundle } from "../formats/ans104-bundle.ts";
 import { FormatError } from "../formats/errors.ts";
 import { pageToJson } from "../formats/hyperbeam-json.ts";
@@ -21,7 +20,7 @@ import type { SchedulePage } from "../formats/page.ts";
 import type { Store, StoredSlot } from "../schedule/store.ts";
 import { slotsOfBundle, slotsOfJson } from "./client.ts";
 import { RemoteError } from "./errors.ts";
-import { chainStateOf, verifySlots, type RemoteSlot, type VerifyContext } from "./verify.ts";
+import { chainStateOf, signerOf, verifySlots, type RemoteSlot, type VerifyContext } from "./verify.ts";
 
 export interface ScheduleFile {
   processId: string;
@@ -41,8 +40,9 @@ export function exportBundle(processId: string, slots: readonly StoredSlot[]): U
 }
 
 export function exportJson(processId: string, slots: readonly StoredSlot[]): string {
+  const json = pageToJson(page(processId, slots));
   const lossy = chainChecked(slots);
-  return JSON.stringify(lossy.length > 0 ? { ...pageToJson(page(processId, slots)), "chain-checked": lossy } : pageToJson(page(processId, slots)));
+  return JSON.stringify(lossy.length > 0 ? { ...json, "chain-checked": lossy } : json);
 }
 
 /** Reads an exported schedule, bundle or JSON (told apart by the first byte: JSON opens with `{`). */
@@ -90,7 +90,7 @@ export async function importInto(store: Store, file: ScheduleFile, ctx: VerifyCo
   }
   // Held to slot 0's signer when no location record named the scheduler, as Mirror does.
   const first = ctx.scheduler === undefined && last ? await store.get(0) : undefined;
-  const scheduler = first ? addressOf(parseItem(first.assignment, NO_LIMITS, first.assignmentId).owner) : ctx.scheduler;
+  const scheduler = first ? signerOf(first.assignment, first.assignmentId) : ctx.scheduler;
   const { slots } = await verifySlots(file.slots.filter((s) => s.slot > kept), { ...ctx, scheduler }, last ? chainStateOf(last) : undefined);
   await store.appendAll(slots);
   return slots.length;

@@ -45,6 +45,9 @@ export interface VerifyContext {
   scheduler: string | undefined;
 }
 
+/** Who signed an assignment (its id, when known, spares hashing the signature again). */
+export const signerOf = (assignment: Uint8Array, id?: string): string => addressOf(parseItem(assignment, NO_LIMITS, id).owner);
+
 /** What a kept slot's chain state is (for checking the slot after it). */
 export function chainStateOf(s: StoredSlot): ChainState {
   const item = parseItem(s.assignment, NO_LIMITS, s.assignmentId);
@@ -159,7 +162,7 @@ export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyConte
       broken = err; // a signature failure at an earlier slot still comes first
       break;
     }
-    if (context.scheduler === undefined && s.slot === 0) context = { ...context, scheduler: addressOf(parseItem(s.assignment, NO_LIMITS).owner) };
+    if (context.scheduler === undefined && s.slot === 0) context = { ...context, scheduler: signerOf(s.assignment) };
   }
   const out: StoredSlot[] = [];
   for (const l of linked) out.push({ ...l.stored, status: await l.signatures });
@@ -193,7 +196,7 @@ export async function verifySlotsInParts(slots: readonly RemoteSlot[], ctx: Veri
 function cutPage(slots: readonly RemoteSlot[], ctx: VerifyContext, parts: number): { parts: RemoteSlot[][]; before: ChainState[]; ctx: VerifyContext } | undefined {
   if (parts < 2 || slots.length < 2) return undefined;
   try {
-    const scheduler = ctx.scheduler ?? (slots[0].slot === 0 ? addressOf(parseItem(slots[0].assignment, NO_LIMITS).owner) : undefined);
+    const scheduler = ctx.scheduler ?? (slots[0].slot === 0 ? signerOf(slots[0].assignment) : undefined);
     if (scheduler === undefined) return undefined;
     const size = Math.ceil(slots.length / parts);
     const cut: RemoteSlot[][] = [];

@@ -4,10 +4,8 @@
  * checked in exactly one part and the first broken one is the lowest any part reports. The page
  * only splits, counts and merges.
  */
-import { NO_LIMITS } from "../../src/ans104/limits.ts";
-import { parseItem } from "../../src/ans104/parse.ts";
-import { addressOf } from "../../src/crypto/ids.ts";
-import type { AuditResult } from "../../src/remote/audit.ts";
+import { signerOf } from "../../src/remote/verify.ts";
+import { mergeAudits, type AuditResult } from "../../src/remote/audit.ts";
 import type { DashboardDb } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
 import type { AuditPart, AuditPartEvent, AuditReport } from "./worker-protocol.ts";
@@ -38,7 +36,7 @@ export async function auditInParts(db: DashboardDb, processId: string, onReport:
         }),
       ),
     );
-    return report({ ...merge(parts), done: true });
+    return report({ ...mergeAudits(parts), done: true });
   } finally {
     workers.forEach((w) => w.terminate());
   }
@@ -50,22 +48,10 @@ export async function auditInParts(db: DashboardDb, processId: string, onReport:
  */
 function signerOfSlot0(slot0: { assignment: Uint8Array; assignmentId: string } | undefined): string | undefined {
   try {
-    return slot0 && addressOf(parseItem(slot0.assignment, NO_LIMITS, slot0.assignmentId).owner);
+    return slot0 && signerOf(slot0.assignment, slot0.assignmentId);
   } catch {
     return undefined;
   }
-}
-
-/** The parts in slot order, counted up to and including the first that broke. */
-function merge(parts: readonly AuditResult[]): AuditResult {
-  const out: AuditResult = { checked: 0, verified: 0, chainChecked: 0 };
-  for (const p of parts) {
-    out.checked += p.checked;
-    out.verified += p.verified;
-    out.chainChecked += p.chainChecked;
-    if (p.broken) return { ...out, broken: p.broken };
-  }
-  return out;
 }
 
 function check(workers: Worker[], part: AuditPart, onProgress: (checked: number) => void): Promise<AuditResult> {

@@ -6,6 +6,7 @@
  * IndexedDB trap: a transaction commits once the event loop has nothing queued for it, so no
  * method awaits anything but its own requests while a transaction is open.
  */
+import { ownBytes } from "../../src/crypto/bytes.ts";
 import { slotBytes, type RangeQuery, type Store, type StoredSlot } from "../../src/schedule/store.ts";
 import type { DashboardDb, SlotRecord } from "./db.ts";
 
@@ -20,11 +21,8 @@ function slotOf(r: SlotRecord): StoredSlot {
   return slot;
 }
 
-/**
- * The bytes alone. A slot's items are often views into a whole page's buffer, and IndexedDB
- * stores a view's entire buffer: a 1,000-slot page would be written 1,000 times over.
- */
-const own = (bytes: Uint8Array): Uint8Array => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
+/** A slot's items are often views into a whole page's buffer: stored as they are, a 1,000-slot page would be written 1,000 times over. */
+const recordOf = (s: StoredSlot, processId: string): SlotRecord => ({ ...s, assignment: ownBytes(s.assignment), message: s.message && ownBytes(s.message), processId });
 
 export class IdbStore implements Store {
   readonly processId: string;
@@ -57,7 +55,7 @@ export class IdbStore implements Store {
         tx.abort();
         throw new RangeError(`append: expected slot ${expected}, got ${s.slot}`);
       }
-      await tx.store.add({ ...s, assignment: own(s.assignment), message: s.message && own(s.message), processId: this.processId });
+      await tx.store.add(recordOf(s, this.processId));
     };
     // Await the writes and the commit together, so neither rejection is lost.
     await Promise.all([write(), tx.done]);
@@ -76,7 +74,7 @@ export class IdbStore implements Store {
         tx.abort();
         throw new RangeError(`append: expected slot ${expected + gap}, got ${slots[gap].slot}`);
       }
-      await Promise.all(slots.map((s) => tx.store.add({ ...s, assignment: own(s.assignment), message: s.message && own(s.message), processId: this.processId })));
+      await Promise.all(slots.map((s) => tx.store.add(recordOf(s, this.processId))));
     };
     await Promise.all([write(), tx.done]);
     for (const s of slots) this.#onAppend?.(s);

@@ -2,10 +2,7 @@
  * Replay of a kept schedule: the slots in order, each re-checked against the one before it with
  * the mirror's own checks (src/remote/verify.ts), so a replay proves what it shows.
  */
-import { NO_LIMITS } from "../../src/ans104/limits.ts";
-import { parseItem } from "../../src/ans104/parse.ts";
-import { addressOf } from "../../src/crypto/ids.ts";
-import { verifySlot, type ChainState, type VerifyContext } from "../../src/remote/verify.ts";
+import { signerOf, verifySlot, type ChainState, type VerifyContext } from "../../src/remote/verify.ts";
 import type { Store } from "../../src/schedule/store.ts";
 import { slotModel, type SlotModel } from "./slot-view-model.ts";
 
@@ -46,7 +43,7 @@ export class Replay {
     try {
       const { state } = await verifySlot({ slot: stored.slot, assignment: stored.assignment, message: stored.message, lossless: stored.status !== "chain-checked" }, this.#ctx, this.#state);
       this.#state = state;
-      if (this.#ctx.scheduler === undefined) this.#ctx = { ...this.#ctx, scheduler: addressOf(parseItem(stored.assignment, NO_LIMITS).owner) };
+      if (this.#ctx.scheduler === undefined) this.#ctx = { ...this.#ctx, scheduler: signerOf(stored.assignment, stored.assignmentId) };
       return { slot: stored.slot, ok: true, model };
     } catch (err) {
       this.#state = { slot: stored.slot, assignmentId: stored.assignmentId, hashChain: "", timestamp: stored.timestamp };

@@ -3,6 +3,7 @@
  * started by the mirror worker when it first needs them. Slots travel as copies of their own
  * bytes: a view would carry the whole page's buffer with it, once per slot.
  */
+import { ownBytes } from "../../src/crypto/bytes.ts";
 import { RemoteError, type RemoteErrorCode } from "../../src/remote/errors.ts";
 import { verifySlots, verifySlotsInParts, type RemoteSlot, type VerifyPart } from "../../src/remote/verify.ts";
 import type { VerifyReply } from "./worker-protocol.ts";
@@ -10,8 +11,7 @@ import type { VerifyReply } from "./worker-protocol.ts";
 /** Pages shorter than two parts of this many slots are checked in place: handing parts out would cost more. */
 const MIN_PART = 8;
 
-const own = (bytes: Uint8Array): Uint8Array => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
-const travelling = (s: RemoteSlot): RemoteSlot => ({ ...s, assignment: own(s.assignment), message: s.message && own(s.message) });
+const travelling = (s: RemoteSlot): RemoteSlot => ({ ...s, assignment: ownBytes(s.assignment), message: s.message && ownBytes(s.message) });
 
 export class VerifyPool {
   readonly size: number;

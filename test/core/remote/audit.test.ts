@@ -1,6 +1,6 @@
 /** Re-checking a kept schedule (src/remote/audit.ts): counts, and the first broken link named exactly. */
 import { describe, expect, test } from "vitest";
-import { auditSchedule } from "../../../src/remote/audit.ts";
+import { auditSchedule, mergeAudits } from "../../../src/remote/audit.ts";
 import { chainStateOf } from "../../../src/remote/verify.ts";
 import { MemoryStore } from "../../../src/schedule/memory-store.ts";
 import type { Store, StoredSlot } from "../../../src/schedule/store.ts";
@@ -64,6 +64,22 @@ describe("auditSchedule", () => {
     expect(await auditSchedule(src.store, ctx, { from: 10, to: 24, previous, batch: 4 })).toEqual({ checked: 15, verified: 15, chainChecked: 0 });
     const store = await copy(src.store, (s) => (s.slot === 17 ? { ...s, assignment: withTag(s.assignment, "Timestamp", (v) => String(Number(v) + 1)) } : s));
     expect(await auditSchedule(store, ctx, { from: 10, to: 24, previous })).toMatchObject({ checked: 7, broken: { slot: 17, check: "assignment signature" } });
+  });
+
+  test("three parts (0-9, 10-19 broken at 14, 20-24) merge as the whole audit does: counted to slot 14, broken there, the third part ignored", async () => {
+    const src = await signedSchedule(24);
+    const ctx = { processId: src.pid, scheduler: src.scheduler.address };
+    const store = await copy(src.store, (s) => (s.slot === 14 ? { ...s, assignment: withTag(s.assignment, "Timestamp", (v) => String(Number(v) + 1)) } : s));
+    const before = async (slot: number) => chainStateOf((await store.get(slot))!);
+    const parts = [
+      await auditSchedule(store, ctx, { from: 0, to: 9 }),
+      await auditSchedule(store, ctx, { from: 10, to: 19, previous: await before(9) }),
+      await auditSchedule(store, ctx, { from: 20, to: 24, previous: await before(19) }),
+    ];
+    expect(parts[2]).toEqual({ checked: 5, verified: 5, chainChecked: 0 });
+    const whole = await auditSchedule(store, ctx);
+    expect(mergeAudits(parts)).toEqual(whole);
+    expect(whole).toMatchObject({ checked: 14, broken: { slot: 14, check: "assignment signature" } });
   });
 
   test("an empty store audits as nothing checked and nothing broken", async () => {
