@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   bindings: Record<string, string>;
   /** Miniflare's own log level; the worker's console output always comes through. */
   quiet: boolean;
+  /** Opens V8's inspector on this port (CPU profiles and heap snapshots of the isolates). */
+  inspectorPort?: number | undefined;
 }
 
 export interface Runtime {
@@ -54,20 +56,43 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const config = unstable_readConfig({ config: o.configPath });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(o.configPath);
   const persist = join(o.stateDir, "v3");
+  const { assets, ...options } = workerOptions as typeof workerOptions & { assets?: { directory: string; binding?: string } };
+  // The worker runs first for every request (wrangler.toml's run_worker_first) and reaches its
+  // static assets through their binding, as deployed. Miniflare would put its asset router in
+  // front of every request, a second worker on workerd's one thread; here the assets are a worker
+  // of their own that only the binding calls.
+  const assetWorker = assets?.binding ? `${config.name}-assets` : undefined;
   const mf = new Miniflare({
-    ...workerOptions,
-    name: config.name,
-    modules: true,
-    scriptPath,
-    modulesRoot: dirname(scriptPath),
-    bindings: { ...(workerOptions.bindings as Record<string, string>), ...o.bindings },
     defaultPersistRoot: persist,
     durableObjectsPersist: join(persist, "do"),
     host: "127.0.0.1",
     port: 0,
     cf: false,
-    logRequests: false,
     log: new Log(o.quiet ? LogLevel.WARN : LogLevel.INFO),
+    ...(o.inspectorPort ? { inspectorPort: o.inspectorPort } : {}),
+    workers: [
+      {
+        ...options,
+        name: config.name,
+        modules: true,
+        scriptPath,
+        modulesRoot: dirname(scriptPath),
+        bindings: { ...(options.bindings as Record<string, string>), ...o.bindings },
+        serviceBindings: { ...options.serviceBindings, ...(assetWorker ? { [assets!.binding!]: assetWorker } : {}) },
+        logRequests: false,
+      },
+      ...(assetWorker
+        ? [
+            {
+              name: assetWorker,
+              modules: true,
+              script: "export default { fetch() { return new Response(null, { status: 404 }); } };",
+              compatibilityDate: options.compatibilityDate,
+              assets: { directory: assets!.directory, routerConfig: { has_user_worker: false } },
+            },
+          ]
+        : []),
+    ],
   } as ConstructorParameters<typeof Miniflare>[0]);
   const url = await mf.ready;
   return {

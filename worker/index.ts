@@ -1,18 +1,25 @@
 /** Worker entry: the app, plus the Durable Object classes wrangler.toml binds. */
 import { preferNativeHashing } from "../src/crypto/hash.ts";
-import { createApp } from "./app.ts";
+import { createApp } from "./http/app.ts";
 import type { Env } from "./env.ts";
-import { normalizeInlineKeys } from "./inline-keys.ts";
+import { normalizeInlineKeys } from "./http/inline-keys.ts";
 
-export { IndexObject } from "./index-object.ts";
-export { MirrorObject } from "./mirror-object.ts";
-export { NodeObject } from "./node-object.ts";
-export { ProcessObject } from "./process-object.ts";
+export { IndexObject } from "./objects/index-object.ts";
+export { MirrorObject } from "./objects/mirror-object.ts";
+export { NodeObject } from "./objects/node-object.ts";
+export { ProcessObject } from "./objects/process-object.ts";
 
 // In workerd a WebCrypto digest costs ~2 µs and a JS SHA-384 block ~30 µs (measured): hash natively.
 preferNativeHashing();
 
 const app = createApp();
+
+// The dashboard's static files (D12), through the assets binding; a path it does not hold gets the API's 404.
+const isDashboard = (url: string) => /^https?:\/\/[^/]+\/dashboard(?:[/?#]|$)/.test(url);
+async function dashboard(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const answer = await env.ASSETS.fetch(request);
+  return answer.status === 404 ? app.fetch(request, env, ctx) : answer;
+}
 
 // Workers have no start-up hook: the first request an isolate serves has the node publish (or
 // renew) its location record when PUBLIC_URL is set; the NodeObject's alarm keeps it renewed.
@@ -24,6 +31,7 @@ export default {
       published = true;
       ctx.waitUntil(env.NODE.getByName("node").ensurePublished().catch((err: unknown) => console.error("publishing this node's location record failed:", err)));
     }
+    if (isDashboard(request.url)) return dashboard(request, env, ctx);
     return app.fetch(normalizeInlineKeys(request), env, ctx);
   },
 } satisfies ExportedHandler<Env>;

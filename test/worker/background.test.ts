@@ -2,8 +2,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, test, vi } from "vitest";
-import { Background } from "../../worker/background.ts";
-import { SqliteStore } from "../../worker/sqlite-store.ts";
+import { Background } from "../../worker/objects/background.ts";
+import { SqliteStore } from "../../worker/objects/sqlite-store.ts";
 import { slotOf } from "../core/schedule/store.case.ts";
 
 test("one alarm is armed at a time; a failed setAlarm is logged and the next write arms it again", () =>

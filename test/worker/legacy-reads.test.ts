@@ -9,8 +9,8 @@ import { concat, utf8 } from "../../src/crypto/bytes.ts";
 import { sha256 } from "../../src/crypto/hash.ts";
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { indexedProcess, shardName } from "../../worker/index-object.ts";
-import { forgetRecentIds } from "../../worker/recent-ids.ts";
+import { indexedProcess, shardName } from "../../worker/objects/index-object.ts";
+import { forgetRecentIds } from "../../worker/routing/recent-ids.ts";
 import { signMessage } from "../support/items.ts";
 import { call, eventually, json, legacyPost, schedulerAddress, spawn, testClient } from "./support.ts";
 

@@ -1,8 +1,8 @@
 /** ProcessObject's RPC surface: every method answers an Outcome, so failures keep their code across RPC. */
 import { env, type DurableObject } from "cloudflare:workers";
 import { expect, expectTypeOf, test } from "vitest";
-import type { Outcome } from "../../worker/outcome.ts";
-import type { ProcessObject } from "../../worker/process-object.ts";
+import type { Outcome } from "../../worker/contract.ts";
+import type { ProcessObject } from "../../worker/objects/process-object.ts";
 import { spawn } from "./support.ts";
 
 type RpcMethod = Exclude<keyof ProcessObject, keyof DurableObject>;

@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, test } from "vitest";
 import { call } from "./support.ts";
-import { SqliteStore } from "../../worker/sqlite-store.ts";
+import { SqliteStore } from "../../worker/objects/sqlite-store.ts";
 import { runStoreSuite, slotOf } from "../core/schedule/store.case.ts";
 
 const fresh = () => env.PROCESS.getByName(crypto.randomUUID());

@@ -6,7 +6,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, test } from "vitest";
 import { signItem } from "../../src/ans104/sign.ts";
-import { createApp } from "../../worker/app.ts";
+import { createApp } from "../../worker/http/app.ts";
 import { signProcess } from "../support/items.ts";
 import { json, legacyPost, schedulerAddress, testClient } from "./support.ts";
 

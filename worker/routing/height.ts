@@ -4,9 +4,9 @@
  * a new process does not start at height 0; after that a stale value is served while one refresh
  * runs in the background. With no gateway, or none reachable, process objects keep their last height.
  */
-import { gatewayHeight, NO_GATEWAY_NOTE } from "../src/remote/gateway.ts";
+import { gatewayHeight, NO_GATEWAY_NOTE } from "../../src/remote/gateway.ts";
 import type { Context } from "hono";
-import type { AppEnv, Env } from "./env.ts";
+import type { AppEnv, Env } from "../env.ts";
 
 const FRESH_MS = 60_000;
 const RETRY_MS = 10_000;

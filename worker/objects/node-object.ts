@@ -5,18 +5,18 @@
  * spawns. Its alarm delivers the outbox and renews its own record before half its lifetime has passed.
  */
 import { DurableObject } from "cloudflare:workers";
-import { fromB64url, b64url } from "../src/crypto/base64url.ts";
-import { generateKeyMaterial, parseKeyMaterial, signerFor, type KeyMaterial } from "../src/crypto/keys.ts";
-import type { Signer } from "../src/crypto/signers.ts";
-import type { Variant } from "../src/remote/client.ts";
-import { LOCATION_TTL_MS, readLocation, signLocation, type LocationRecord } from "../src/remote/location.ts";
-import { NO_LIMITS } from "../src/ans104/limits.ts";
-import { parseItem } from "../src/ans104/parse.ts";
-import type { Env } from "./env.ts";
+import { fromB64url, b64url } from "../../src/crypto/base64url.ts";
+import { generateKeyMaterial, parseKeyMaterial, signerFor, type KeyMaterial } from "../../src/crypto/keys.ts";
+import type { Signer } from "../../src/crypto/signers.ts";
+import type { Variant } from "../../src/remote/client.ts";
+import { LOCATION_TTL_MS, readLocation, signLocation, type LocationRecord } from "../../src/remote/location.ts";
+import { NO_LIMITS } from "../../src/ans104/limits.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
 import { LocationBook, type HeldLocation } from "./location-book.ts";
 import { migrate, NODE_MIGRATIONS } from "./migrations.ts";
 import { Outbox, uploadToBundler, type OutboxStatus } from "./outbox.ts";
-import { outcome, type Outcome } from "./outcome.ts";
+import { unwrap, type Outcome } from "../contract.ts";
+import { outcome } from "./outcome.ts";
 
 export interface OwnLocationRequest {
   url: string;
@@ -113,7 +113,7 @@ export class NodeObject extends DurableObject<Env> {
     const signer = await this.#ownSigner();
     const held = this.#book.get(signer.address);
     const stale = !held || held.record.url !== want.url || held.record.variant !== want.variant || held.record.ttl !== want.ttl || Date.now() >= renewAt(held);
-    if (stale) unwrapped(await this.publish(want));
+    if (stale) unwrap(await this.publish(want));
     else await this.#arm();
   }
 
@@ -162,8 +162,3 @@ export class NodeObject extends DurableObject<Env> {
 
 /** A record is renewed once half its lifetime has passed. */
 const renewAt = (held: HeldLocation): number => held.expiresAt - held.record.ttl / 2;
-
-function unwrapped<T>(o: Outcome<T>): T {
-  if (o.ok) return o.value;
-  throw new Error(o.message);
-}

@@ -6,21 +6,22 @@
  * Signed by anyone else it is their record: verified, checked and kept under its signer.
  */
 import type { Context, Hono } from "hono";
-import { NO_LIMITS } from "../../src/ans104/limits.ts";
-import { parseItem } from "../../src/ans104/parse.ts";
-import { tagValueAnyCase } from "../../src/ans104/tags.ts";
-import { addressOf } from "../../src/crypto/ids.ts";
-import { itemToJson } from "../../src/formats/item-json.ts";
-import { VARIANTS, type Variant } from "../../src/remote/client.ts";
-import { LOCATION_TTL_MS, readLocation, schedulerUrl, verifyLocation } from "../../src/remote/location.ts";
+import { NO_LIMITS } from "../../../src/ans104/limits.ts";
+import { parseItem } from "../../../src/ans104/parse.ts";
+import { tagValueAnyCase } from "../../../src/ans104/tags.ts";
+import { addressOf } from "../../../src/crypto/ids.ts";
+import { itemToJson } from "../../../src/formats/item-json.ts";
+import { VARIANTS, type Variant } from "../../../src/remote/client.ts";
+import { LOCATION_TTL_MS, readLocation, schedulerUrl, verifyLocation } from "../../../src/remote/location.ts";
 import { readBody } from "../body.ts";
-import { MAX_BODY_BYTES } from "../config.ts";
-import type { AppEnv } from "../env.ts";
-import { HttpError, unwrap } from "../errors.ts";
-import { verifiedItem } from "../ingest.ts";
+import { MAX_BODY_BYTES } from "../../config.ts";
+import type { AppEnv } from "../../env.ts";
+import { unwrap } from "../../contract.ts";
+import { HttpError } from "../errors.ts";
+import { verifiedItem } from "../../routing/ingest.ts";
 import { idParam } from "../params.ts";
 import { ANS104, negotiate } from "../render.ts";
-import { schedulerSigner } from "../signer.ts";
+import { schedulerSigner } from "../../objects/signer.ts";
 
 type C = Context<AppEnv>;
 const D = "/~scheduler@1.0";

@@ -4,17 +4,17 @@
  */
 import type { Context, Hono } from "hono";
 import { readBody } from "../body.ts";
-import { MAX_BODY_BYTES, MAX_WAIT_MS, PAGE_BYTES, PAGE_LIMIT, schedulingMode } from "../config.ts";
-import type { AppEnv } from "../env.ts";
+import { MAX_BODY_BYTES, MAX_WAIT_MS, PAGE_BYTES, PAGE_LIMIT, schedulingMode } from "../../config.ts";
+import type { AppEnv } from "../../env.ts";
 import { HttpError } from "../errors.ts";
-import { requestHeight } from "../height.ts";
+import { requestHeight } from "../../routing/height.ts";
 import { idParam, intParam, processParam } from "../params.ts";
-import type { ReadResult } from "../process-object.ts";
 import { ANS104, renderAssignment, renderPage } from "../render.ts";
-import { scheduleItem } from "../schedule-item.ts";
-import { NO_GATEWAY_NOTE } from "../../src/remote/gateway.ts";
-import { schedulerSigner } from "../signer.ts";
-import { processTarget, type ProcessTarget } from "../targets.ts";
+import { scheduleItem } from "../../routing/schedule-item.ts";
+import { NO_GATEWAY_NOTE } from "../../../src/remote/gateway.ts";
+import { schedulerSigner } from "../../objects/signer.ts";
+import type { ProcessTarget, ReadResult } from "../../contract.ts";
+import { processTarget } from "../../routing/targets.ts";
 
 type C = Context<AppEnv>;
 const D = "/~scheduler@1.0";
@@ -24,7 +24,7 @@ const LOOKAHEAD = 100;
 /** The process a request is about (the path's pid, else `target`) and where its calls go. */
 function targetOf(c: C): { pid: string; target: ProcessTarget } {
   const { pid, hint } = processParam(c, c.req.param("pid") ? "pid" : "target");
-  return { pid, target: processTarget(c, pid, { hint }) };
+  return { pid, target: processTarget(c, pid, hint) };
 }
 
 function unknown(pid: string): HttpError {

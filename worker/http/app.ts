@@ -1,9 +1,9 @@
 /** The Hono app: protocol surfaces over the per-process Durable Objects, one error mapping. */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import type { AppEnv } from "./env.ts";
+import type { AppEnv } from "../env.ts";
 import { discardUnreadBody } from "./body.ts";
-import { MAX_BODY_BYTES } from "./config.ts";
+import { MAX_BODY_BYTES } from "../config.ts";
 import { errorResponse } from "./errors.ts";
 import { measure } from "./metrics.ts";
 import { benchRoutes } from "./routes/bench.ts";

@@ -1,12 +1,12 @@
 /** Content negotiation for schedule pages and assignments (`accept` header or query key). */
 import type { Context } from "hono";
-import { pageToAos2 } from "../src/formats/aos2.ts";
-import { pageToBundle } from "../src/formats/ans104-bundle.ts";
-import { assignmentToJson, pageToJson, type SlotView } from "../src/formats/hyperbeam-json.ts";
-import type { SchedulePage } from "../src/formats/page.ts";
-import { NO_LIMITS } from "../src/ans104/limits.ts";
-import { parseItem } from "../src/ans104/parse.ts";
-import { readAssignment } from "../src/schedule/assignment.ts";
+import { pageToAos2 } from "../../src/formats/aos2.ts";
+import { pageToBundle } from "../../src/formats/ans104-bundle.ts";
+import { assignmentToJson, pageToJson, type SlotView } from "../../src/formats/hyperbeam-json.ts";
+import type { SchedulePage } from "../../src/formats/page.ts";
+import { NO_LIMITS } from "../../src/ans104/limits.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
+import { readAssignment } from "../../src/schedule/assignment.ts";
 
 export type Format = "json" | "aos-2" | "ans104";
 

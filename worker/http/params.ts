@@ -1,6 +1,6 @@
 /** Request parameters, validated with errors that name the parameter (400 for anything malformed). */
 import type { Context } from "hono";
-import { isId } from "../src/crypto/ids.ts";
+import { isId } from "../../src/crypto/ids.ts";
 import { HttpError } from "./errors.ts";
 
 /** An integer parameter from `min` to `max`; `fallback` when absent or empty. */

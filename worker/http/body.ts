@@ -1,6 +1,6 @@
 /** Reads a request body with a hard byte limit, whether or not it declares its length. */
 import type { MiddlewareHandler } from "hono";
-import { concat } from "../src/crypto/bytes.ts";
+import { concat } from "../../src/crypto/bytes.ts";
 import { HttpError } from "./errors.ts";
 
 /** A body read that fails: the client went away or stopped mid-body; whoever still listens hears why. */

@@ -8,7 +8,7 @@
  * The schema is created by the first write, not by the first read: looking up ids that no process
  * holds (anyone can ask for any id) must leave no storage behind.
  */
-import { slotBytes, type RangeQuery, type SlotStatus, type Store, type StoredSlot } from "../src/schedule/store.ts";
+import { slotBytes, type RangeQuery, type SlotStatus, type Store, type StoredSlot } from "../../src/schedule/store.ts";
 import { hasSchema, migrate, PROCESS_MIGRATIONS } from "./migrations.ts";
 
 /** Rows are limited to 2 MB in SQLite-backed Durable Objects: a message over this size (1 MiB) is stored in parts of it. */

@@ -6,24 +6,18 @@
  * ProcessObject, so routes treat both alike (worker/targets.ts).
  */
 import { DurableObject } from "cloudflare:workers";
-import { SchedulerClient, type Variant } from "../src/remote/client.ts";
-import { REMOTE_TIMEOUT_MS } from "../src/remote/http.ts";
-import { Mirror } from "../src/remote/mirror.ts";
-import { signerOf, verifySlot } from "../src/remote/verify.ts";
-import { readLegacy, readRange, type LegacyQuery } from "../src/schedule/legacy-range.ts";
-import type { StoredSlot } from "../src/schedule/store.ts";
-import type { Env } from "./env.ts";
-import { outcome, type Outcome } from "./outcome.ts";
-import type { ReadQuery, ReadResult, SlotState } from "./process-object.ts";
-import type { ScheduledWire } from "./scheduled-wire.ts";
+import { SchedulerClient } from "../../src/remote/client.ts";
+import { REMOTE_TIMEOUT_MS } from "../../src/remote/http.ts";
+import { Mirror } from "../../src/remote/mirror.ts";
+import { signerOf, verifySlot } from "../../src/remote/verify.ts";
+import { NO_LIMITS } from "../../src/ans104/limits.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
+import { readAssignment } from "../../src/schedule/assignment.ts";
+import { readLegacy, readRange, type LegacyQuery } from "../../src/schedule/legacy-range.ts";
+import type { StoredSlot } from "../../src/schedule/store.ts";
+import type { LegacyReadResult, Outcome, ReadQuery, ReadResult, RemoteRef, ScheduledWire, SlotState } from "../contract.ts";
+import { outcome } from "./outcome.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-
-/** Where a remote process lives: its scheduler's URL, variant and address (from its location record). */
-export interface RemoteRef {
-  url: string;
-  variant: Variant;
-  address: string | undefined;
-}
 
 /** A `next` that finds a prefetch in flight waits this long for it before fetching itself (HyperBEAM's LOOKAHEAD_TIMEOUT). */
 export const LOOKAHEAD_TIMEOUT_MS = 200;
@@ -80,7 +74,7 @@ export class MirrorObject extends DurableObject<Env> {
   }
 
   /** Legacy pages: nonce ranges are slot ranges; timestamp ranges need the prefix up to past `to`. */
-  readLegacy(pid: string, remote: RemoteRef, q: LegacyQuery): Promise<Outcome<{ slots: StoredSlot[]; hasNextPage: boolean; current: number }>> {
+  readLegacy(pid: string, remote: RemoteRef, q: LegacyQuery): Promise<Outcome<LegacyReadResult>> {
     return outcome(async () => {
       const m = this.#open(pid, remote);
       if (q.mode === "nonce") {
@@ -188,7 +182,8 @@ export class MirrorObject extends DurableObject<Env> {
       // The message is the item the worker verified before passing it on.
       const { stored } = await verifySlot({ ...posted, messageVerified: true }, { processId: pid, scheduler: remote.address }, previous ?? "unknown");
       if (previous) await this.#store.append(stored);
-      return { slot: stored.slot, assignment: stored.assignment, assignmentId: stored.assignmentId, created: true, message: undefined, messageId: stored.messageId, proxied: true };
+      const info = readAssignment(parseItem(stored.assignment, NO_LIMITS, stored.assignmentId));
+      return { slot: stored.slot, assignment: stored.assignment, assignmentId: stored.assignmentId, created: true, message: undefined, messageId: stored.messageId, timestamp: info.timestamp, height: info.height, proxied: true };
     });
   }
 }

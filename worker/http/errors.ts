@@ -4,7 +4,6 @@
  */
 import type { Context } from "hono";
 import { countFork } from "./metrics.ts";
-import type { Failure } from "./outcome.ts";
 
 export class HttpError extends Error {
   readonly status: number;
@@ -66,10 +65,4 @@ export function errorResponse(err: unknown, c: Context): Response {
   if (e.details && typeof e.details === "object") Object.assign(body, e.details);
   const headers = e.headers && typeof e.headers === "object" ? (e.headers as Record<string, string>) : undefined;
   return c.json(body, status as 400, headers);
-}
-
-/** Unwraps an RPC outcome, throwing its failure for errorResponse. */
-export function unwrap<T>(o: { ok: true; value: T } | Failure): T {
-  if (o.ok) return o.value;
-  throw Object.assign(new Error(o.message), { code: o.code, details: o.details });
 }

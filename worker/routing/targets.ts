@@ -1,40 +1,19 @@
 /**
- * The one interface routes talk to about a process (docs/remote.md): schedule, read, state, next,
- * one slot, find. Each call goes to this node's object first (the hot path costs nothing extra);
- * when that object does not hold the process, the resolver (where.ts) finds its scheduler and the
- * call goes to the remote-schedule cache for it (MirrorObject), or, with
- * SCHEDULER_FOLLOW_REDIRECTS=false, the client is sent there with a 307.
+ * The one interface routes talk to about a process (worker/contract.ts ProcessTarget; docs/remote.md):
+ * schedule, read, state, next, one slot, find. Each call goes to this node's object first (the hot
+ * path costs nothing extra); when that object does not hold the process, the resolver (where.ts)
+ * finds its scheduler and the call goes to the remote-schedule cache for it (MirrorObject), or,
+ * with SCHEDULER_FOLLOW_REDIRECTS=false, the client is sent there with a 307.
  */
 import type { Context } from "hono";
-import type { DataItem } from "../src/ans104/data-item.ts";
-import type { LegacyQuery } from "../src/schedule/legacy-range.ts";
-import type { PlaceOptions } from "../src/schedule/scheduler.ts";
-import type { StoredSlot } from "../src/schedule/store.ts";
-import type { AppEnv } from "./env.ts";
-import { unwrap } from "./errors.ts";
-import type { RemoteRef } from "./mirror-object.ts";
-import { processObject, type LegacyReadResult, type ReadQuery, type ReadResult, type SlotState } from "./process-object.ts";
-import type { ScheduledWire } from "./scheduled-wire.ts";
+import { unwrap, type ProcessTarget, type RemoteRef } from "../contract.ts";
+import type { AppEnv, Env } from "../env.ts";
 import { knownElsewhere, locate, type Place } from "./where.ts";
 
 type C = Context<AppEnv>;
 
-export interface ProcessTarget {
-  schedule(raw: Uint8Array, id: string, opts: PlaceOptions): Promise<ScheduledWire>;
-  read(q: ReadQuery): Promise<ReadResult>;
-  readLegacy(q: LegacyQuery): Promise<LegacyReadResult>;
-  state(): Promise<SlotState>;
-  next(q: ReadQuery, waitMs: number): Promise<ReadResult>;
-  slot(which: number | "latest"): Promise<StoredSlot | undefined>;
-  find(id: string): Promise<StoredSlot | undefined>;
-}
-
-export interface TargetOptions {
-  /** A scheduler URL given with the process id (`<pid>?hint=<url>`, or a `hint` parameter). */
-  hint?: string | undefined;
-  /** The process item itself, when it is what is being posted. */
-  processItem?: DataItem | undefined;
-}
+/** This node's object for process `pid` (whether or not it holds the process). */
+export const processObject = (env: Env, pid: string) => env.PROCESS.getByName(pid);
 
 /** A process held elsewhere: a 307 to its scheduler, same path and query. */
 function redirect(c: C, remote: RemoteRef): never {
@@ -61,13 +40,17 @@ function remoteTarget(c: C, pid: string, remote: RemoteRef): ProcessTarget {
   };
 }
 
+/** The target a known place names: this node's own, or the scheduler's that holds it (or a 307 there). */
+export function placedTarget(c: C, pid: string, place: Place): ProcessTarget {
+  if (place.kind === "local") return processTarget(c, pid);
+  if (c.env.SCHEDULER_FOLLOW_REDIRECTS === "false") redirect(c, place.remote);
+  return remoteTarget(c, pid, place.remote);
+}
+
 /** Routes one process's calls: this node's object when it holds the process, its scheduler's otherwise. */
-export function processTarget(c: C, pid: string, o: TargetOptions = {}): ProcessTarget {
+export function processTarget(c: C, pid: string, hint?: string): ProcessTarget {
   const elsewhere = knownElsewhere(pid);
-  if (elsewhere?.kind === "remote") {
-    if (c.env.SCHEDULER_FOLLOW_REDIRECTS === "false") redirect(c, elsewhere.remote);
-    return remoteTarget(c, pid, elsewhere.remote);
-  }
+  if (elsewhere?.kind === "remote") return placedTarget(c, pid, elsewhere);
   const local = processObject(c.env, pid);
   let place: Promise<Place> | undefined;
   /**
@@ -75,14 +58,12 @@ export function processTarget(c: C, pid: string, o: TargetOptions = {}): Process
    * nobody knows it: then this node's own answer stands.
    */
   const remote = async (): Promise<ProcessTarget | undefined> => {
-    place ??= locate(c.env, pid, { hint: o.hint, processItem: o.processItem, cachedProcess: () => cachedProcess(c, pid) });
+    place ??= locate(c.env, pid, { hint, cachedProcess: () => cachedProcess(c, pid) });
     const p = await place.catch((err: { code?: string }) => {
       if (err?.code === "not-found") return { kind: "local" } as const;
       throw err;
     });
-    if (p.kind === "local") return undefined;
-    if (c.env.SCHEDULER_FOLLOW_REDIRECTS === "false") redirect(c, p.remote);
-    return remoteTarget(c, pid, p.remote);
+    return p.kind === "local" ? undefined : placedTarget(c, pid, p);
   };
   const held = async () => unwrap(await local.state(pid)).current >= 0;
   /** Asks this node's object; when it does not hold the process, asks the process's scheduler instead. */
@@ -94,13 +75,9 @@ export function processTarget(c: C, pid: string, o: TargetOptions = {}): Process
   }
   return {
     async schedule(raw, id, opts) {
-      // A spawn naming another scheduler goes there; a message goes there when its process is not here.
-      if (o.processItem) {
-        const t = await remote();
-        if (t) return t.schedule(raw, id, opts);
-      }
+      // A message goes to its process's scheduler when this node does not hold the process.
       const r = await local.schedule(pid, raw, id, opts);
-      if (!r.ok && r.code === "unknown-process" && !o.processItem) {
+      if (!r.ok && r.code === "unknown-process") {
         const t = await remote();
         if (t) return t.schedule(raw, id, opts);
       }

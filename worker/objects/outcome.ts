@@ -1,10 +1,5 @@
-/**
- * Results across Durable Object RPC. Thrown errors lose their fields on the way, so objects return
- * failures as values and the worker turns them back into errors (worker/errors.ts).
- */
-
-export type Failure = { ok: false; code: string; message: string; details?: Record<string, string | number> };
-export type Outcome<T> = { ok: true; value: T } | Failure;
+/** Answers an object's RPC call as an Outcome (worker/contract.ts): known failures become values. */
+import type { Failure, Outcome } from "../contract.ts";
 
 type Coded = { code?: unknown; message?: unknown; details?: unknown; name?: unknown };
 

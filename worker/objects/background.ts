@@ -5,8 +5,8 @@
  * when the shard layout changed. What is still due is kept in the object's `meta` table, so a
  * restart resumes it.
  */
-import type { StoredSlot } from "../src/schedule/store.ts";
-import type { Env } from "./env.ts";
+import type { StoredSlot } from "../../src/schedule/store.ts";
+import type { Env } from "../env.ts";
 import { publish, SHARDS, type IndexEntry } from "./index-object.ts";
 import type { SqliteStore } from "./sqlite-store.ts";
 

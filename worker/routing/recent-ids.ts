@@ -3,7 +3,7 @@
  * seconds after their write (docs/id-index.md); a messenger assigns an item to a second process
  * right after scheduling it on the first, so `assign` and `GET /{id}` look here first.
  */
-import { BoundedCache } from "../src/crypto/bounded-cache.ts";
+import { BoundedCache } from "../../src/crypto/bounded-cache.ts";
 
 const recent = new BoundedCache<string>(20_000);
 

@@ -4,9 +4,9 @@
  * reported, not required: without one, heights are 0 and the answer says what that means.
  */
 import type { Context } from "hono";
-import type { AppEnv } from "./env.ts";
-import { gatewayState } from "./height.ts";
-import { schedulerSigner } from "./signer.ts";
+import type { AppEnv } from "../env.ts";
+import { gatewayState } from "../routing/height.ts";
+import { schedulerSigner } from "../objects/signer.ts";
 
 const STORAGE_TIMEOUT_MS = 2_000;
 

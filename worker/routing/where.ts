@@ -1,25 +1,26 @@
 /**
  * Where a process lives (docs/remote.md), in HyperBEAM's order (hyperbeam-scheduler.md §5.1-5.3),
  * except that this node's own object is asked first: then a `hint` carried with the process id; the
- * process item (from its cache here, the item being posted, or the gateway) and the schedulers its
- * `Scheduler` tag names, this node first, then each one's location record (held here while its
- * Time-To-Live lasts, else looked up on the gateway, verified and owner-checked).
+ * process item (from its cache here, or the gateway) and the schedulers its `Scheduler` tag names,
+ * this node first, then each one's location record (held here while its Time-To-Live lasts, else
+ * looked up on the gateway, verified and owner-checked). Whether a spawn is this node's to
+ * schedule is decided here too (spawnPlace), and nowhere else.
  *
  * Per isolate, remote answers are cached until their record expires and misses for a short while,
  * so a flood of unknown ids reaches the gateway once per id at most every MISS_TTL_MS.
  */
-import type { DataItem } from "../src/ans104/data-item.ts";
-import { NO_LIMITS } from "../src/ans104/limits.ts";
-import { parseItem } from "../src/ans104/parse.ts";
-import { BoundedCache } from "../src/crypto/bounded-cache.ts";
-import { RemoteError } from "../src/remote/errors.ts";
-import { gatewayItem, gatewayLocation } from "../src/remote/gateway.ts";
-import { expiresAt, schedulerUrl, verifyLocation, type LocationRecord } from "../src/remote/location.ts";
-import { namedSchedulers } from "../src/schedule/classify.ts";
-import type { Env } from "./env.ts";
-import { unwrap } from "./errors.ts";
-import type { RemoteRef } from "./mirror-object.ts";
-import { schedulerSigner } from "./signer.ts";
+import type { DataItem } from "../../src/ans104/data-item.ts";
+import { NO_LIMITS } from "../../src/ans104/limits.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
+import { BoundedCache } from "../../src/crypto/bounded-cache.ts";
+import { RemoteError } from "../../src/remote/errors.ts";
+import { gatewayItem, gatewayLocation } from "../../src/remote/gateway.ts";
+import { expiresAt, schedulerUrl, verifyLocation, type LocationRecord } from "../../src/remote/location.ts";
+import { checkProcess, namedSchedulers } from "../../src/schedule/classify.ts";
+import { ScheduleError } from "../../src/schedule/errors.ts";
+import { unwrap, type RemoteRef } from "../contract.ts";
+import type { Env } from "../env.ts";
+import { schedulerSigner } from "../objects/signer.ts";
 
 export type Place = { kind: "local" } | { kind: "remote"; remote: RemoteRef; via: "hint" | "location" };
 
@@ -55,24 +56,55 @@ export function hintPlace(hint: string): Place {
 }
 
 /**
- * Decides where `pid` lives, once this node's object has said it does not hold it (asked first,
- * every time, so a process spawned here is never shadowed by a cached answer). `processItem` is
- * the item being posted when it is the process itself.
+ * Where a spawn is scheduled: here when its `Scheduler` tag names this node (it must also carry
+ * what a process needs); otherwise at the scheduler it names, or, when none of them can be found,
+ * nowhere: a `wrong-scheduler` refusal that says whom it names and why they cannot be reached.
  */
-export async function locate(env: Env, pid: string, o: { hint?: string | undefined; processItem?: DataItem | undefined; cachedProcess?: () => Promise<Uint8Array | undefined> }): Promise<Place> {
+export async function spawnPlace(env: Env, process: DataItem, hint: string | undefined): Promise<Place> {
+  const self = (await schedulerSigner(env)).address;
+  try {
+    checkProcess(process, self);
+    return { kind: "local" };
+  } catch (err) {
+    if ((err as { code?: string }).code !== "wrong-scheduler") throw err;
+  }
+  if (hint !== undefined && followHints(env)) return hintPlace(hint);
+  try {
+    return await placeByTag(env, process, self);
+  } catch (err) {
+    const e = err as { code?: string; details?: { reasons?: string } };
+    if (e?.code !== "no-scheduler") throw err;
+    const named = namedSchedulers(process).join(", ");
+    throw new ScheduleError("wrong-scheduler", `process ${process.id} is scheduled by ${named}, not by this node (${self}), and cannot be forwarded there (${e.details?.reasons})`, {
+      scheduler: named,
+      address: self,
+    });
+  }
+}
+
+/**
+ * Decides where `pid` lives, once this node's object has said it does not hold it (asked first,
+ * every time, so a process spawned here is never shadowed by a cached answer).
+ */
+export async function locate(env: Env, pid: string, o: { hint?: string | undefined; cachedProcess?: () => Promise<Uint8Array | undefined> }): Promise<Place> {
   if (o.hint !== undefined && followHints(env)) return hintPlace(o.hint);
   const now = Date.now();
   const cached = places.peek(pid);
   if (cached && cached.until > now) return cached.place;
   if ((misses.peek(pid) ?? 0) > now) throw notFound(pid, env);
 
-  const process = o.processItem ?? (await processItem(env, pid, o.cachedProcess));
+  const process = await processItem(env, pid, o.cachedProcess);
   if (!process) {
     misses.set(pid, now + MISS_TTL_MS);
     throw notFound(pid, env);
   }
+  return placeByTag(env, process, (await schedulerSigner(env)).address);
+}
+
+/** The place a process item's `Scheduler` tag names: this node, or the first named scheduler whose location record resolves. */
+async function placeByTag(env: Env, process: DataItem, self: string): Promise<Place> {
+  const pid = process.id;
   const named = namedSchedulers(process);
-  const self = (await schedulerSigner(env)).address;
   if (named.length === 0) throw new RemoteError("no-scheduler", `process ${pid} names no scheduler (no Scheduler tag)`);
   if (named.includes(self)) return { kind: "local" };
   const failures: string[] = [];
@@ -92,7 +124,7 @@ export async function locate(env: Env, pid: string, o: { hint?: string | undefin
       failures.push(`${address}: ${(err as Error).message}`);
     }
   }
-  throw new RemoteError("no-scheduler", `process ${pid} is scheduled by ${named.join(", ")}, and none of them can be located (${failures.join("; ")})`);
+  throw new RemoteError("no-scheduler", `process ${pid} is scheduled by ${named.join(", ")}, and none of them can be located (${failures.join("; ")})`, { reasons: failures.join("; ") });
 }
 
 function notFound(pid: string, env: Env): RemoteError {

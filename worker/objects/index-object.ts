@@ -4,7 +4,7 @@
  * first character, written in batches by each process's alarm, never on the write path.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "./env.ts";
+import type { Env } from "../env.ts";
 import { hasSchema, INDEX_MIGRATIONS, migrate } from "./migrations.ts";
 
 export type IndexEntry = [id: string, processId: string];

@@ -4,30 +4,29 @@
  * assignments as the HyperBEAM surface.
  */
 import type { Context, Hono } from "hono";
-import { NO_LIMITS } from "../../src/ans104/limits.ts";
-import { parseItem } from "../../src/ans104/parse.ts";
-import { tagValue } from "../../src/ans104/tags.ts";
-import { isId } from "../../src/crypto/ids.ts";
-import { legacyPage, processInfo, slotNode } from "../../src/formats/legacy-su.ts";
-import { confirmations, itemExists } from "../../src/remote/gateway.ts";
-import { padHeight, readAssignment } from "../../src/schedule/assignment.ts";
-import type { LegacyQuery } from "../../src/schedule/legacy-range.ts";
-import type { StoredSlot } from "../../src/schedule/store.ts";
+import { NO_LIMITS } from "../../../src/ans104/limits.ts";
+import { parseItem } from "../../../src/ans104/parse.ts";
+import { tagValue } from "../../../src/ans104/tags.ts";
+import { isId } from "../../../src/crypto/ids.ts";
+import { legacyPage, processInfo, slotNode } from "../../../src/formats/legacy-su.ts";
+import { confirmations, itemExists } from "../../../src/remote/gateway.ts";
+import { padHeight } from "../../../src/schedule/assignment.ts";
+import type { LegacyQuery } from "../../../src/schedule/legacy-range.ts";
+import type { StoredSlot } from "../../../src/schedule/store.ts";
 import { readBody } from "../body.ts";
-import { MAX_BODY_BYTES, PAGE_BYTES, PAGE_LIMIT } from "../config.ts";
-import type { AppEnv } from "../env.ts";
-import { HttpError, unwrap } from "../errors.ts";
-import { requestHeight } from "../height.ts";
-import { indexedProcess } from "../index-object.ts";
+import { MAX_BODY_BYTES, PAGE_BYTES, PAGE_LIMIT } from "../../config.ts";
+import type { AppEnv } from "../../env.ts";
+import { unwrap, type ScheduledWire } from "../../contract.ts";
+import { HttpError } from "../errors.ts";
+import { requestHeight } from "../../routing/height.ts";
+import { indexedProcess } from "../../objects/index-object.ts";
 import { countAssignment, renderMetrics } from "../metrics.ts";
-import { recentProcess, remember } from "../recent-ids.ts";
+import { recentProcess, remember } from "../../routing/recent-ids.ts";
 import { idParam } from "../params.ts";
-import { processObject } from "../process-object.ts";
-import { scheduleItem } from "../schedule-item.ts";
-import type { ScheduledWire } from "../scheduled-wire.ts";
+import { scheduleItem } from "../../routing/schedule-item.ts";
 import { health } from "../health.ts";
-import { schedulerSigner } from "../signer.ts";
-import { processTarget } from "../targets.ts";
+import { schedulerSigner } from "../../objects/signer.ts";
+import { processObject, processTarget } from "../../routing/targets.ts";
 
 type C = Context<AppEnv>;
 
@@ -95,7 +94,7 @@ async function processMeta(c: C): Promise<Response> {
   return c.json(processInfo(slot));
 }
 
-const written = (c: C, id: string, r: ScheduledWire) => c.json({ id, timestamp: readAssignment(parseItem(r.assignment, NO_LIMITS, r.assignmentId)).timestamp });
+const written = (c: C, id: string, r: ScheduledWire) => c.json({ id, timestamp: r.timestamp });
 
 /** POST /: a process, a message, or (`?process-id=&assign=`) an assignment of an existing item. */
 async function postRoot(c: C): Promise<Response> {

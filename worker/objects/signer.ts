@@ -2,9 +2,9 @@
  * The scheduler's identity for this isolate (D1, docs/architecture.md): SCHEDULER_KEY when set,
  * otherwise the Ed25519 key the node object generated on first start and keeps in its storage.
  */
-import { parseKeyMaterial, signerFor, type KeyMaterial } from "../src/crypto/keys.ts";
-import type { Signer } from "../src/crypto/signers.ts";
-import type { Env } from "./env.ts";
+import { parseKeyMaterial, signerFor, type KeyMaterial } from "../../src/crypto/keys.ts";
+import type { Signer } from "../../src/crypto/signers.ts";
+import type { Env } from "../env.ts";
 
 let cached: { source: string | undefined; signer: Promise<Signer> } | undefined;
 

@@ -5,43 +5,17 @@
  * does is in worker/background.ts, and every RPC method answers an Outcome (worker/outcome.ts).
  */
 import { DurableObject } from "cloudflare:workers";
-import { parseItem } from "../src/ans104/parse.ts";
-import { readLegacy, type LegacyQuery } from "../src/schedule/legacy-range.ts";
-import { Scheduler, type PlaceOptions } from "../src/schedule/scheduler.ts";
-import type { StoredSlot } from "../src/schedule/store.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
+import { readLegacy, type LegacyQuery } from "../../src/schedule/legacy-range.ts";
+import { Scheduler, type PlaceOptions } from "../../src/schedule/scheduler.ts";
+import type { StoredSlot } from "../../src/schedule/store.ts";
 import { Background } from "./background.ts";
-import { schedulingMode } from "./config.ts";
-import type { Env } from "./env.ts";
-import { outcome, type Outcome } from "./outcome.ts";
-import { scheduledWire, type ScheduledWire } from "./scheduled-wire.ts";
+import { schedulingMode } from "../config.ts";
+import type { LegacyReadResult, Outcome, ReadQuery, ReadResult, ScheduledWire, SlotState } from "../contract.ts";
+import { outcome } from "./outcome.ts";
+import { scheduledWire } from "./scheduled-wire.ts";
 import { schedulerSigner } from "./signer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
-
-export interface SlotState {
-  current: number;
-  timestamp: number | undefined;
-  height: number;
-  /** The scheduler that holds the process, when it is not this node. */
-  scheduler?: string | undefined;
-}
-
-export interface ReadQuery {
-  from: number;
-  to?: number | undefined;
-  limit: number;
-  maxBytes: number;
-}
-
-export interface ReadResult {
-  slots: StoredSlot[];
-  continues: boolean;
-  current: number;
-}
-
-export type LegacyReadResult = { slots: StoredSlot[]; hasNextPage: boolean; current: number };
-
-/** The object that schedules process `pid`. */
-export const processObject = (env: Env, pid: string) => env.PROCESS.getByName(pid);
 
 export class ProcessObject extends DurableObject<Env> {
   readonly #store: SqliteStore;

@@ -3,10 +3,10 @@
  * its own (signed with its key) and others' (posted to it, or found on the gateway). A signer's
  * nonce only rises: a record is refused unless its nonce is above the one held.
  */
-import { NO_LIMITS } from "../src/ans104/limits.ts";
-import { parseItem } from "../src/ans104/parse.ts";
-import { RemoteError } from "../src/remote/errors.ts";
-import { expiresAt, readLocation, type LocationRecord } from "../src/remote/location.ts";
+import { NO_LIMITS } from "../../src/ans104/limits.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
+import { RemoteError } from "../../src/remote/errors.ts";
+import { expiresAt, readLocation, type LocationRecord } from "../../src/remote/location.ts";
 
 export interface HeldLocation {
   record: LocationRecord;

@@ -8,14 +8,15 @@
  * of a verified item.
  */
 import type { Context, Hono } from "hono";
-import { b64url } from "../../src/crypto/base64url.ts";
+import { b64url } from "../../../src/crypto/base64url.ts";
 import { readBody } from "../body.ts";
-import { MAX_BODY_BYTES } from "../config.ts";
-import type { AppEnv } from "../env.ts";
-import { HttpError, unwrap } from "../errors.ts";
-import { verifiedItem } from "../ingest.ts";
+import { MAX_BODY_BYTES } from "../../config.ts";
+import type { AppEnv } from "../../env.ts";
+import { unwrap } from "../../contract.ts";
+import { HttpError } from "../errors.ts";
+import { verifiedItem } from "../../routing/ingest.ts";
 import { idParam, intParam } from "../params.ts";
-import { processObject } from "../process-object.ts";
+import { processObject } from "../../routing/targets.ts";
 
 async function seed(c: Context<AppEnv>): Promise<Response> {
   const token = c.env.AO_BENCH_TOKEN;

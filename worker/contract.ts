@@ -1,0 +1,82 @@
+/**
+ * The process contract (D19, docs/architecture.md): what routes ask of one AO process, wherever
+ * its schedule lives. This node's ProcessObject answers it for the processes it schedules, the
+ * MirrorObject for processes another scheduler holds; routes see only `ProcessTarget`
+ * (routing/targets.ts). Results cross Durable Object RPC as `Outcome`s, because thrown errors lose
+ * their fields on the way.
+ */
+import type { PlaceOptions } from "../src/schedule/scheduler.ts";
+import type { LegacyQuery } from "../src/schedule/legacy-range.ts";
+import type { StoredSlot } from "../src/schedule/store.ts";
+import type { Variant } from "../src/remote/client.ts";
+
+export interface ReadQuery {
+  from: number;
+  to?: number | undefined;
+  limit: number;
+  maxBytes: number;
+}
+
+export interface ReadResult {
+  slots: StoredSlot[];
+  continues: boolean;
+  current: number;
+}
+
+export interface LegacyReadResult {
+  slots: StoredSlot[];
+  hasNextPage: boolean;
+  current: number;
+}
+
+export interface SlotState {
+  current: number;
+  timestamp: number | undefined;
+  height: number;
+  /** The scheduler that holds the process, when it is not this node. */
+  scheduler?: string | undefined;
+}
+
+/** A scheduling result as it crosses RPC back to the routes. */
+export interface ScheduledWire {
+  slot: number;
+  /** Raw assignment bytes. */
+  assignment: Uint8Array;
+  assignmentId: string;
+  created: boolean;
+  /** The item's bytes (the assignment's `body`) for an existing slot; for a new one the caller has them. */
+  message: Uint8Array | undefined;
+  messageId: string;
+  /** The assignment's Timestamp and Block-Height, so answers need not parse it again. */
+  timestamp: number;
+  height: number;
+  /** Set when another scheduler made the assignment (this node only passed the item on). */
+  proxied?: true;
+}
+
+/** Where a process held elsewhere lives: its scheduler's URL, variant and address (from its location record). */
+export interface RemoteRef {
+  url: string;
+  variant: Variant;
+  address: string | undefined;
+}
+
+/** The calls routes make about one process. */
+export interface ProcessTarget {
+  schedule(raw: Uint8Array, id: string, opts: PlaceOptions): Promise<ScheduledWire>;
+  read(q: ReadQuery): Promise<ReadResult>;
+  readLegacy(q: LegacyQuery): Promise<LegacyReadResult>;
+  state(): Promise<SlotState>;
+  next(q: ReadQuery, waitMs: number): Promise<ReadResult>;
+  slot(which: number | "latest"): Promise<StoredSlot | undefined>;
+  find(id: string): Promise<StoredSlot | undefined>;
+}
+
+export type Failure = { ok: false; code: string; message: string; details?: Record<string, string | number> };
+export type Outcome<T> = { ok: true; value: T } | Failure;
+
+/** Unwraps an RPC outcome, throwing its failure as a coded error (http/errors.ts maps it to a status). */
+export function unwrap<T>(o: Outcome<T>): T {
+  if (o.ok) return o.value;
+  throw Object.assign(new Error(o.message), { code: o.code, details: o.details });
+}
