@@ -1,5 +1,5 @@
 /** Worker entry: the app, plus the Durable Object classes wrangler.toml binds. */
-import { preferNativeHashing } from "../src/crypto/hash.ts";
+import { hashNativelyFrom } from "../src/crypto/hash.ts";
 import { createApp } from "./http/app.ts";
 import type { Env } from "./env.ts";
 import { normalizeInlineKeys } from "./http/inline-keys.ts";
@@ -9,8 +9,9 @@ export { MirrorObject } from "./objects/mirror-object.ts";
 export { NodeObject } from "./objects/node-object.ts";
 export { ProcessObject } from "./objects/process-object.ts";
 
-// In workerd a WebCrypto digest costs ~2 µs and a JS SHA-384 block ~30 µs (measured): hash natively.
-preferNativeHashing();
+// In workerd a WebCrypto digest is a fixed cost of about two JavaScript SHA-384 blocks (measured,
+// docs/performance.md): inputs past two blocks are hashed natively.
+hashNativelyFrom(256);
 
 const app = createApp();
 

@@ -5,12 +5,13 @@
  * Signing and verifying hash every item's fields this way, twice per scheduled message, so the
  * item case is specialised: the fold over its first three fields ("dataitem", "1", the signature
  * type) is a constant per type, an owner's hash is cached (clients and the scheduler reuse keys),
- * and "blob<len>" headers are cached.
+ * "blob<len>" headers are cached, and only a field long enough to be worth a native digest
+ * (src/crypto/hash.ts) waits for one: everything else is hashed synchronously.
  */
 import { b64url } from "../crypto/base64url.ts";
 import { BoundedCache } from "../crypto/bounded-cache.ts";
 import { utf8 } from "../crypto/bytes.ts";
-import { digest, digest384, sha384 } from "../crypto/hash.ts";
+import { digest, hashesNatively, sha384, sha384Of } from "../crypto/hash.ts";
 
 export type DeepHashChunk = Uint8Array | readonly DeepHashChunk[];
 
@@ -27,8 +28,10 @@ function tagged(kind: "blob" | "list", length: number): Uint8Array {
   return h;
 }
 
-async function blobHash(blob: Uint8Array): Promise<Uint8Array> {
-  return digest384(tagged("blob", blob.length), await digest("SHA-384", blob));
+/** A blob's deep hash: at once when it is short, through the native digest when it is long. */
+function blobHash(blob: Uint8Array): Uint8Array | Promise<Uint8Array> {
+  if (!hashesNatively(blob.length)) return sha384Of(tagged("blob", blob.length), sha384(blob));
+  return digest("SHA-384", blob).then((h) => sha384Of(tagged("blob", blob.length), h));
 }
 
 /** The general deep hash, of any blob or nested list. */
@@ -36,33 +39,30 @@ export async function deepHash(chunk: DeepHashChunk): Promise<Uint8Array> {
   if (ArrayBuffer.isView(chunk)) return blobHash(chunk as Uint8Array);
   const list = chunk as readonly DeepHashChunk[];
   let acc = tagged("list", list.length);
-  for (const child of list) acc = await digest384(acc, await deepHash(child));
+  for (const child of list) acc = sha384Of(acc, await deepHash(child));
   return acc;
 }
 
 // ## The item case: deepHash(["dataitem", "1", type, owner, target, anchor, tagBytes, data])
 
-const prefixes = new Map<number, Promise<Uint8Array>>();
-function prefix(signatureType: number): Promise<Uint8Array> {
+const prefixes = new Map<number, Uint8Array>();
+function prefix(signatureType: number): Uint8Array {
   let acc = prefixes.get(signatureType);
   if (!acc) {
-    acc = deepHashPrefix([utf8("dataitem"), utf8("1"), utf8(String(signatureType))]);
+    acc = tagged("list", 8);
+    for (const blob of [utf8("dataitem"), utf8("1"), utf8(String(signatureType))]) acc = sha384Of(acc, sha384Of(tagged("blob", blob.length), sha384(blob)));
     prefixes.set(signatureType, acc);
   }
   return acc;
 }
 
-async function deepHashPrefix(blobs: Uint8Array[]): Promise<Uint8Array> {
-  let acc = tagged("list", 8);
-  for (const blob of blobs) acc = await digest384(acc, await blobHash(blob));
-  return acc;
-}
+// Owners (up to 512 bytes) and targets (a process id) repeat: clients and the scheduler reuse keys,
+// and a process's messages all name it.
+const repeated = new BoundedCache<Uint8Array | Promise<Uint8Array>>(2048);
+const repeatedHash = (blob: Uint8Array): Uint8Array | Promise<Uint8Array> => repeated.get(`${blob.length}:${b64url(blob)}`, () => blobHash(blob));
 
-const ownerHashes = new BoundedCache<Promise<Uint8Array>>(1024);
-const ownerHash = (owner: Uint8Array): Promise<Uint8Array> => ownerHashes.get(b64url(owner), () => blobHash(owner));
-
-let emptyBlob: Promise<Uint8Array> | undefined;
-const blobOrEmpty = (blob: Uint8Array) => (blob.length === 0 ? (emptyBlob ??= blobHash(EMPTY)) : blobHash(blob));
+const emptyHash = blobHash(EMPTY) as Uint8Array;
+const fieldHash = (blob: Uint8Array | undefined) => (blob === undefined || blob.length === 0 ? emptyHash : blobHash(blob));
 
 /** The deep hash an ANS-104 item's signature covers; equal to deepHash of its 8-field list. */
 export async function itemDeepHash(f: {
@@ -73,9 +73,10 @@ export async function itemDeepHash(f: {
   tagBytes: Uint8Array;
   data: Uint8Array;
 }): Promise<Uint8Array> {
-  // The five field hashes do not depend on each other: start them together.
-  const [owner, target, anchor, tags, data] = await Promise.all([ownerHash(f.owner), blobOrEmpty(f.target ?? EMPTY), blobOrEmpty(f.anchor ?? EMPTY), blobOrEmpty(f.tagBytes), blobOrEmpty(f.data)]);
-  let acc = await prefix(f.signatureType);
-  for (const h of [owner, target, anchor, tags, data]) acc = await digest384(acc, h);
+  const fields = [repeatedHash(f.owner), f.target?.length ? repeatedHash(f.target) : emptyHash, fieldHash(f.anchor), fieldHash(f.tagBytes), fieldHash(f.data)];
+  // Native digests of long fields run side by side; short ones are already done.
+  const hashes = fields.some((h) => h instanceof Promise) ? await Promise.all(fields) : (fields as Uint8Array[]);
+  let acc = prefix(f.signatureType);
+  for (const h of hashes) acc = sha384Of(acc, h);
   return acc;
 }

@@ -4,8 +4,6 @@ import { digest } from "../crypto/hash.ts";
 import type { Signer } from "../crypto/signers.ts";
 import type { DataItem } from "./data-item.ts";
 import { itemDeepHash } from "./deep-hash.ts";
-import { NO_LIMITS } from "./limits.ts";
-import { parseItem } from "./parse.ts";
 import { serializeItem } from "./serialize.ts";
 import { encodeTags, type Tag } from "./tags.ts";
 
@@ -15,7 +13,7 @@ export interface ItemContent {
   target?: Uint8Array;
   anchor?: Uint8Array;
   tags: readonly Tag[];
-  /** The tags already encoded, when the caller has them. */
+  /** encodeTags(tags), when the caller has it already. */
   tagBytes?: Uint8Array;
   data?: Uint8Array;
 }
@@ -35,5 +33,23 @@ export async function signItem(signer: Signer, content: ItemContent): Promise<Da
   };
   const signature = await signer.sign(await signatureMessage(fields));
   const id = b64url(await digest("SHA-256", signature));
-  return parseItem(serializeItem({ ...fields, signature }), NO_LIMITS, id);
+  const raw = serializeItem({ ...fields, signature });
+  // The item's fields are the ones just written: views into `raw`, as parseItem would give.
+  const at = (bytes: Uint8Array, from: number) => raw.subarray(from, from + bytes.length);
+  const afterOwner = 2 + signature.length + signer.owner.length;
+  const afterTarget = afterOwner + (fields.target ? 33 : 1);
+  const tagsAt = afterTarget + (fields.anchor ? 33 : 1) + 16;
+  return {
+    raw,
+    signatureType: signer.type,
+    signature: at(signature, 2),
+    owner: at(signer.owner, 2 + signature.length),
+    target: fields.target && at(fields.target, afterOwner + 1),
+    anchor: fields.anchor && at(fields.anchor, afterTarget + 1),
+    tagBytes: at(fields.tagBytes, tagsAt),
+    tags: content.tags.map((t) => ({ name: t.name, value: t.value })),
+    canonicalTags: true,
+    data: raw.subarray(tagsAt + fields.tagBytes.length),
+    id,
+  };
 }

@@ -15,6 +15,12 @@ export const ownBytes = (bytes: Uint8Array): Uint8Array => (bytes.byteOffset ===
 
 /** Decodes UTF-8, or returns undefined when the bytes are not valid UTF-8. */
 export function utf8Strict(bytes: Uint8Array): string | undefined {
+  // Short ASCII (tag names and values, ids) is built here: a decoder call costs more than the loop.
+  if (bytes.length <= 64) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length && ascii; i++) ascii = bytes[i] < 0x80;
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
   try {
     return strictDecoder.decode(bytes);
   } catch {

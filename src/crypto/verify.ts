@@ -48,28 +48,28 @@ async function rsaVerify(key: CryptoKey, saltLength: number, signature: Uint8Arr
 let nativeEd25519: boolean | undefined;
 
 // A small-order public key (the identity, or a point of order 2, 4 or 8) makes R = S·B a valid
-// signature on anything: such an item is unsigned in effect. Checked once per key.
-const goodEd25519Owners = new BoundedCache<boolean>(1024);
+// signature on anything: such an item is unsigned in effect.
 function acceptableEd25519Owner(owner: Uint8Array): boolean {
-  return goodEd25519Owners.get(b64url(owner), () => {
-    try {
-      return !ed.Point.fromBytes(owner, false).isSmallOrder();
-    } catch {
-      return false; // not a point, or a non-canonical encoding
-    }
-  });
+  try {
+    return !ed.Point.fromBytes(owner, false).isSmallOrder();
+  } catch {
+    return false; // not a point, or a non-canonical encoding
+  }
 }
 
-// Imported keys are reused: importing costs about as much as verifying.
-const ed25519Keys = new BoundedCache<Promise<CryptoKey>>(1024);
-const ed25519Key = (owner: Uint8Array): Promise<CryptoKey> =>
-  ed25519Keys.get(b64url(owner), () => crypto.subtle.importKey("raw", owner as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, ["verify"]));
+// What is known of a key, checked once: acceptable or not, and (when the runtime has native
+// Ed25519) the imported key, which costs about as much as a verification to import.
+type Ed25519Owner = { acceptable: boolean; key?: Promise<CryptoKey> };
+const ed25519Owners = new BoundedCache<Ed25519Owner>(1024);
+const ed25519Owner = (owner: Uint8Array): Ed25519Owner => ed25519Owners.get(b64url(owner), () => ({ acceptable: acceptableEd25519Owner(owner) }));
 
 async function verifyEd25519(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
-  if (!acceptableEd25519Owner(owner)) return false;
+  const known = ed25519Owner(owner);
+  if (!known.acceptable) return false;
   if (nativeEd25519 !== false) {
     try {
-      const key = await ed25519Key(owner);
+      known.key ??= crypto.subtle.importKey("raw", owner as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, ["verify"]);
+      const key = await known.key;
       const ok = await crypto.subtle.verify({ name: "Ed25519" }, key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
       nativeEd25519 = true;
       return ok;

@@ -8,6 +8,7 @@ import { serializeItem } from "../ans104/serialize.ts";
 import { encodeTags, type Tag } from "../ans104/tags.ts";
 import { b64url, fromB64url } from "../crypto/base64url.ts";
 import { utf8, utf8Strict } from "../crypto/bytes.ts";
+import { BoundedCache } from "../crypto/bounded-cache.ts";
 import { addressOf } from "../crypto/ids.ts";
 import { signatureType } from "../crypto/signature-types.ts";
 
@@ -33,6 +34,9 @@ const RESERVED = new Set(["data", "target", "anchor", "commitments", "slot", "bo
 
 const COMMITMENT_TYPES: Record<number, string> = { 1: "rsa-pss-sha256", 2: "ed25519", 3: "secp256k1" };
 
+// Renderings name the same few signers over and over (the scheduler, busy clients): their addresses are kept.
+const addresses = new BoundedCache<string>(1024);
+
 export function itemToJson(item: DataItem): ItemJson {
   // No prototype: tags named "constructor" or "__proto__" are plain keys like any other.
   const json: Record<string, unknown> = Object.create(null);
@@ -47,12 +51,13 @@ export function itemToJson(item: DataItem): ItemJson {
     const anchor = utf8Strict(item.anchor);
     if (anchor !== undefined) json.anchor = anchor;
   }
+  const owner = b64url(item.owner);
   const commitment: Commitment = {
     "commitment-device": "ans104@1.0",
     type: COMMITMENT_TYPES[item.signatureType] ?? signatureType(item.signatureType)?.name ?? String(item.signatureType),
     "signature-type": item.signatureType,
-    committer: addressOf(item.owner),
-    keyid: `publickey:${b64url(item.owner)}`,
+    committer: addresses.get(owner, () => addressOf(item.owner)),
+    keyid: `publickey:${owner}`,
     signature: b64url(item.signature),
     "original-tags": item.tags.map((t) => ({ name: t.name, value: t.value })),
   };

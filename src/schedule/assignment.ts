@@ -2,7 +2,7 @@
 import type { DataItem } from "../ans104/data-item.ts";
 import { signItem } from "../ans104/sign.ts";
 import { DEFAULT_LIMITS } from "../ans104/limits.ts";
-import { decodeTags, encodeTags, tagValue, type Tag } from "../ans104/tags.ts";
+import { encodeTags, tagValue, type Tag } from "../ans104/tags.ts";
 import { b64url } from "../crypto/base64url.ts";
 import { randomBytes, utf8 } from "../crypto/bytes.ts";
 import { isId } from "../crypto/ids.ts";
@@ -55,12 +55,17 @@ export const newAnchor = (): Uint8Array => utf8(b64url(randomBytes(24)));
 export function signAssignment(signer: Signer, f: AssignmentFields): Promise<DataItem> {
   const tags = assignmentTags(f);
   const tagBytes = encodeTags(tags);
-  try {
-    decodeTags(tagBytes, tags.length, DEFAULT_LIMITS); // the same checks a reader makes
-    if (tagBytes.length > DEFAULT_LIMITS.maxTagBytes) throw new RangeError(`tag bytes: ${tagBytes.length} bytes exceeds the limit of ${DEFAULT_LIMITS.maxTagBytes}`);
-    if (tags.length > DEFAULT_LIMITS.maxTags) throw new RangeError(`tag count: ${tags.length} tags exceeds the limit of ${DEFAULT_LIMITS.maxTags}`);
-  } catch (err) {
-    throw new ScheduleError("bad-request", `assignment: ${(err as Error).message.replace(/^ans104: /, "")}`);
+  const refuse = (why: string) => {
+    throw new ScheduleError("bad-request", `assignment: ${why}`);
+  };
+  // The limits a reader checks (D8), on what was just encoded.
+  if (tags.length > DEFAULT_LIMITS.maxTags) refuse(`tag count: ${tags.length} tags exceeds the limit of ${DEFAULT_LIMITS.maxTags}`);
+  if (tagBytes.length > DEFAULT_LIMITS.maxTagBytes) refuse(`tag bytes: ${tagBytes.length} bytes exceeds the limit of ${DEFAULT_LIMITS.maxTagBytes}`);
+  for (const t of tags) {
+    const name = utf8(t.name).length;
+    const value = utf8(t.value).length;
+    if (name > DEFAULT_LIMITS.maxTagNameBytes) refuse(`tag name: ${name} bytes exceeds the limit of ${DEFAULT_LIMITS.maxTagNameBytes}`);
+    if (value > DEFAULT_LIMITS.maxTagValueBytes) refuse(`tag value: ${value} bytes exceeds the limit of ${DEFAULT_LIMITS.maxTagValueBytes}`);
   }
   return signItem(signer, { anchor: newAnchor(), tags, tagBytes });
 }

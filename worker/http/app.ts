@@ -1,21 +1,61 @@
 /** The Hono app: protocol surfaces over the per-process Durable Objects, one error mapping. */
-import { Hono } from "hono";
-import { cors } from "hono/cors";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
-import { discardUnreadBody } from "./body.ts";
 import { MAX_BODY_BYTES } from "../config.ts";
+import { discardUnreadBody } from "./body.ts";
 import { errorResponse } from "./errors.ts";
-import { measure } from "./metrics.ts";
+import { measured } from "./metrics.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { hyperbeamRoutes } from "./routes/hyperbeam.ts";
 import { legacyRoutes } from "./routes/legacy.ts";
 import { locationRoutes } from "./routes/location.ts";
 
+const ALLOW_METHODS = "GET,HEAD,PUT,POST,DELETE,PATCH,QUERY";
+
+/** A CORS preflight: any origin may call any route with any header (the dashboard mirrors other schedulers). */
+function preflight(c: Context): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      "access-control-allow-origin": "*",
+      "access-control-expose-headers": "*",
+      "access-control-allow-methods": ALLOW_METHODS,
+      "access-control-allow-headers": "*",
+      vary: "Access-Control-Request-Headers",
+    },
+  });
+}
+
+/** Any origin may read any answer and its headers. */
+function allowAnyOrigin(c: Context): void {
+  let headers = c.res.headers;
+  try {
+    headers.set("access-control-allow-origin", "*");
+  } catch {
+    // An answer with immutable headers (a fetched one): copy it.
+    c.res = new Response(c.res.body, c.res);
+    headers = c.res.headers;
+    headers.set("access-control-allow-origin", "*");
+  }
+  headers.set("access-control-expose-headers", "*");
+}
+
+/**
+ * What every request gets, in one layer (each middleware is an async hop on every request): CORS,
+ * its line in the metrics, and its unread body drained before the answer goes.
+ */
+const around: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const started = Date.now();
+  if (c.req.method === "OPTIONS") c.res = preflight(c);
+  else await next();
+  allowAnyOrigin(c);
+  measured(c, started);
+  await discardUnreadBody(c.req.raw, MAX_BODY_BYTES);
+};
+
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("*", measure);
-  app.use("*", discardUnreadBody(MAX_BODY_BYTES));
-  app.use("*", cors({ origin: "*", allowHeaders: ["*"], exposeHeaders: ["*"] }));
+  app.use("*", around);
   benchRoutes(app);
   hyperbeamRoutes(app);
   locationRoutes(app);

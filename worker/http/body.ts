@@ -1,5 +1,4 @@
 /** Reads a request body with a hard byte limit, whether or not it declares its length. */
-import type { MiddlewareHandler } from "hono";
 import { concat } from "../../src/crypto/bytes.ts";
 import { HttpError } from "./errors.ts";
 
@@ -42,9 +41,7 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
  * bytes makes the kernel reset it, and the reset can destroy the answer before the client (or the
  * local node's front, reusing the connection) reads it.
  */
-export const discardUnreadBody = (limit: number): MiddlewareHandler => async (c, next) => {
-  await next();
-  const req = c.req.raw;
+export async function discardUnreadBody(req: Request, limit: number): Promise<void> {
   if (!req.body || req.bodyUsed || Number(req.headers.get("content-length") ?? 0) > limit) return;
   const reader = req.body.getReader();
   let size = 0;
@@ -54,4 +51,4 @@ export const discardUnreadBody = (limit: number): MiddlewareHandler => async (c,
   } catch {
     // the client went away: nothing left to protect
   }
-};
+}

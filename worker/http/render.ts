@@ -2,11 +2,10 @@
 import type { Context } from "hono";
 import { pageToAos2 } from "../../src/formats/aos2.ts";
 import { pageToBundle } from "../../src/formats/ans104-bundle.ts";
-import { assignmentToJson, pageToJson, type SlotView } from "../../src/formats/hyperbeam-json.ts";
+import type { DataItem } from "../../src/ans104/data-item.ts";
+import { assignmentToJson, pageToJson } from "../../src/formats/hyperbeam-json.ts";
 import type { SchedulePage } from "../../src/formats/page.ts";
-import { NO_LIMITS } from "../../src/ans104/limits.ts";
-import { parseItem } from "../../src/ans104/parse.ts";
-import { readAssignment } from "../../src/schedule/assignment.ts";
+import type { ScheduledWire } from "../contract.ts";
 
 export type Format = "json" | "aos-2" | "ans104";
 
@@ -43,13 +42,13 @@ export function renderPage(c: Context, page: SchedulePage, format = negotiate(c)
 }
 
 /**
- * An assignment, as JSON (its message under `body`) or raw bytes. Its slot, timestamp, process and
- * block height also go in headers, as HyperBEAM's httpsig answers carry an answer's fields: AO's
- * messenger reads them from there when it posts to an ao.N.1 scheduler.
+ * A new or existing assignment of `message` to process `processId`, as JSON (the message under
+ * `body`) or raw bytes. Its slot, timestamp, process and block height also go in headers, as
+ * HyperBEAM's httpsig answers carry an answer's fields: AO's messenger reads them from there when
+ * it posts to an ao.N.1 scheduler.
  */
-export function renderAssignment(c: Context, s: SlotView): Response {
-  const info = readAssignment(parseItem(s.assignment, NO_LIMITS, s.assignmentId));
-  const headers = { slot: String(s.slot), timestamp: String(info.timestamp), process: info.processId, "block-height": String(info.height) };
+export function renderAssignment(c: Context, processId: string, s: ScheduledWire, message: DataItem): Response {
+  const headers = { slot: String(s.slot), timestamp: String(s.timestamp), process: processId, "block-height": String(s.height) };
   if (negotiate(c) === "ans104") return new Response(s.assignment, { headers: { "content-type": ANS104, ...headers } });
-  return c.json(assignmentToJson(s), 200, headers);
+  return c.json(assignmentToJson(s, message), 200, headers);
 }

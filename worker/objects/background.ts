@@ -1,9 +1,10 @@
 /**
  * A process object's background work, run from its alarm so it never delays a write: after a spawn,
- * registering the process with the NodeObject (for `status`, and to upload it); after any write, publishing new
- * message and assignment ids to the global index shards (docs/id-index.md), and all of them again
- * when the shard layout changed. What is still due is kept in the object's `meta` table, so a
- * restart resumes it.
+ * registering the process with the NodeObject (for `status`, and to upload it); after any write,
+ * publishing new message and assignment ids to the global index shards (docs/id-index.md), and all
+ * of them again when the shard layout changed. What is done is marked in the object's `meta` table
+ * (`registered`, `indexed`, `index_layout`), so a restart resumes what is not; a write itself adds
+ * nothing to `meta`.
  */
 import type { StoredSlot } from "../../src/schedule/store.ts";
 import type { Env } from "../env.ts";
@@ -33,42 +34,34 @@ export class Background {
     this.#store = store;
   }
 
-  /**
-   * Called inside the transaction that wrote `rows` (so in aggressive mode, as late as they are):
-   * a spawn's markers are as durable as its slot, and the alarm is armed.
-   */
+  /** Told of rows once written (in aggressive mode, as late as they are): a spawn is registered at once, ids are published soon. */
   written(rows: StoredSlot[]): void {
-    const spawn = rows.find((r) => r.slot === 0);
-    if (spawn) {
-      this.#setMeta("process", spawn.messageId); // slot 0's message is the process
-      this.#setMeta("unregistered", String(Date.now()));
-      this.#setMeta("index_layout", INDEX_LAYOUT);
-    }
-    this.#later(spawn ? 0 : indexDelay(this.#env));
+    this.#later(rows.some((r) => r.slot === 0) ? 0 : indexDelay(this.#env));
   }
 
   /** After the object opens on a schedule whose last slot is `current`: re-arms work a restart interrupted. */
   resume(current: number): void {
-    if (!this.#store.ready) return;
-    if (this.#meta("unregistered") || this.#meta("index_layout") !== INDEX_LAYOUT || Number(this.#meta("indexed") ?? -1) < current) this.#later(0);
+    if (!this.#store.ready || current < 0) return;
+    if (!this.#meta("registered") || this.#meta("index_layout") !== INDEX_LAYOUT || Number(this.#meta("indexed") ?? -1) < current) this.#later(0);
   }
 
   /** The alarm: register a new process with the node, then publish the next batch of ids. */
   async run(): Promise<void> {
     this.#armed = false;
     if (!this.#store.ready) return;
-    const pid = this.#meta("process");
-    if (!pid) return;
+    const sql = this.#ctx.storage.sql;
+    const spawn = sql.exec<{ message_id: string; timestamp: number }>("SELECT message_id, timestamp FROM slots WHERE slot = 0").toArray()[0];
+    if (!spawn) return;
+    const pid = spawn.message_id; // slot 0's message is the process
     if (this.#meta("index_layout") !== INDEX_LAYOUT) {
-      // The shards were laid out differently when these ids were published: publish them again.
-      this.#ctx.storage.sql.exec("DELETE FROM meta WHERE key = 'indexed'");
+      // The shards were laid out differently when these ids were published (or never were): publish them all.
+      sql.exec("DELETE FROM meta WHERE key = 'indexed'");
       this.#setMeta("index_layout", INDEX_LAYOUT);
     }
-    const unregistered = this.#meta("unregistered");
-    if (unregistered) {
+    if (!this.#meta("registered")) {
       // The process item goes with it, for the node to upload when it has a bundler (UPLOAD_URL).
-      await this.#env.NODE.getByName("node").register(pid, Number(unregistered), (await this.#store.get(0))?.message);
-      this.#ctx.storage.sql.exec("DELETE FROM meta WHERE key = 'unregistered'");
+      await this.#env.NODE.getByName("node").register(pid, spawn.timestamp, (await this.#store.get(0))?.message);
+      this.#setMeta("registered", "1");
     }
     const from = Number(this.#meta("indexed") ?? -1) + 1;
     const rows = this.#store.ids(from, INDEX_BATCH);

@@ -58,6 +58,15 @@ export const PROCESS_MIGRATIONS: readonly Migration[] = [
     description: "a status per slot copied from another scheduler (verified or chain-checked); null for our own",
     sql: "ALTER TABLE slots ADD COLUMN status TEXT;",
   },
+  {
+    id: 3,
+    description: "a process registered with the node is marked 'registered' (a spawn no longer writes 'process' and 'unregistered' markers)",
+    sql: `
+      INSERT OR IGNORE INTO meta (key, value)
+        SELECT 'registered', '1' FROM meta WHERE key = 'process' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'unregistered');
+      DELETE FROM meta WHERE key IN ('process', 'unregistered');
+    `,
+  },
 ];
 
 export const NODE_MIGRATIONS: readonly Migration[] = [

@@ -32,6 +32,8 @@ export interface ScheduleItemOptions {
 
 export interface ItemScheduled {
   item: DataItem;
+  /** The process it was scheduled on: the item itself for a spawn, its target for a message. */
+  processId: string;
   scheduled: ScheduledWire;
 }
 
@@ -51,5 +53,5 @@ export async function scheduleItem(c: Context<AppEnv>, body: Uint8Array, opts: S
     countAssignment(what.kind);
     remember(what.processId, item.id, scheduled.assignmentId);
   }
-  return { item, scheduled };
+  return { item, processId: what.processId, scheduled };
 }

@@ -6,7 +6,9 @@
  * with SCHEDULER_FOLLOW_REDIRECTS=false, the client is sent there with a 307.
  */
 import type { Context } from "hono";
-import { unwrap, type ProcessTarget, type RemoteRef } from "../contract.ts";
+import type { LegacyQuery } from "../../src/schedule/legacy-range.ts";
+import type { PlaceOptions } from "../../src/schedule/scheduler.ts";
+import { unwrap, type ProcessTarget, type ReadQuery, type RemoteRef } from "../contract.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { knownElsewhere, locate, type Place } from "./where.ts";
 
@@ -51,46 +53,83 @@ export function placedTarget(c: C, pid: string, place: Place): ProcessTarget {
 export function processTarget(c: C, pid: string, hint?: string): ProcessTarget {
   const elsewhere = knownElsewhere(pid);
   if (elsewhere?.kind === "remote") return placedTarget(c, pid, elsewhere);
-  const local = processObject(c.env, pid);
-  let place: Promise<Place> | undefined;
+  return new LocalFirst(c, pid, hint);
+}
+
+/** Asks this node's object first (the hot path: one call); asks the process's scheduler only when the object does not hold the process. */
+class LocalFirst implements ProcessTarget {
+  readonly #c: C;
+  readonly #pid: string;
+  readonly #hint: string | undefined;
+  readonly #local: ReturnType<typeof processObject>;
+  #place: Promise<Place> | undefined;
+
+  constructor(c: C, pid: string, hint: string | undefined) {
+    this.#c = c;
+    this.#pid = pid;
+    this.#hint = hint;
+    this.#local = processObject(c.env, pid);
+  }
+
+  async schedule(raw: Uint8Array, id: string, opts: PlaceOptions) {
+    // A message goes to its process's scheduler when this node does not hold the process.
+    const r = await this.#local.schedule(this.#pid, raw, id, opts);
+    if (!r.ok && r.code === "unknown-process") {
+      const t = await this.#remote();
+      if (t) return t.schedule(raw, id, opts);
+    }
+    return unwrap(r);
+  }
+
+  async read(q: ReadQuery) {
+    const r = unwrap(await this.#local.read(this.#pid, q));
+    return r.current < 0 ? ((await this.#remote())?.read(q) ?? r) : r;
+  }
+
+  async readLegacy(q: LegacyQuery) {
+    const r = unwrap(await this.#local.readLegacy(this.#pid, q));
+    return r.current < 0 ? ((await this.#remote())?.readLegacy(q) ?? r) : r;
+  }
+
+  async state() {
+    const r = unwrap(await this.#local.state(this.#pid));
+    return r.current < 0 ? ((await this.#remote())?.state() ?? r) : r;
+  }
+
+  async next(q: ReadQuery, waitMs: number) {
+    const r = unwrap(await this.#local.next(this.#pid, q, waitMs));
+    return r.current < 0 ? ((await this.#remote())?.next(q, waitMs) ?? r) : r;
+  }
+
+  // A miss is asked about again only when this node does not hold the process at all.
+  async slot(which: number | "latest") {
+    const r = unwrap(await this.#local.slot(this.#pid, which));
+    return r === undefined && !(await this.#held()) ? ((await this.#remote())?.slot(which) ?? r) : r;
+  }
+
+  async find(id: string) {
+    const r = unwrap(await this.#local.find(this.#pid, id));
+    return r === undefined && !(await this.#held()) ? ((await this.#remote())?.find(id) ?? r) : r;
+  }
+
+  async #held(): Promise<boolean> {
+    return unwrap(await this.#local.state(this.#pid)).current >= 0;
+  }
+
   /**
    * The remote target, or undefined when the process is this node's after all (not spawned yet) or
    * nobody knows it: then this node's own answer stands.
    */
-  const remote = async (): Promise<ProcessTarget | undefined> => {
-    place ??= locate(c.env, pid, { hint, cachedProcess: () => cachedProcess(c, pid) });
-    const p = await place.catch((err: { code?: string }) => {
+  async #remote(): Promise<ProcessTarget | undefined> {
+    const c = this.#c;
+    const pid = this.#pid;
+    this.#place ??= locate(c.env, pid, { hint: this.#hint, cachedProcess: () => cachedProcess(c, pid) });
+    const p = await this.#place.catch((err: { code?: string }) => {
       if (err?.code === "not-found") return { kind: "local" } as const;
       throw err;
     });
     return p.kind === "local" ? undefined : placedTarget(c, pid, p);
-  };
-  const held = async () => unwrap(await local.state(pid)).current >= 0;
-  /** Asks this node's object; when it does not hold the process, asks the process's scheduler instead. */
-  async function routed<T>(here: () => Promise<T>, missing: (r: T) => Promise<boolean> | boolean, there: (t: ProcessTarget) => Promise<T>): Promise<T> {
-    const r = await here();
-    if (!(await missing(r))) return r;
-    const t = await remote();
-    return t ? there(t) : r;
   }
-  return {
-    async schedule(raw, id, opts) {
-      // A message goes to its process's scheduler when this node does not hold the process.
-      const r = await local.schedule(pid, raw, id, opts);
-      if (!r.ok && r.code === "unknown-process") {
-        const t = await remote();
-        if (t) return t.schedule(raw, id, opts);
-      }
-      return unwrap(r);
-    },
-    read: (q) => routed(async () => unwrap(await local.read(pid, q)), (r) => r.current < 0, (t) => t.read(q)),
-    readLegacy: (q) => routed(async () => unwrap(await local.readLegacy(pid, q)), (r) => r.current < 0, (t) => t.readLegacy(q)),
-    state: () => routed(async () => unwrap(await local.state(pid)), (r) => r.current < 0, (t) => t.state()),
-    next: (q, wait) => routed(async () => unwrap(await local.next(pid, q, wait)), (r) => r.current < 0, (t) => t.next(q, wait)),
-    // A miss is asked about again only when this node does not hold the process at all.
-    slot: (which) => routed(async () => unwrap(await local.slot(pid, which)), async (r) => r === undefined && !(await held()), (t) => t.slot(which)),
-    find: (id) => routed(async () => unwrap(await local.find(pid, id)), async (r) => r === undefined && !(await held()), (t) => t.find(id)),
-  };
 }
 
 /** The process item, if this node's cache of its schedule already holds slot 0. */

@@ -40,8 +40,9 @@ async function postSchedule(c: C): Promise<Response> {
   const body = await readBody(c.req.raw, MAX_BODY_BYTES);
   const path = c.req.param("pid") === undefined ? undefined : processParam(c, "pid");
   const named = path === undefined ? undefined : { processId: path.pid, mismatch: `but was posted to ${path.pid}` };
-  const { scheduled } = await scheduleItem(c, body, { named, hint: path?.hint ?? (c.req.query("hint") || undefined) });
-  return renderAssignment(c, { ...scheduled, message: scheduled.message ?? body });
+  const { item, processId, scheduled } = await scheduleItem(c, body, { named, hint: path?.hint ?? (c.req.query("hint") || undefined) });
+  // The message is the item posted: same id, same bytes (an id is the hash of a signature over every field).
+  return renderAssignment(c, processId, scheduled, item);
 }
 
 async function readPage(c: C, pid: string, result: ReadResult): Promise<Response> {
