@@ -4,6 +4,7 @@
  * probes of issue 17 found), or, with `redirectTo`, a 302 there. It counts every request it sees.
  */
 import { createServer, type Server } from "node:http";
+import { closeLocal, listenLocal } from "./server.ts";
 
 export const INTERNAL_SECRET = "INTERNAL-SECRET-TOKEN-42 admin panel";
 
@@ -26,13 +27,11 @@ export class InternalService {
       res.end(INTERNAL_SECRET);
     });
     this.#server = server;
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    this.url = await listenLocal(server);
     return this;
   }
 
   async close(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    await closeLocal(this.#server);
   }
 }
