@@ -2,9 +2,11 @@
  * The HTTP cases: well-framed requests carrying bad input. Case i of a seed is always the same
  * request: the first cases are a fixed sweep (every route with valid input, every D8 limit met
  * and crossed by one, every parameter of every route with every kind of junk, every path id,
- * every content-type), the rest are drawn from the seeded generator (random-cases.ts).
+ * every content-type, every hint and location-record Url aimed at a private destination), the
+ * rest are drawn from the seeded generator (random-cases.ts).
  */
 import type { World } from "./control.ts";
+import { destinationCases } from "./destinations.ts";
 import { chunked, requestBytes, type Headers } from "./http.ts";
 import { LIMIT_CASES } from "./items.ts";
 import { Rng, unknownId } from "./random.ts";
@@ -204,6 +206,8 @@ export function systematicCases(w: World): Omit<HttpCase, "index">[] {
       request: () => requestBytes("POST", `${D}/schedule`, headers, w.held[1].raw),
     });
   }
+
+  if (w.aim) out.push(...destinationCases(w, w.aim));
   return out;
 }
 

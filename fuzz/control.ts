@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DataItem } from "../src/ans104/data-item.ts";
+import type { Aim } from "./destinations.ts";
 import type { Items } from "./items.ts";
 
 export const CONTROL_MESSAGES = 6;
@@ -22,6 +23,8 @@ export interface World {
   /** The control process's current slot. */
   current: number;
   items: Items;
+  /** The counting services the destination cases aim at. */
+  aim?: Aim;
 }
 
 async function post(url: string, path: string, body: Uint8Array, headers: Record<string, string> = ANS104): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { CONTROL_MESSAGES, prepare, snapshot, type Snapshot, type World } from "./control.ts";
 import { clip, systematicCases, type HttpCase } from "./cases.ts";
+import { Aim } from "./destinations.ts";
 import { Connection, describeOutcome, exchange, requestBytes, type Outcome } from "./http.ts";
 import { Items } from "./items.ts";
 import { randomCase } from "./random-cases.ts";
@@ -35,6 +36,8 @@ export interface FuzzResult {
   hangs: number;
   exits: number;
   delayed: number;
+  /** Requests that reached the counting services the destination cases aim at (judged when the fuzzer started the server, which denies private destinations). */
+  reached: number;
   scheduleUnchanged: boolean;
   /** The summary and every finding, as printed. */
   text: string;
@@ -53,12 +56,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
   const report = new Report();
   const reproduce = (id: string) => `npm run fuzz -- --seed ${opts.seed} --case ${id.replace(/^#/, "")}${opts.url ? ` --url ${opts.url}` : ""}`;
   const target = opts.url ? urlTarget(opts.url) : await startTarget(opts.root);
+  // The server the fuzzer starts denies private destinations; one already running may not.
+  const aim = await Aim.start(!opts.url);
   const open = () => new Connection(target.port, target.host);
   let sent = 0;
   let raws = 0;
   try {
     const info = (await (await fetch(`${target.url}${D}/info`, { signal: AbortSignal.timeout(10_000) })).json()) as { address: string };
-    const world = await prepare(target.url, opts.seed, info.address, await Items.create(opts.seed, info.address));
+    const world = { ...(await prepare(target.url, opts.seed, info.address, await Items.create(opts.seed, info.address))), aim };
     const before = await snapshot(target.url, world.control);
     const systematic = systematicCases(world);
     const caseAt = (index: number): HttpCase => ({ index, ...(index < systematic.length ? systematic[index] : randomCase(world, opts.seed, index)) });
@@ -70,6 +75,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     for (const s of only ?? []) if (s.startsWith("raw:") && !allRaw.some((c) => `raw:${c.name}` === s)) throw new Error(`no raw case ${s}; they are ${allRaw.map((c) => `raw:${c.name}`).join(", ")}`);
     log(`fuzz: seed ${opts.seed}; ${indexes.length} HTTP requests (${Math.min(systematic.length, indexes.length)} of the fixed sweep of ${systematic.length}) and ${raw.length} raw-socket cases`);
     log(`server: ${target.describe} at ${target.url}; control process ${world.control} (${CONTROL_MESSAGES + 1} slots), scratch ${world.scratch}`);
+    log(`internal services the destination cases aim at: ${aim.internal.url}, and ${aim.redirector.url} redirecting there${aim.denied ? "" : " (not judged: the server's REMOTE_PRIVATE is its own)"}`);
     if (!only && opts.requests < systematic.length) log(`note: --requests ${opts.requests} covers only part of the fixed sweep (${systematic.length} cases)`);
 
     const probe = async (when: string, path = `${D}/info`): Promise<Probe> => {
@@ -131,7 +137,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     };
     /** Runs `group` at once; if the server went down or others were delayed, finds out which case did it. */
     const runGroup = async (group: Suspect[]) => {
+      const seen = aim.reached().length;
       const runs = await Promise.all(group.map((x) => x.exec()));
+      const reached = aim.reached().slice(seen);
+      if (aim.denied && reached.length) {
+        const ids = group.map((x) => x.id).join(", ");
+        report.add({ kind: "reached", id: ids, route: "(several)", input: group.map((x) => x.input).join(" / "), detail: `${reached.length} request(s) reached the internal services: ${reached.slice(0, 3).join("; ")}`, cls: group[0]?.cls });
+      }
       const why = !target.alive() || runs.some((r) => !r.healthy) ? await down() : undefined;
       if (why || (group.length > 1 && runs.some((r) => r.delayed))) await alone(group, why);
       else runs.forEach((r) => r.commit(false));
@@ -198,6 +210,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     report.add({ kind: "exit", id: "(run)", route: "(none)", input: "the rest of the run was not sent", detail: err.message });
   } finally {
     await target.stop();
+    report.reachedRequests = aim.reached().length;
+    await aim.close();
   }
   const ms = Date.now() - started;
   const text = [
@@ -215,6 +229,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     hangs: report.hangs(),
     exits: report.exits(),
     delayed: report.delays(),
+    reached: report.reachedRequests,
     scheduleUnchanged: report.scheduleNote.startsWith("schedule unchanged"),
     text,
     ms,

@@ -55,6 +55,25 @@ export class Items {
     return this.#sign(`process ${name}`, () => ({ tags: processTags(this.#scheduler, [{ name: "Name", value: `fuzz-${name}` }]), data: utf8(`-- fuzz ${name}`) }));
   }
 
+  /** A process naming another scheduler than this one, so a hint given with it decides where it goes. */
+  foreignProcess(name: string): Promise<DataItem> {
+    const elsewhere = b64url(sha256(utf8(`fuzz elsewhere ${name}`)));
+    return this.#sign(`foreign process ${name}`, () => ({ tags: processTags(elsewhere, [{ name: "Name", value: `fuzz-${name}` }]), data: utf8(`-- fuzz ${name}`) }));
+  }
+
+  /** The client's scheduler-location record pointing at `url`; without a Timestamp, it lasts its Time-To-Live from receipt. */
+  location(url: string): Promise<DataItem> {
+    const tags: Tag[] = [
+      { name: "Data-Protocol", value: "ao" },
+      { name: "Variant", value: "ao.N.1" },
+      { name: "Type", value: "Scheduler-Location" },
+      { name: "Url", value: url },
+      { name: "Nonce", value: "1" },
+      { name: "Time-To-Live", value: "3600000" },
+    ];
+    return this.#sign(`location ${url}`, () => ({ tags, data: new Uint8Array(0) }));
+  }
+
   /** A message to `pid`, legal on both surfaces; `extra` tags and `data` size it. */
   message(pid: string, label: string, extra: Tag[] = [], data: Uint8Array = utf8(`Send({ Target = ao.id, Data = "${label}" })`)): Promise<DataItem> {
     return this.#sign(`message ${pid} ${label}`, () => ({ target: pid, tags: [...MESSAGE_TAGS, ...extra], data }));

@@ -1,6 +1,7 @@
 /** The seeded part of the HTTP cases: one class per case, drawn by weight, then its details. */
 import type { World } from "./control.ts";
 import { ANS104, CONTENT_TYPES, JUNK_PATHS, clip, fill, query, routeRequest, routesElsewhere, type Expect, type HttpCase } from "./cases.ts";
+import { randomDestinationCase } from "./destinations.ts";
 import { requestBytes, type Headers } from "./http.ts";
 import { extend, mutate, truncate, type Damaged } from "./mutate.ts";
 import { B64URL, Rng, unknownId } from "./random.ts";
@@ -17,6 +18,7 @@ const WEIGHTS = {
   query: 3,
   methods: 5,
   headers: 5,
+  destinations: 5,
 };
 
 type Case = Omit<HttpCase, "index">;
@@ -62,6 +64,8 @@ export function randomCase(w: World, seed: number, index: number): Case {
       return methodCase(rng, w);
     case "headers":
       return headerCase(rng, w);
+    case "destinations":
+      return w.aim ? randomDestinationCase(rng, w, w.aim) : paramsCase(rng, w);
   }
 }
 

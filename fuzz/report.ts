@@ -1,8 +1,11 @@
 /** What the run saw: per-class counts, statuses and latencies, the failures and the warnings. */
 import { describeOutcome, type Outcome } from "./http.ts";
 
-/** Fails the run: a 5xx, no answer or close within the deadline, the server gone, other clients delayed, a schedule changed. */
-export type FailureKind = "5xx" | "hang" | "exit" | "delayed" | "schedule";
+/**
+ * Fails the run: a 5xx, no answer or close within the deadline, the server gone, other clients
+ * delayed, a schedule changed, a request reaching the internal services (destinations.ts).
+ */
+export type FailureKind = "5xx" | "hang" | "exit" | "delayed" | "schedule" | "reached";
 
 export interface Finding {
   kind: FailureKind | "warning";
@@ -35,6 +38,8 @@ export class Report {
   readonly #classes = new Map<string, ClassStats>();
   readonly #probeMs: number[] = [];
   scheduleNote = "schedule not checked";
+  /** Requests the internal services saw (destinations.ts), set at the end of the run. */
+  reachedRequests = 0;
 
   #stats(cls: string): ClassStats {
     let s = this.#classes.get(cls);
@@ -105,7 +110,7 @@ export class Report {
       ...table,
       "",
       `probes (other clients, 2 s deadline): ${this.#probeMs.length}, max ${Math.max(0, ...this.#probeMs)} ms`,
-      `5xx: ${this.count5xx()}   hangs: ${this.hangs()}   exits: ${this.exits()}   delayed: ${this.delays()}   warnings: ${warnings}`,
+      `5xx: ${this.count5xx()}   hangs: ${this.hangs()}   exits: ${this.exits()}   delayed: ${this.delays()}   reached the internal services: ${this.reachedRequests}   warnings: ${warnings}`,
       this.scheduleNote,
     ].join("\n");
   }

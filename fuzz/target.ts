@@ -36,7 +36,8 @@ export async function stopAllTargets(): Promise<void> {
 export async function startTarget(root: string): Promise<Target> {
   const stateDir = mkdtempSync(join(tmpdir(), "ao-fuzz-"));
   // A fixed key: the control process names this scheduler, so its id (and every item) is the same each run of a seed.
-  const env = { SCHEDULER_KEY: SCHEDULER_KEY_HEX, SCHEDULER_KEY_FILE: undefined, GATEWAY_URL: undefined };
+  // Private destinations denied, as on a node others reach: hints and records aimed at this machine must not get through.
+  const env = { SCHEDULER_KEY: SCHEDULER_KEY_HEX, SCHEDULER_KEY_FILE: undefined, GATEWAY_URL: undefined, REMOTE_PRIVATE: "deny" };
   let server: Server;
   let port = 0;
   const launch = async () => {
@@ -53,7 +54,7 @@ export async function startTarget(root: string): Promise<Target> {
     get port() {
       return port;
     },
-    describe: `npm start (scripts/start.mjs) with a fresh STATE_DIR`,
+    describe: `npm start (scripts/start.mjs) with a fresh STATE_DIR and REMOTE_PRIVATE=deny`,
     alive: () => running(server),
     exitStatus: () => (server.child.signalCode ? `signal ${server.child.signalCode}` : `code ${server.child.exitCode}`),
     async restart() {

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseKeyMaterial, signerFor } from "../src/crypto/keys.ts";
 import { NO_GATEWAY_NOTE } from "../src/remote/gateway.ts";
+import { privateRule } from "../src/remote/url-policy.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -121,6 +122,13 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
   }
   if (get(env, "REMOTE_TIMEOUT_MS") !== undefined) bindings.REMOTE_TIMEOUT_MS = String(integer(env, "REMOTE_TIMEOUT_MS", 10_000, 100, 600_000));
   if (get(env, "LOCATION_TTL_MS") !== undefined) bindings.LOCATION_TTL_MS = String(integer(env, "LOCATION_TTL_MS", 0, 1000, 365 * 24 * 3600 * 1000));
+  // Hints and location records may send a node on loopback to private addresses (README's
+  // two-node example); a node others can reach is no proxy into its operator's network.
+  const onLoopback = privateRule(host.includes(":") ? `[${host}]` : host) === "loopback";
+  bindings.REMOTE_PRIVATE = oneOf(env, "REMOTE_PRIVATE", ["allow", "deny"] as const, onLoopback ? "allow" : "deny");
+  if (bindings.REMOTE_PRIVATE === "allow" && !onLoopback) {
+    warnings.push(`REMOTE_PRIVATE=allow on HOST=${host}: anyone who reaches this node can have it send requests to loopback and private addresses.`);
+  }
   const key = keyText(env, root);
   if (key) {
     await checkKey(key);

@@ -71,13 +71,17 @@ interface Response {
 interface AbortSignal {
   readonly aborted: boolean;
 }
-declare var AbortSignal: { timeout(ms: number): AbortSignal };
+declare var AbortSignal: { timeout(ms: number): AbortSignal; any(signals: AbortSignal[]): AbortSignal };
 declare function fetch(url: string, init?: RequestInit): Promise<Response>;
 declare class URL {
   constructor(url: string, base?: string);
   readonly origin: string;
   readonly protocol: string;
   readonly host: string;
+  readonly hostname: string;
+  readonly href: string;
+  readonly username: string;
+  readonly password: string;
   readonly pathname: string;
   readonly search: string;
   readonly hash: string;

@@ -1,4 +1,5 @@
 /** Configuration from the worker's environment, checked once per isolate. */
+import type { PrivateAccess } from "../src/remote/url-policy.ts";
 import type { Env } from "./env.ts";
 
 export type SchedulingMode = "local_confirmation" | "aggressive";
@@ -21,3 +22,6 @@ export const PAGE_BYTES = 8 * 1024 * 1024;
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Longest `wait` a `next` request may ask for, in ms. */
 export const MAX_WAIT_MS = 30_000;
+
+/** Whether destinations chosen by request data may be private (src/remote/url-policy.ts): only when the operator says `allow`. */
+export const privateAccess = (env: Env): PrivateAccess => (env.REMOTE_PRIVATE === "allow" ? "allow" : "deny");

@@ -25,6 +25,11 @@ declare global {
       SCHEDULER_FOLLOW_REDIRECTS?: string;
       /** How long a remote scheduler may take to answer, in ms (default 10000). */
       REMOTE_TIMEOUT_MS?: string;
+      /**
+       * `allow`: hints and location records may send this node to loopback and private addresses.
+       * `npm start` sets it from HOST (allow on loopback); unset, as deployed, means deny.
+       */
+      REMOTE_PRIVATE?: string;
       /** false: a remote page is written to the cache before the answer instead of after it. */
       REMOTE_CACHE_ASYNC?: string;
       /** Set only by `npm run bench`: the token its seeding route requires (http/routes/bench.ts). */

@@ -1,6 +1,7 @@
 /** Worker entry: the app, plus the Durable Object classes wrangler.toml binds. */
 import { hashNativelyFrom } from "../src/crypto/hash.ts";
 import { createApp } from "./http/app.ts";
+import { withDashboardHeaders } from "./http/dashboard-headers.ts";
 import type { Env } from "./env.ts";
 import { normalizeInlineKeys } from "./http/inline-keys.ts";
 
@@ -19,7 +20,8 @@ const app = createApp();
 const isDashboard = (url: string) => /^https?:\/\/[^/]+\/dashboard(?:[/?#]|$)/.test(url);
 async function dashboard(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const answer = await env.ASSETS.fetch(request);
-  return answer.status === 404 ? app.fetch(request, env, ctx) : answer;
+  if (answer.status === 404) return app.fetch(request, env, ctx);
+  return withDashboardHeaders(answer);
 }
 
 // Workers have no start-up hook: the first request an isolate serves has the node publish (or

@@ -12,7 +12,7 @@ import { FormatError } from "../formats/errors.ts";
 import { itemFromJson, type ItemJson } from "../formats/item-json.ts";
 import { itemFromLegacyNode, type LegacyEdge, type LegacyItemNode } from "../formats/legacy-su.ts";
 import { RemoteError } from "./errors.ts";
-import { jsonOf, origin, refusal, request, type Answer, type HttpOptions } from "./http.ts";
+import { jsonOf, MAX_ANSWER_BYTES, origin, refusal, remoteText, request, type Answer, type HttpOptions } from "./http.ts";
 import type { RemoteSlot } from "./verify.ts";
 
 export type Variant = "ao.N.1" | "ao.TN.1";
@@ -39,8 +39,9 @@ function converting<T>(a: Answer, convert: () => T): T {
   try {
     return convert();
   } catch (err) {
-    const why = (err as FormatError).field !== undefined ? (err as Error).message : String((err as Error)?.message ?? err);
-    throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a schedule that cannot be read: ${why}`, { remote: a.url });
+    // The reason may quote the remote's fields: only a short, printable part of it is repeated.
+    const why = remoteText(String((err as Error)?.message ?? err));
+    throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a schedule that cannot be read: ${why}`, { remote: origin(a.url) });
   }
 }
 
@@ -86,6 +87,8 @@ export class SchedulerClient {
   readonly url: string;
   readonly variant: Variant;
   readonly #http: HttpOptions;
+  /** Slots asked for per page since an answer passed the size bound; undefined: as many as the remote gives. */
+  #span: number | undefined;
 
   constructor(url: string, variant: Variant, http: HttpOptions = {}) {
     this.url = url.replace(/\/+$/, "");
@@ -105,35 +108,63 @@ export class SchedulerClient {
       const a = await this.#get(`/${processId}/slot`);
       const j = jsonOf<Record<string, unknown>>(a);
       const current = Number(j.current);
-      if (!Number.isSafeInteger(current)) throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a slot answer without an integer current`, { remote: a.url });
+      if (!Number.isSafeInteger(current)) throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a slot answer without an integer current`, { remote: origin(a.url) });
       return { current, timestamp: Number(j.timestamp) || undefined, height: Number(j["block-height"]) || undefined };
     }
     const a = await this.#get(`/${processId}/latest?process-id=${processId}`);
     const node = jsonOf<{ assignment?: LegacyItemNode }>(a).assignment;
     const tag = (name: string) => integer(node?.tags?.find((t) => t.name === name)?.value);
     const current = tag("Nonce");
-    if (current === undefined) throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a latest message without an integer Nonce`, { remote: a.url });
+    if (current === undefined) throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a latest message without an integer Nonce`, { remote: origin(a.url) });
     return { current, timestamp: tag("Timestamp"), height: tag("Block-Height") };
   }
 
-  /** Slots `from` to `to` (inclusive; to the remote's end when undefined), one page of them. */
+  /**
+   * Slots `from` to `to` (inclusive; to the remote's end when undefined), one page of them. A page
+   * whose answer would pass the size bound (http.ts MAX_ANSWER_BYTES) is asked for again in
+   * halves, down to two slots; later pages start from the span that fitted and double it again
+   * while answers stay under a quarter of the bound.
+   */
   async page(processId: string, from: number, to?: number): Promise<RemotePage> {
+    for (;;) {
+      const span = this.#span;
+      try {
+        const { page, bytes } = await this.#page(processId, from, to, span);
+        if (span !== undefined && bytes < (this.#http.maxBytes ?? MAX_ANSWER_BYTES) / 4) this.#span = span * 2 >= LEGACY_PAGE ? undefined : span * 2;
+        return page;
+      } catch (err) {
+        const asked = Math.min(span ?? LEGACY_PAGE, to === undefined ? LEGACY_PAGE : to - from + 1);
+        if ((err as RemoteError).code !== "remote-too-large" || asked <= 2) throw err;
+        this.#span = Math.floor(asked / 2);
+      }
+    }
+  }
+
+  /** Slots from `from`, at most `span` of them when given. */
+  async #page(processId: string, from: number, to: number | undefined, span: number | undefined): Promise<{ page: RemotePage; bytes: number }> {
     if (this.variant === "ao.N.1") {
-      const range = `from=${from}${to === undefined ? "" : `&to=${to}`}`;
+      // Narrowed by range: the remote's `continues` then speaks of the narrower range only.
+      const upTo = span === undefined ? to : Math.min(to ?? Infinity, from + span - 1);
+      const range = `from=${from}${upTo === undefined ? "" : `&to=${upTo}`}`;
       const a = await this.#get(`/${processId}/schedule?${range}`, ANS104);
+      const cut = (p: RemotePage): RemotePage => (upTo !== to && p.slots.at(-1)?.slot === upTo ? { ...p, continues: true } : p);
       if ((a.headers.get("content-type") ?? "").startsWith(ANS104)) {
-        return converting(a, () => ({ slots: slotsOfBundle(readBundle(a.body, NO_LIMITS), processId), continues: a.headers.get("continues") === "true" }));
+        return { page: cut(converting(a, () => ({ slots: slotsOfBundle(readBundle(a.body, NO_LIMITS), processId), continues: a.headers.get("continues") === "true" }))), bytes: a.body.length };
       }
       const page = jsonOf<{ continues?: unknown; assignments?: Record<string, ItemJson> }>(a);
-      return converting(a, () => ({ slots: slotsOfJson(page), continues: page.continues === true }));
+      return { page: cut(converting(a, () => ({ slots: slotsOfJson(page), continues: page.continues === true }))), bytes: a.body.length };
     }
-    const range = `from-nonce=${from - 1}${to === undefined ? "" : `&to-nonce=${to}`}&limit=${LEGACY_PAGE}`;
+    // Narrowed by limit: the legacy SU's has_next_page stays exact.
+    const range = `from-nonce=${from - 1}${to === undefined ? "" : `&to-nonce=${to}`}&limit=${span ?? LEGACY_PAGE}`;
     const a = await this.#get(`/${processId}?process-id=${processId}&${range}&show-anchor=true`);
     const page = jsonOf<{ page_info?: { has_next_page?: unknown }; edges?: LegacyEdge[] }>(a);
-    return converting(a, () => {
-      if (!Array.isArray(page.edges)) throw new FormatError("edges", "missing");
-      return { slots: page.edges.map(slotOfEdge), continues: page.page_info?.has_next_page === true };
-    });
+    return {
+      page: converting(a, () => {
+        if (!Array.isArray(page.edges)) throw new FormatError("edges", "missing");
+        return { slots: page.edges.map(slotOfEdge), continues: page.page_info?.has_next_page === true };
+      }),
+      bytes: a.body.length,
+    };
   }
 
   /** Schedules a signed item on the remote; answers its assignment as a slot (the message is `raw`). */

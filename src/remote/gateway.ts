@@ -1,5 +1,5 @@
 /**
- * An Arweave gateway, read with plain fetch: block height (`/info`), L1 confirmations
+ * An Arweave gateway, read through the one HTTP client (http.ts: deadline, bounded answers): block height (`/info`), L1 confirmations
  * (`/tx/{id}/status`), item existence (GraphQL `transactions(ids:)`), and whole items rebuilt from
  * GraphQL plus `/raw/<id>` (process items, scheduler-location records), as HyperBEAM's gateway
  * client reads them, but verified against their ids and signatures. Each call tells three
@@ -14,6 +14,8 @@ import { encodeTags } from "../ans104/tags.ts";
 import { verifyItem } from "../ans104/verify.ts";
 import { fromB64url } from "../crypto/base64url.ts";
 import { verifiableTypeByLengths } from "../crypto/signature-types.ts";
+import type { RemoteError } from "./errors.ts";
+import { jsonOf, request, type Answer } from "./http.ts";
 
 const TIMEOUT_MS = 5_000;
 
@@ -21,10 +23,12 @@ const TIMEOUT_MS = 5_000;
 export const NO_GATEWAY_NOTE =
   "GATEWAY_URL is not set: every assignment carries Block-Height 0, and AO compute units skip their hash-chain check for processes below block 1,440,000";
 
-export class GatewayError extends Error {
-  readonly code: "bad-gateway" | "gateway-timeout";
+export type GatewayErrorCode = "bad-gateway" | "gateway-timeout";
 
-  constructor(code: "bad-gateway" | "gateway-timeout", message: string) {
+export class GatewayError extends Error {
+  readonly code: GatewayErrorCode;
+
+  constructor(code: GatewayErrorCode, message: string) {
     super(message);
     this.name = "GatewayError";
     this.code = code;
@@ -33,23 +37,26 @@ export class GatewayError extends Error {
 
 const base = (gateway: string) => gateway.replace(/\/+$/, "");
 
+/** The operator's gateway is trusted (no destination policy); its answers are bounded like any remote's. */
+async function get(url: string, init: RequestInit = {}, maxBytes?: number): Promise<Answer> {
+  try {
+    return await request(url, init, { timeoutMs: TIMEOUT_MS, role: "gateway", ...(maxBytes === undefined ? {} : { maxBytes }) });
+  } catch (err) {
+    throw new GatewayError((err as RemoteError).code === "remote-timeout" ? "gateway-timeout" : "bad-gateway", (err as Error).message);
+  }
+}
+
 /**
  * Fetches JSON. `absentOn` statuses give undefined, `bodiless` statuses give their status without
  * a body; anything else that is not a 2xx JSON answer throws GatewayError.
  */
 async function getJson(url: string, init?: RequestInit, absentOn: number[] = [404], bodiless: number[] = []): Promise<{ status: number; json?: unknown } | undefined> {
-  let res: Response;
+  const a = await get(url, init);
+  if (absentOn.includes(a.status)) return undefined;
+  if (bodiless.includes(a.status)) return { status: a.status };
+  if (a.status < 200 || a.status > 299) throw new GatewayError("bad-gateway", `gateway ${url}: status ${a.status}`);
   try {
-    res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (err) {
-    const timeout = (err as Error)?.name === "TimeoutError" || (err as Error)?.name === "AbortError";
-    throw new GatewayError(timeout ? "gateway-timeout" : "bad-gateway", `gateway ${url}: ${timeout ? `no answer within ${TIMEOUT_MS} ms` : (err as Error)?.message}`);
-  }
-  if (absentOn.includes(res.status)) return undefined;
-  if (bodiless.includes(res.status)) return { status: res.status };
-  if (!res.ok) throw new GatewayError("bad-gateway", `gateway ${url}: status ${res.status}`);
-  try {
-    return { status: res.status, json: await res.json() };
+    return { status: a.status, json: jsonOf(a, "gateway") };
   } catch {
     throw new GatewayError("bad-gateway", `gateway ${url}: answer is not JSON`);
   }
@@ -138,14 +145,9 @@ async function itemOfNode(gateway: string, node: GqlNode): Promise<DataItem> {
 
 async function rawData(gateway: string, id: string, size: number): Promise<Uint8Array> {
   if (size > DEFAULT_LIMITS.maxItemBytes) throw new GatewayError("bad-gateway", `gateway ${gateway}: item ${id} has ${size} bytes of data, over the ${DEFAULT_LIMITS.maxItemBytes}-byte limit`);
-  let res: Response;
-  try {
-    res = await fetch(`${base(gateway)}/raw/${id}`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (err) {
-    throw new GatewayError((err as Error)?.name === "TimeoutError" ? "gateway-timeout" : "bad-gateway", `gateway ${gateway}/raw/${id}: ${(err as Error)?.message}`);
-  }
-  if (!res.ok) throw new GatewayError("bad-gateway", `gateway ${gateway}/raw/${id}: status ${res.status}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
+  const a = await get(`${base(gateway)}/raw/${id}`, {}, size);
+  if (a.status !== 200) throw new GatewayError("bad-gateway", `gateway ${gateway}/raw/${id}: status ${a.status}`);
+  const bytes = a.body;
   if (bytes.length !== size) throw new GatewayError("bad-gateway", `gateway ${gateway}/raw/${id}: ${bytes.length} bytes, GraphQL said ${size}`);
   return bytes;
 }

@@ -87,7 +87,14 @@ export class Mirror {
     const last = await this.#store.last();
     if (to !== undefined && last && last.slot >= to) return { kept: last.slot, appended: 0, continues: false };
     const from = last ? last.slot : 0;
-    const page = await this.client.page(this.processId, from, to);
+    const page = await this.client.page(this.processId, from, to).catch(async (err: RemoteError) => {
+      // Even the kept slot and the next are too large for one answer: the next alone, whose
+      // chain check against the kept slot still catches a remote that changed it.
+      if (err?.code !== "remote-too-large" || !last) throw err;
+      const next = last.slot + 1;
+      const one = await this.client.page(this.processId, next, next);
+      return { ...one, continues: one.continues || (one.slots.length > 0 && (to === undefined || next < to)) };
+    });
     let slots = page.slots;
     if (last) {
       const overlap = slots[0];

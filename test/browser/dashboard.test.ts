@@ -36,6 +36,7 @@ let big = ""; // 1,000 slots on A
 let legacy = ""; // 40 slots on B, mirrored as ao.TN.1
 let long = ""; // 4,000 slots on A, for the reload
 let tampered = ""; // 20 slots on A, served through the altering proxy
+const refusedByCsp: string[] = [];
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -55,6 +56,8 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(60_000);
+  // Every test runs under the dashboard's Content-Security-Policy: whatever the browser refuses under it is kept here.
+  page.on("console", (m) => void (/Content Security Policy/i.test(m.text()) && refusedByCsp.push(m.text())));
   mkdirSync(SHOTS, { recursive: true });
   await page.goto(`${a.url}/dashboard/`);
   // The service worker takes control, so later reloads work offline.
@@ -323,5 +326,11 @@ describe("the dashboard, as a user would use it", () => {
     await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
     expect(await page.getByTestId("verify").textContent()).toContain("Verified: 2 slots");
     await context.setOffline(false);
+  });
+
+  test("all of the above ran under the dashboard's Content-Security-Policy, and the browser refused nothing under it", async () => {
+    const answer = await page.goto(`${a.url}/dashboard/`);
+    expect(await answer?.headerValue("content-security-policy")).toMatch(/^default-src 'self'; script-src 'self'; worker-src 'self';/);
+    expect(refusedByCsp).toEqual([]);
   });
 });

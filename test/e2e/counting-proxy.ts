@@ -3,6 +3,7 @@
  * can rewrite JSON answers (a tampering network), and can stop answering (the node gone).
  */
 import { createServer, request, type Server } from "node:http";
+import { closeLocal, listenLocal } from "./server.ts";
 
 export class CountingProxy {
   readonly requests: string[] = [];
@@ -41,8 +42,7 @@ export class CountingProxy {
       req.pipe(up);
     });
     this.#server = server;
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    this.url = await listenLocal(server, port);
     return this;
   }
 
@@ -51,7 +51,6 @@ export class CountingProxy {
   }
 
   async close(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    await closeLocal(this.#server);
   }
 }

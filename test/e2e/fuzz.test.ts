@@ -1,6 +1,7 @@
 /**
- * `npm run fuzz`, short and seeded, against a real `npm start`: the fixed sweep plus seeded bad
- * input (2,000 requests in all) and every raw-socket case. The report printed on failure names
+ * `npm run fuzz`, short and seeded, against a real `npm start` (REMOTE_PRIVATE=deny): the fixed
+ * sweep plus seeded bad input (2,000 requests in all, hints and location records aimed at two
+ * counting internal services among them) and every raw-socket case. The report printed on failure names
  * each offending case with the command that reproduces it.
  */
 import { expect, test } from "vitest";
@@ -9,16 +10,18 @@ import { ROOT } from "./server.ts";
 
 const SEED = 20_260_101;
 
-test("fuzz, 2,000 seeded bad requests and every raw-socket case: 0 5xx, 0 hangs, 0 exits, other clients never delayed, schedule unchanged", async () => {
+test("fuzz, 2,000 seeded bad requests and every raw-socket case: 0 5xx, 0 hangs, 0 exits, other clients never delayed, no request reaching the internal services, schedule unchanged", async () => {
   const r = await runFuzz({ requests: 2000, seed: SEED, root: ROOT });
   if (!r.ok) console.error(r.text);
   expect(r.requests).toBe(2000);
   expect(r.rawCases).toBeGreaterThan(40);
-  expect({ "5xx": r.fivexx, hangs: r.hangs, exits: r.exits, delayed: r.delayed, scheduleUnchanged: r.scheduleUnchanged }, r.text).toEqual({
+  expect({ "5xx": r.fivexx, hangs: r.hangs, exits: r.exits, delayed: r.delayed, reached: r.reached, scheduleUnchanged: r.scheduleUnchanged }, r.text).toEqual({
     "5xx": 0,
     hangs: 0,
     exits: 0,
     delayed: 0,
+    reached: 0,
     scheduleUnchanged: true,
   });
+  expect(r.text).toMatch(/^destinations +\d+ /m); // the destination cases ran
 }, 900_000); // about a minute against a sound server; the failures of a broken one (hangs, restarts) take longer to name

@@ -3,6 +3,7 @@
  * free port with its own STATE_DIR, and stopped only by its own PID.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import type { Server as HttpServer } from "node:http";
 import { createServer } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -21,6 +22,18 @@ export function freePort(): Promise<number> {
       srv.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
     });
   });
+}
+
+/** Starts a test's own HTTP server on 127.0.0.1 (a free port unless given); answers its URL. */
+export async function listenLocal(server: HttpServer, port = 0): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(port, HOST, resolve));
+  return `http://${HOST}:${(server.address() as { port: number }).port}`;
+}
+
+/** Stops a test's own HTTP server, its open connections too. */
+export async function closeLocal(server: HttpServer | undefined): Promise<void> {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 }
 
 function portIsFree(port: number): Promise<boolean> {

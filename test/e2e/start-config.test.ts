@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { readConfig } from "../../local/config.ts";
 import { freePort, ROOT } from "./server.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ao-start-config-"));
@@ -35,6 +36,7 @@ const cases: [string, Record<string, string>, RegExp][] = [
   ["a gateway that is not an http URL", { GATEWAY_URL: "ftp://gateway" }, /^\[start\] GATEWAY_URL must be an http\(s\) URL/m],
   ["an unknown scheduling mode", { SCHEDULING_MODE: "fast" }, /^\[start\] SCHEDULING_MODE must be one of local_confirmation, aggressive; got "fast"$/m],
   ["an unknown variant", { SCHEDULER_VARIANT: "ao.X.1" }, /^\[start\] SCHEDULER_VARIANT must be one of ao\.TN\.1, ao\.N\.1; got "ao\.X\.1"$/m],
+  ["an unknown private-destination setting", { REMOTE_PRIVATE: "yes" }, /^\[start\] REMOTE_PRIVATE must be one of allow, deny; got "yes"$/m],
   ["a remote timeout that is not a number", { REMOTE_TIMEOUT_MS: "10s" }, /^\[start\] REMOTE_TIMEOUT_MS must be an integer from 100 to 600000; got "10s"$/m],
 ];
 
@@ -52,5 +54,31 @@ describe("npm start refuses settings that cannot work, before starting anything"
     const r = await start({ SCHEDULER_KEY_FILE: join(dir, "bad.json") });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^\[start\] SCHEDULER_KEY_FILE \(.*bad\.json\) is not a usable scheduler key/m);
+  });
+});
+
+describe("REMOTE_PRIVATE: whether hints and location records may send the node to private addresses", () => {
+  const decided = async (env: Record<string, string>) => {
+    const config = await readConfig(env, ROOT);
+    return { remotePrivate: config.bindings.REMOTE_PRIVATE, warned: config.warnings.some((w) => w.startsWith("REMOTE_PRIVATE=allow")) };
+  };
+
+  test.each([
+    [{}, "allow"],
+    [{ HOST: "127.0.0.1" }, "allow"],
+    [{ HOST: "127.0.0.2" }, "allow"],
+    [{ HOST: "::1" }, "allow"],
+    [{ HOST: "localhost" }, "allow"],
+    [{ HOST: "0.0.0.0" }, "deny"],
+    [{ HOST: "::" }, "deny"],
+    [{ HOST: "192.168.1.5" }, "deny"],
+    [{ HOST: "scheduler.example" }, "deny"],
+  ] as [Record<string, string>, string][])("by default it follows where the node listens: %o gives %s", async (env, expected) => {
+    expect(await decided(env)).toEqual({ remotePrivate: expected, warned: false });
+  });
+
+  test("an operator's choice wins, and allowing it on an interface others reach is warned about", async () => {
+    expect(await decided({ REMOTE_PRIVATE: "deny" })).toEqual({ remotePrivate: "deny", warned: false });
+    expect(await decided({ HOST: "0.0.0.0", REMOTE_PRIVATE: "allow" })).toEqual({ remotePrivate: "allow", warned: true });
   });
 });

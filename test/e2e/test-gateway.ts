@@ -10,6 +10,7 @@ import { parseItem } from "../../src/ans104/parse.ts";
 import type { DataItem } from "../../src/ans104/data-item.ts";
 import { b64url } from "../../src/crypto/base64url.ts";
 import { addressOf } from "../../src/crypto/ids.ts";
+import { closeLocal, listenLocal } from "./server.ts";
 
 export class TestGateway {
   height = 1_500_000;
@@ -23,14 +24,12 @@ export class TestGateway {
   async start(): Promise<this> {
     const server = createServer((req, res) => void this.#handle(req, res).catch((err) => send(res, 500, { error: String(err) })));
     this.#server = server;
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    this.url = await listenLocal(server);
     return this;
   }
 
   async close(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    await closeLocal(this.#server);
   }
 
   add(raw: Uint8Array): DataItem {

@@ -7,8 +7,16 @@
 import { pageToBundle } from "../../src/formats/ans104-bundle.ts";
 import { pageToJson } from "../../src/formats/hyperbeam-json.ts";
 import { legacyPage, slotNode } from "../../src/formats/legacy-su.ts";
+import type { Variant } from "../../src/remote/client.ts";
 import type { Fetch } from "../../src/remote/http.ts";
 import type { Store, StoredSlot } from "../../src/schedule/store.ts";
+
+/** The three shapes a schedule is served in: a name, the variant that reads it, and whether ao.N.1 pages are JSON. */
+export const SHAPES: [string, Variant, boolean][] = [
+  ["ao.N.1 bundle pages", "ao.N.1", false],
+  ["ao.N.1 lossless JSON pages", "ao.N.1", true],
+  ["ao.TN.1 legacy JSON pages", "ao.TN.1", false],
+];
 
 export interface Source {
   fetch: Fetch;
@@ -27,7 +35,7 @@ export function serveSchedule(processId: string, store: Store, o: { pageSize: nu
       const last = (await store.last())?.slot ?? -1;
       const q = (name: string) => url.searchParams.get(name);
       const read = async (from: number, to: number) => {
-        const slots = await store.range({ from, to, limit: o.pageSize, maxBytes: 1e9 });
+        const slots = await store.range({ from, to, limit: Math.min(o.pageSize, Number(q("limit") ?? Infinity)), maxBytes: 1e9 });
         return { slots: slots.map((s) => source.tamper?.(s) ?? s), continues: (slots.at(-1)?.slot ?? from - 1) < to };
       };
       if (url.pathname === `/${processId}/schedule`) {

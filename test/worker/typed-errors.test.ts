@@ -1,12 +1,21 @@
 /**
- * Failures the core reports reach the client through the one error mapping (worker/errors.ts)
- * as the status their code names, never as a bare 500.
+ * Failures the core reports reach the client through the one error mapping (worker/http/errors.ts)
+ * as the status their code names, never as a bare 500. The table is checked by the compiler
+ * against every error-code union (`npm test` type-checks this file first).
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { expect, test } from "vitest";
+import { Hono } from "hono";
+import { expect, expectTypeOf, test, vi } from "vitest";
+import type { Ans104ErrorCode } from "../../src/ans104/errors.ts";
 import { signItem } from "../../src/ans104/sign.ts";
+import type { KeyError } from "../../src/crypto/keys.ts";
+import type { FormatError } from "../../src/formats/errors.ts";
+import { RemoteError, type RemoteErrorCode } from "../../src/remote/errors.ts";
+import type { GatewayErrorCode } from "../../src/remote/gateway.ts";
+import type { ScheduleErrorCode } from "../../src/schedule/errors.ts";
 import { createApp } from "../../worker/http/app.ts";
+import { errorResponse, STATUS_BY_CODE, type ErrorCode } from "../../worker/http/errors.ts";
 import { signProcess } from "../support/items.ts";
 import { json, legacyPost, schedulerAddress, testClient } from "./support.ts";
 
@@ -59,4 +68,38 @@ test("with an unusable SCHEDULER_KEY, /health is a 503 naming it and a write is 
   const write = await app.fetch(new Request("http://scheduler.test/", { method: "POST", body: message.raw }), bad);
   expect(write.status).toBe(503);
   expect((await json(write)).error).toMatch(/^SCHEDULER_KEY is set but cannot be used/);
+});
+
+/** Every code the core's error types can carry, listed here apart from the table's own type. */
+type CoreCodes = ScheduleErrorCode | RemoteErrorCode | Ans104ErrorCode | GatewayErrorCode | FormatError["code"] | KeyError["code"];
+
+test("the error-to-status table has exactly one status for every code of every core error type", () => {
+  expectTypeOf<keyof typeof STATUS_BY_CODE>().toEqualTypeOf<CoreCodes>();
+  expectTypeOf<ErrorCode>().toEqualTypeOf<CoreCodes>();
+  const { fork: _, ...missingOne } = STATUS_BY_CODE;
+  // @ts-expect-error a table missing a code does not type-check: the code could otherwise become a 500
+  const incomplete: Record<ErrorCode, number> = missingOne;
+  expect(Object.keys(incomplete)).toHaveLength(Object.keys(STATUS_BY_CODE).length - 1);
+  for (const [code, status] of Object.entries(STATUS_BY_CODE)) expect([400, 404, 413, 421, 502, 503, 504], code).toContain(status);
+});
+
+test("each code reaches the client as its table status; remote-rejected passes the remote's 4xx on, and is a 502 without one", async () => {
+  const app = new Hono();
+  let thrown: unknown;
+  app.get("/", () => {
+    throw thrown;
+  });
+  app.onError(errorResponse);
+  const logged = vi.spyOn(console, "error").mockImplementation(() => {}); // 5xx are logged; these are on purpose
+  for (const [code, status] of Object.entries(STATUS_BY_CODE)) {
+    thrown = Object.assign(new Error(`failed with ${code}`), { code });
+    const res = await app.fetch(new Request("http://scheduler.test/"));
+    expect(res.status, code).toBe(status);
+    expect(await res.json()).toEqual({ error: `failed with ${code}` });
+  }
+  thrown = new RemoteError("remote-rejected", "scheduler https://su.test answered 404", { remote: "https://su.test", status: 404 });
+  expect((await app.fetch(new Request("http://scheduler.test/"))).status).toBe(404);
+  thrown = new RemoteError("remote-rejected", "scheduler https://su.test answered 404", { remote: "https://su.test" });
+  expect((await app.fetch(new Request("http://scheduler.test/"))).status).toBe(502);
+  logged.mockRestore();
 });

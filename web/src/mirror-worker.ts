@@ -5,6 +5,7 @@
  * interrupted resume where their store stopped.
  */
 import { detectVariant } from "../../src/remote/detect.ts";
+import { request } from "../../src/remote/http.ts";
 import { importInto, readScheduleFile } from "../../src/remote/schedule-file.ts";
 import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
@@ -67,8 +68,8 @@ async function follow(db: DashboardDb, processId: string, on: boolean): Promise<
       const kept = (await run(job)).kept;
       // Our node and HyperBEAM hold a `next` request open until the slot exists; a legacy SU is asked again after a pause.
       if (record.variant === "ao.N.1") {
-        const url = `${record.url}/~scheduler@1.0/next?target=${processId}&from=${kept + 1}&wait=${FOLLOW_WAIT_MS}`;
-        await fetch(url, { signal: stop.signal, headers: { accept: "application/json" } }).then((r) => r.body?.cancel());
+        const url = `${record.url}/~scheduler@1.0/next?target=${processId}&from=${kept + 1}&lookahead=1&wait=${FOLLOW_WAIT_MS}`;
+        await request(url, { headers: { accept: "application/json" } }, { redirects: "follow", timeoutMs: FOLLOW_WAIT_MS + RETRY_MS, signal: stop.signal });
       } else {
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }

@@ -3,6 +3,12 @@
  * status. Errors are recognised by their fields, not by class, so they survive bundling and RPC.
  */
 import type { Context } from "hono";
+import type { Ans104ErrorCode } from "../../src/ans104/errors.ts";
+import type { KeyError } from "../../src/crypto/keys.ts";
+import type { FormatError } from "../../src/formats/errors.ts";
+import type { RemoteErrorCode } from "../../src/remote/errors.ts";
+import type { GatewayErrorCode } from "../../src/remote/gateway.ts";
+import type { ScheduleErrorCode } from "../../src/schedule/errors.ts";
 import { countFork } from "./metrics.ts";
 
 export class HttpError extends Error {
@@ -17,8 +23,15 @@ export class HttpError extends Error {
   }
 }
 
-/** Statuses for the core's error codes (ScheduleError, Ans104Error, GatewayError, KeyError). */
-const STATUS_BY_CODE: Record<string, number> = {
+/** Every code an error of the core carries (and the node key's). */
+export type ErrorCode = ScheduleErrorCode | RemoteErrorCode | Ans104ErrorCode | GatewayErrorCode | FormatError["code"] | KeyError["code"];
+
+/**
+ * The status of each code. The compiler holds this table to the code unions above: a new code
+ * without a status does not build, so none can silently become a 500.
+ */
+export const STATUS_BY_CODE = {
+  // ScheduleError
   "invalid-item": 400,
   "invalid-process": 400,
   "invalid-message": 400,
@@ -27,21 +40,39 @@ const STATUS_BY_CODE: Record<string, number> = {
   "unknown-process": 404,
   "not-found": 404,
   unavailable: 503,
+  // Ans104Error: malformed input
+  truncated: 400,
   "too-large": 413,
+  "unknown-signature-type": 400,
+  "bad-presence-byte": 400,
+  "tag-count-mismatch": 400,
+  "too-many-tags": 400,
+  "tag-bytes-too-long": 400,
+  "tag-name-too-long": 400,
+  "tag-value-too-long": 400,
+  "bad-tag-encoding": 400,
+  "non-utf8-tag": 400,
+  "bad-bundle": 400,
+  "bad-field": 400,
+  // FormatError, GatewayError, KeyError
+  "bad-format": 400,
   "bad-gateway": 502,
   "gateway-timeout": 504,
   "bad-key": 503, // the node's configured key cannot be used: an outage until it is fixed
-  "bad-format": 400,
+  // RemoteError
   "bad-location": 400,
   "stale-nonce": 400,
   "no-scheduler": 421, // the process is not this node's, and its scheduler cannot be found
+  "remote-rejected": 502, // with the remote's 4xx in details.status, that status is passed on instead
   "remote-failed": 502,
   "remote-timeout": 504,
+  "remote-too-large": 502,
+  "refused-destination": 400,
   "verification-failed": 502,
   fork: 502,
-};
+} as const satisfies Record<ErrorCode, number>;
 
-type Fields = { status?: unknown; code?: unknown; message?: unknown; details?: unknown; field?: unknown; headers?: unknown };
+type Fields = { status?: unknown; code?: unknown; message?: unknown; details?: unknown; headers?: unknown };
 
 /** Status for an error with a known shape, or undefined for anything else (a bug: 500). */
 function statusOf(err: Fields): number | undefined {
@@ -50,9 +81,7 @@ function statusOf(err: Fields): number | undefined {
   // Another scheduler refused the request: its status (a 4xx) is passed on.
   const passed = (err.details as { status?: unknown } | undefined)?.status;
   if (err.code === "remote-rejected" && typeof passed === "number" && passed >= 400 && passed < 500) return passed;
-  if (err.code in STATUS_BY_CODE) return STATUS_BY_CODE[err.code];
-  if (typeof err.field === "string") return 400; // Ans104Error: malformed input
-  return undefined;
+  return Object.hasOwn(STATUS_BY_CODE, err.code) ? STATUS_BY_CODE[err.code as ErrorCode] : undefined;
 }
 
 export function errorResponse(err: unknown, c: Context): Response {

@@ -16,6 +16,7 @@ import { readAssignment } from "../../src/schedule/assignment.ts";
 import { readLegacy, readRange, type LegacyQuery } from "../../src/schedule/legacy-range.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
 import type { LegacyReadResult, Outcome, ReadQuery, ReadResult, RemoteRef, ScheduledWire, SlotState } from "../contract.ts";
+import { privateAccess } from "../config.ts";
 import { outcome } from "./outcome.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 
@@ -44,7 +45,8 @@ export class MirrorObject extends DurableObject<Env> {
     const m = this.#mirror;
     if (m && m.client.url === remote.url && m.client.variant === remote.variant) return m;
     const timeoutMs = Number(this.env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS;
-    const client = new SchedulerClient(remote.url, remote.variant, { timeoutMs });
+    // Every request, each redirect hop included, passes the destination policy (where.ts checked the URL already).
+    const client = new SchedulerClient(remote.url, remote.variant, { timeoutMs, privateAccess: privateAccess(this.env) });
     this.#mirror = new Mirror({ client, store: this.#store, processId: pid, scheduler: remote.address });
     return this.#mirror;
   }

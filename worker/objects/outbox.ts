@@ -3,6 +3,10 @@
  * sent, then retried with backoff until the bundler accepts it. It lives in the NodeObject, whose
  * alarm delivers it, so it survives restarts; `status` shows it.
  */
+import { refusal, request } from "../../src/remote/http.ts";
+
+/** A bundler answers an upload with a receipt: a few hundred bytes are read, no more. */
+const BUNDLER_ANSWER_BYTES = 64 * 1024;
 
 /** Backoff after the n-th failure: 1 s, 2 s, 4 s … at most 10 minutes. */
 export const backoffMs = (attempts: number): number => Math.min(1000 * 2 ** Math.max(0, attempts - 1), 10 * 60 * 1000);
@@ -64,14 +68,9 @@ export class Outbox {
   }
 }
 
-/** Uploads one item to an ANS-104 bundler (`POST <url>/tx`); anything but a 200 is a failure. */
+/** Uploads one item to an ANS-104 bundler (`POST <url>/tx`, the operator's UPLOAD_URL); anything but a 200 is a failure. */
 export async function uploadToBundler(uploadUrl: string, item: Uint8Array, timeoutMs = 10_000): Promise<void> {
-  const res = await fetch(`${uploadUrl.replace(/\/+$/, "")}/tx`, {
-    method: "POST",
-    headers: { "content-type": "application/octet-stream" },
-    body: item,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  await res.body?.cancel();
-  if (res.status !== 200) throw new Error(`bundler ${uploadUrl} answered ${res.status}`);
+  const init = { method: "POST", headers: { "content-type": "application/octet-stream" }, body: item };
+  const a = await request(`${uploadUrl.replace(/\/+$/, "")}/tx`, init, { timeoutMs, role: "bundler", maxBytes: BUNDLER_ANSWER_BYTES });
+  if (a.status !== 200) throw refusal(a, "bundler");
 }

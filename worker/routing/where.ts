@@ -6,6 +6,10 @@
  * looked up on the gateway, verified and owner-checked). Whether a spawn is this node's to
  * schedule is decided here too (spawnPlace), and nowhere else.
  *
+ * Every URL found this way (a hint, a record's `Url`) passes the destination policy first
+ * (src/remote/url-policy.ts, `REMOTE_PRIVATE`): a hint that breaks it is refused with a 400, a
+ * record that breaks it is ignored as if there were none, and nothing is sent.
+ *
  * Per isolate, remote answers are cached until their record expires and misses for a short while,
  * so a flood of unknown ids reaches the gateway once per id at most every MISS_TTL_MS.
  */
@@ -16,9 +20,11 @@ import { BoundedCache } from "../../src/crypto/bounded-cache.ts";
 import { RemoteError } from "../../src/remote/errors.ts";
 import { gatewayItem, gatewayLocation } from "../../src/remote/gateway.ts";
 import { expiresAt, schedulerUrl, verifyLocation, type LocationRecord } from "../../src/remote/location.ts";
+import { checkDestination } from "../../src/remote/url-policy.ts";
 import { checkProcess, namedSchedulers } from "../../src/schedule/classify.ts";
 import { ScheduleError } from "../../src/schedule/errors.ts";
 import { unwrap, type RemoteRef } from "../contract.ts";
+import { privateAccess } from "../config.ts";
 import type { Env } from "../env.ts";
 import { schedulerSigner } from "../objects/signer.ts";
 
@@ -50,9 +56,15 @@ export function knownElsewhere(pid: string): Place | undefined {
   return cached && cached.until > Date.now() ? cached.place : undefined;
 }
 
+/** A scheduler URL chosen by request data, if this node may send requests there; throws RemoteError("refused-destination") naming the rule. */
+export function allowedDestination(env: Env, url: string): string {
+  checkDestination(url, privateAccess(env));
+  return url;
+}
+
 /** The scheduler a hint names: its URL, spoken to as ao.N.1 (HyperBEAM's default for hints). */
-export function hintPlace(hint: string): Place {
-  return { kind: "remote", remote: { url: schedulerUrl(hint), variant: "ao.N.1", address: undefined }, via: "hint" };
+export function hintPlace(env: Env, hint: string): Place {
+  return { kind: "remote", remote: { url: allowedDestination(env, schedulerUrl(hint)), variant: "ao.N.1", address: undefined }, via: "hint" };
 }
 
 /**
@@ -68,7 +80,7 @@ export async function spawnPlace(env: Env, process: DataItem, hint: string | und
   } catch (err) {
     if ((err as { code?: string }).code !== "wrong-scheduler") throw err;
   }
-  if (hint !== undefined && followHints(env)) return hintPlace(hint);
+  if (hint !== undefined && followHints(env)) return hintPlace(env, hint);
   try {
     return await placeByTag(env, process, self);
   } catch (err) {
@@ -87,7 +99,7 @@ export async function spawnPlace(env: Env, process: DataItem, hint: string | und
  * every time, so a process spawned here is never shadowed by a cached answer).
  */
 export async function locate(env: Env, pid: string, o: { hint?: string | undefined; cachedProcess?: () => Promise<Uint8Array | undefined> }): Promise<Place> {
-  if (o.hint !== undefined && followHints(env)) return hintPlace(o.hint);
+  if (o.hint !== undefined && followHints(env)) return hintPlace(env, o.hint);
   const now = Date.now();
   const cached = places.peek(pid);
   if (cached && cached.until > now) return cached.place;
@@ -115,12 +127,13 @@ async function placeByTag(env: Env, process: DataItem, self: string): Promise<Pl
         failures.push(`${address}: no location record`);
         continue;
       }
-      const place: Place = { kind: "remote", remote: { url: record.record.url, variant: record.record.variant, address }, via: "location" };
+      const place: Place = { kind: "remote", remote: { url: allowedDestination(env, record.record.url), variant: record.record.variant, address }, via: "location" };
       places.set(pid, { place, until: record.until });
       return place;
     } catch (err) {
-      // The first that resolves wins; a gateway failure on one is reported only if none does.
-      if (named.length === 1) throw err;
+      // The first that resolves wins; a gateway failure on one is reported only if none does. A
+      // record whose Url breaks the destination policy is passed over, as if there were none.
+      if (named.length === 1 && (err as RemoteError).code !== "refused-destination") throw err;
       failures.push(`${address}: ${(err as Error).message}`);
     }
   }
@@ -156,6 +169,7 @@ async function locationOf(env: Env, address: string): Promise<{ record: Location
   const item = await gatewayLocation(env.GATEWAY_URL, address);
   if (!item) return undefined;
   const record = await verifyLocation(item, address);
+  allowedDestination(env, record.url); // one that breaks the policy is not kept
   const kept = unwrap(await node.keepLocation(record.raw, false));
   const found = { record, until: kept.expiresAt > now ? kept.expiresAt : expiresAt(record, now) };
   records.set(address, found);

@@ -8,7 +8,7 @@ import { NO_LIMITS } from "../../../src/ans104/limits.ts";
 import { parseItem } from "../../../src/ans104/parse.ts";
 import { serializeItem } from "../../../src/ans104/serialize.ts";
 import { encodeTags } from "../../../src/ans104/tags.ts";
-import { SchedulerClient, type Variant } from "../../../src/remote/client.ts";
+import { SchedulerClient } from "../../../src/remote/client.ts";
 import { RemoteError } from "../../../src/remote/errors.ts";
 import { Mirror } from "../../../src/remote/mirror.ts";
 import { MemoryStore } from "../../../src/schedule/memory-store.ts";
@@ -16,19 +16,13 @@ import { Scheduler } from "../../../src/schedule/scheduler.ts";
 import type { StoredSlot } from "../../../src/schedule/store.ts";
 import { signMessage } from "../../support/items.ts";
 import { clientSigner, schedulerSigner } from "../../support/keys.ts";
-import { serveSchedule } from "../../support/remote-source.ts";
+import { serveSchedule, SHAPES } from "../../support/remote-source.ts";
 import { signedSchedule as source } from "../../support/signed-schedule.ts";
 
 const sched = await schedulerSigner();
 const client = await clientSigner();
 
-const shapes: [string, Variant, boolean][] = [
-  ["ao.N.1 bundle pages", "ao.N.1", false],
-  ["ao.N.1 lossless JSON pages", "ao.N.1", true],
-  ["ao.TN.1 legacy JSON pages", "ao.TN.1", false],
-];
-
-describe.each(shapes)("mirroring %s", (_name, variant, json) => {
+describe.each(SHAPES)("mirroring %s", (_name, variant, json) => {
   test("fetches page by page to the end, every slot verified; a later sync fetches only new slots", async () => {
     const src = await source(24);
     const served = serveSchedule(src.pid, src.store, { pageSize: 10, json });

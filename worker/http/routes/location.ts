@@ -3,7 +3,8 @@
  * `GET /~scheduler@1.0/location?address=` answers the record held for an address (this node's by
  * default); `POST` takes a signed `Type=Scheduler-Location` item. Signed by this node's own key it
  * is the operator's request: the node builds, signs, keeps and uploads a new record of its own.
- * Signed by anyone else it is their record: verified, checked and kept under its signer.
+ * Signed by anyone else it is their record: verified, checked (its Url against the destination
+ * policy too) and kept under its signer.
  */
 import type { Context, Hono } from "hono";
 import { NO_LIMITS } from "../../../src/ans104/limits.ts";
@@ -19,6 +20,7 @@ import type { AppEnv } from "../../env.ts";
 import { unwrap } from "../../contract.ts";
 import { HttpError } from "../errors.ts";
 import { verifiedItem } from "../../routing/ingest.ts";
+import { allowedDestination } from "../../routing/where.ts";
 import { idParam } from "../params.ts";
 import { ANS104, negotiate } from "../render.ts";
 import { schedulerSigner } from "../../objects/signer.ts";
@@ -66,6 +68,7 @@ async function postLocation(c: C): Promise<Response> {
     return renderRecord(c, published.raw, undefined);
   }
   const record = await verifyLocation(item);
+  allowedDestination(c.env, record.url); // a record this node would not follow is not kept (400)
   const kept = unwrap(await node.keepLocation(record.raw, true));
   return renderRecord(c, record.raw, kept.expiresAt);
 }
