@@ -69,7 +69,8 @@ describe("su-message.bin (bundle: SU assignment salt 478, aoconnect message salt
     await expectSound(message, "message");
   });
 
-  test("a bit flipped at any byte of the salt-32 message fails", async () => {
+  // About 3,000 verifications, a thousand of them importing a new RSA key: far past the default 5 s on a busy machine.
+  test("a bit flipped at any byte of the salt-32 message fails", { timeout: 120_000 }, async () => {
     await expectFlipsFail(message.raw, message.raw.keys(), "aoconnect message");
   });
 });
