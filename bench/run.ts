@@ -3,6 +3,7 @@
  * ceiling, measured in one run (absolute numbers drift on a shared machine; ratios do not).
  *
  *   npm run bench -- [--duration 5] [--runs 3] [--cases ceiling,signing,single,concurrent,processes,identity,reads,scale,remote,browser]
+ *   npm run bench -- --cases soak [--soak-posts 100000]   (not in the default set: about 10 minutes alone)
  */
 import { parseArgs } from "node:util";
 import { environment, table, write, type Row } from "./report.ts";
@@ -12,21 +13,26 @@ import { browserCase } from "./cases/browser.ts";
 import { remoteCase } from "./cases/remote.ts";
 import { scaleCase } from "./cases/scale.ts";
 import { signingCase } from "./cases/signing.ts";
+import { soakCase } from "./cases/soak.ts";
 import { Client } from "./load.ts";
 import { startScheduler, stopAll } from "./servers.ts";
 import { Workload } from "./workload.ts";
 
 const ALL = ["ceiling", "signing", "single", "concurrent", "processes", "identity", "reads", "scale", "remote", "browser"];
+const OPTIONAL = ["soak"];
 const { values } = parseArgs({
   options: {
     duration: { type: "string", default: "5" },
     runs: { type: "string", default: "3" },
     cases: { type: "string", default: ALL.join(",") },
+    "soak-posts": { type: "string", default: "100000" },
   },
 });
 const settings = { duration: Number(values.duration), runs: Number(values.runs) };
 const cases = new Set(values.cases.split(",").map((c) => c.trim()));
-for (const c of cases) if (!ALL.includes(c)) throw new Error(`unknown case ${c}; cases are ${ALL.join(", ")}`);
+for (const c of cases) if (!ALL.includes(c) && !OPTIONAL.includes(c)) throw new Error(`unknown case ${c}; cases are ${[...ALL, ...OPTIONAL].join(", ")}`);
+const soakPosts = Number(values["soak-posts"]);
+if (!(Number.isSafeInteger(soakPosts) && soakPosts >= 10_000)) throw new Error("--soak-posts must be an integer of at least 10000");
 if (!(settings.duration > 0) || !(settings.runs >= 1)) throw new Error("--duration must be > 0 seconds and --runs at least 1");
 
 const root = process.cwd(); // scripts/bench.mjs runs from the checkout
@@ -64,6 +70,7 @@ if (needsServer) {
   }
 }
 if (cases.has("identity")) add(...(await identityCase(root, settings, ceiling)));
+if (cases.has("soak")) add(...(await soakCase(root, soakPosts)));
 
 console.log("\n" + table(rows));
 const file = write(root, { ...environment(root, { ...settings, cases: [...cases] }), finishedAt: new Date().toISOString(), rows });

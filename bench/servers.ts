@@ -12,6 +12,8 @@ import { join } from "node:path";
 
 export interface Running {
   url: string;
+  /** The server's own process (the HTTP front; workerd is its child). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ async function launch(root: string, command: string, args: string[], env: Record
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const running: Running = {
     url,
+    pid: child.pid!,
     async stop() {
       started.delete(running);
       if (child.exitCode === null && child.signalCode === null) {

@@ -17,6 +17,8 @@ export interface LocalConfig {
   host: string;
   stateDir: string;
   logLevel: LogLevel;
+  /** V8's inspector for workerd's isolates, on this loopback port and the next (profiles, heap snapshots). */
+  inspectorPort: number | undefined;
   /** Values the worker reads from its environment (worker/env.ts). */
   bindings: Record<string, string>;
   /** Things an operator should know that do not stop start-up. */
@@ -134,5 +136,10 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
     await checkKey(key);
     bindings.SCHEDULER_KEY = key.text;
   }
-  return { port, host, stateDir, logLevel, bindings, warnings };
+  const inspector = get(env, "INSPECTOR_PORT");
+  const inspectorPort = inspector === undefined ? undefined : integer(env, "INSPECTOR_PORT", 0, 1, 65534);
+  if (inspectorPort !== undefined) {
+    warnings.push(`INSPECTOR_PORT is set: V8's inspector listens on 127.0.0.1:${inspectorPort} (the Durable Objects' process) and :${inspectorPort + 1} (the worker's). Anyone on this machine can read and run code in the worker through it.`);
+  }
+  return { port, host, stateDir, logLevel, inspectorPort, bindings, warnings };
 }

@@ -4,6 +4,11 @@
  * Objects on local disk. No dev-only middleware or dev proxy sits in the request path; the HTTP
  * front (front.ts) is what faces clients.
  *
+ * Two workerd processes, as two machines would be deployed: one runs the worker that takes
+ * requests (parsing, signature checks, rendering), the other the Durable Objects. workerd runs a
+ * process's isolates on one thread, so in one process every request's stateless work queued
+ * behind every object's; split, each has a core (docs/performance.md).
+ *
  * State lives where `wrangler dev --persist-to <dir>` kept it (<dir>/v3/do/<worker>-<Class>), so a
  * STATE_DIR written by earlier versions carries on.
  */
@@ -21,12 +26,12 @@ export interface RuntimeOptions {
   bindings: Record<string, string>;
   /** Miniflare's own log level; the worker's console output always comes through. */
   quiet: boolean;
-  /** Opens V8's inspector on this port (CPU profiles and heap snapshots of the isolates). */
+  /** Opens V8's inspector on this port for the objects' process and the next one for the worker's (CPU profiles, heap snapshots). */
   inspectorPort?: number | undefined;
 }
 
 export interface Runtime {
-  /** Where workerd listens (loopback, a free port). */
+  /** Where the worker listens (loopback, a free port). */
   url: URL;
   /** A Durable Object of the worker, for RPC from Node (the node's generated key, say). */
   object(binding: string, name: string): Promise<Record<string, (...args: unknown[]) => Promise<unknown>>>;
@@ -56,30 +61,54 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const config = unstable_readConfig({ config: o.configPath });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(o.configPath);
   const persist = join(o.stateDir, "v3");
-  const { assets, ...options } = workerOptions as typeof workerOptions & { assets?: { directory: string; binding?: string } };
-  // The worker runs first for every request (wrangler.toml's run_worker_first) and reaches its
-  // static assets through their binding, as deployed. Miniflare would put its asset router in
-  // front of every request, a second worker on workerd's one thread; here the assets are a worker
-  // of their own that only the binding calls.
-  const assetWorker = assets?.binding ? `${config.name}-assets` : undefined;
-  const mf = new Miniflare({
-    defaultPersistRoot: persist,
-    durableObjectsPersist: join(persist, "do"),
+  const registry = join(o.stateDir, ".registry");
+  rmSync(registry, { recursive: true, force: true });
+  mkdirSync(registry, { recursive: true });
+  const { assets, durableObjects, ...options } = workerOptions as typeof workerOptions & { assets?: { directory: string; binding?: string } };
+  const shared = {
     host: "127.0.0.1",
     port: 0,
     cf: false,
     log: new Log(o.quiet ? LogLevel.WARN : LogLevel.INFO),
+    // How the two processes find each other: each registers its debug port here.
+    unsafeDevRegistryPath: registry,
+  };
+  const code = {
+    ...options,
+    modules: true,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
+    bindings: { ...(options.bindings as Record<string, string>), ...o.bindings },
+    logRequests: false,
+  };
+
+  // The Durable Objects, under the worker's own name: their state stays in <persist>/do/<worker>-<Class>.
+  const objects = new Miniflare({
+    ...shared,
+    defaultPersistRoot: persist,
+    durableObjectsPersist: join(persist, "do"),
     ...(o.inspectorPort ? { inspectorPort: o.inspectorPort } : {}),
+    workers: [{ ...code, name: config.name, durableObjects }],
+  } as ConstructorParameters<typeof Miniflare>[0]);
+  await objects.ready;
+
+  // The worker that takes requests. Its Durable Object bindings name the objects process, reached
+  // over workerd's debug port with native RPC. It runs first for every request (wrangler.toml's
+  // run_worker_first) and reaches its static assets through their binding, as deployed: Miniflare
+  // would otherwise put its asset router in front of every request.
+  const edgeName = `${config.name}-edge`;
+  const assetWorker = assets?.binding ? `${config.name}-assets` : undefined;
+  const elsewhere = Object.fromEntries(Object.entries(durableObjects ?? {}).map(([binding, d]) => [binding, { ...(d as object), scriptName: config.name }]));
+  const edge = new Miniflare({
+    ...shared,
+    defaultPersistRoot: join(persist, "edge"),
+    ...(o.inspectorPort ? { inspectorPort: o.inspectorPort + 1 } : {}),
     workers: [
       {
-        ...options,
-        name: config.name,
-        modules: true,
-        scriptPath,
-        modulesRoot: dirname(scriptPath),
-        bindings: { ...(options.bindings as Record<string, string>), ...o.bindings },
+        ...code,
+        name: edgeName,
+        durableObjects: elsewhere,
         serviceBindings: { ...options.serviceBindings, ...(assetWorker ? { [assets!.binding!]: assetWorker } : {}) },
-        logRequests: false,
       },
       ...(assetWorker
         ? [
@@ -94,13 +123,18 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         : []),
     ],
   } as ConstructorParameters<typeof Miniflare>[0]);
-  const url = await mf.ready;
+  const url = await edge.ready.catch(async (err) => {
+    await objects.dispose();
+    throw err;
+  });
   return {
     url,
     async object(binding, name) {
-      const ns = await mf.getDurableObjectNamespace(binding);
+      const ns = await objects.getDurableObjectNamespace(binding);
       return ns.get(ns.idFromName(name)) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     },
-    dispose: () => mf.dispose(),
+    dispose: async () => {
+      await Promise.allSettled([edge.dispose(), objects.dispose()]);
+    },
   };
 }

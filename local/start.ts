@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && void stop(0), 500).unref();
 
-  runtime = await startRuntime({ root, configPath, stateDir: config.stateDir, bindings: config.bindings, quiet: config.logLevel !== "debug" });
+  runtime = await startRuntime({ root, configPath, stateDir: config.stateDir, bindings: config.bindings, quiet: config.logLevel !== "debug", inspectorPort: config.inspectorPort });
   if (at < 0 && !config.bindings.SCHEDULER_KEY) await exportNodeKey(runtime, config.stateDir);
   const log = config.logLevel === "info" || config.logLevel === "debug";
   const front = await startFront({

@@ -38,6 +38,7 @@ const cases: [string, Record<string, string>, RegExp][] = [
   ["an unknown variant", { SCHEDULER_VARIANT: "ao.X.1" }, /^\[start\] SCHEDULER_VARIANT must be one of ao\.TN\.1, ao\.N\.1; got "ao\.X\.1"$/m],
   ["an unknown private-destination setting", { REMOTE_PRIVATE: "yes" }, /^\[start\] REMOTE_PRIVATE must be one of allow, deny; got "yes"$/m],
   ["a remote timeout that is not a number", { REMOTE_TIMEOUT_MS: "10s" }, /^\[start\] REMOTE_TIMEOUT_MS must be an integer from 100 to 600000; got "10s"$/m],
+  ["an INSPECTOR_PORT whose next port does not exist", { INSPECTOR_PORT: "65535" }, /^\[start\] INSPECTOR_PORT must be an integer from 1 to 65534; got "65535"$/m],
 ];
 
 describe("npm start refuses settings that cannot work, before starting anything", () => {
@@ -55,6 +56,13 @@ describe("npm start refuses settings that cannot work, before starting anything"
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^\[start\] SCHEDULER_KEY_FILE \(.*bad\.json\) is not a usable scheduler key/m);
   });
+});
+
+test("INSPECTOR_PORT opens the inspector on that port and the next, with a warning that names both", async () => {
+  const config = await readConfig({ INSPECTOR_PORT: "9300" }, ROOT);
+  expect(config.inspectorPort).toBe(9300);
+  expect(config.warnings.filter((w) => w.startsWith("INSPECTOR_PORT is set"))).toEqual([expect.stringMatching(/127\.0\.0\.1:9300 .*:9301/)]);
+  expect((await readConfig({}, ROOT)).inspectorPort).toBeUndefined();
 });
 
 describe("REMOTE_PRIVATE: whether hints and location records may send the node to private addresses", () => {
