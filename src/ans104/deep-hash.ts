@@ -3,10 +3,11 @@
  * H(acc ‖ deepHash(e)) from H("list" ‖ len). Lengths are decimal ASCII.
  *
  * Signing and verifying hash every item's fields this way, twice per scheduled message, so the
- * item case is specialised: the fold over its first three fields ("dataitem", "1", the signature
- * type) is a constant per type, an owner's hash is cached (clients and the scheduler reuse keys),
- * "blob<len>" headers are cached, and only a field long enough to be worth a native digest
- * (src/crypto/hash.ts) waits for one: everything else is hashed synchronously.
+ * item case is specialised: the fold over its first five fields ("dataitem", "1", the signature
+ * type, the owner, the target) is kept per signer and target (clients and the scheduler reuse
+ * keys, and a process's messages all name it), "blob<len>" headers are cached, and only a field
+ * long enough to be worth a native digest (src/crypto/hash.ts) waits for one: everything else is
+ * hashed synchronously.
  */
 import { b64url } from "../crypto/base64url.ts";
 import { BoundedCache } from "../crypto/bounded-cache.ts";
@@ -56,13 +57,19 @@ function prefix(signatureType: number): Uint8Array {
   return acc;
 }
 
-// Owners (up to 512 bytes) and targets (a process id) repeat: clients and the scheduler reuse keys,
-// and a process's messages all name it.
-const repeated = new BoundedCache<Uint8Array | Promise<Uint8Array>>(2048);
-const repeatedHash = (blob: Uint8Array): Uint8Array | Promise<Uint8Array> => repeated.get(`${blob.length}:${b64url(blob)}`, () => blobHash(blob));
-
 const emptyHash = blobHash(EMPTY) as Uint8Array;
 const fieldHash = (blob: Uint8Array | undefined) => (blob === undefined || blob.length === 0 ? emptyHash : blobHash(blob));
+
+// The fold up to the owner and the target, per signature type, owner and target.
+const heads = new BoundedCache<Uint8Array | Promise<Uint8Array>>(1024);
+function head(signatureType: number, owner: Uint8Array, target: Uint8Array | undefined): Uint8Array | Promise<Uint8Array> {
+  return heads.get(`${signatureType}:${b64url(owner)}:${target?.length ? b64url(target) : ""}`, () => {
+    const o = blobHash(owner);
+    const t = fieldHash(target);
+    const fold = (oh: Uint8Array, th: Uint8Array) => sha384Of(sha384Of(prefix(signatureType), oh), th);
+    return o instanceof Promise || t instanceof Promise ? Promise.all([o, t]).then(([oh, th]) => fold(oh, th)) : fold(o, t);
+  });
+}
 
 /** The deep hash an ANS-104 item's signature covers; equal to deepHash of its 8-field list. */
 export async function itemDeepHash(f: {
@@ -73,10 +80,8 @@ export async function itemDeepHash(f: {
   tagBytes: Uint8Array;
   data: Uint8Array;
 }): Promise<Uint8Array> {
-  const fields = [repeatedHash(f.owner), f.target?.length ? repeatedHash(f.target) : emptyHash, fieldHash(f.anchor), fieldHash(f.tagBytes), fieldHash(f.data)];
+  const parts = [head(f.signatureType, f.owner, f.target), fieldHash(f.anchor), fieldHash(f.tagBytes), fieldHash(f.data)];
   // Native digests of long fields run side by side; short ones are already done.
-  const hashes = fields.some((h) => h instanceof Promise) ? await Promise.all(fields) : (fields as Uint8Array[]);
-  let acc = prefix(f.signatureType);
-  for (const h of hashes) acc = sha384Of(acc, h);
-  return acc;
+  const [acc, ...rest] = parts.some((h) => h instanceof Promise) ? await Promise.all(parts) : (parts as Uint8Array[]);
+  return rest.reduce(sha384Of, acc);
 }
