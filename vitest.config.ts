@@ -17,7 +17,7 @@ export default defineConfig({
       // The core runs in Node and in workerd: one suite, two runtimes, proving it platform-neutral.
       { plugins: [vectors()], test: { name: "core-node", environment: "node", include: ["test/core/**/*.test.ts", "test/interop/**/*.test.ts", "test/layout/**/*.test.ts"] } },
       { plugins: [vectors(), workerd()], test: { name: "core-workerd", include: ["test/core/**/*.test.ts"] } },
-      { plugins: [vectors(), workerd()], test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000 } },
+      { plugins: [vectors(), workerd({ SUBSCRIBERS_PER_PROCESS: "8" })], test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000 } },
       {
         plugins: [vectors(), workerd({ SCHEDULER_KEY: rsaJwk(), SCHEDULING_MODE: "aggressive", AO_BENCH_TOKEN: "test-token-0123456789abcdef" })],
         test: { name: "worker-rsa-aggressive", include: ["test/worker-rsa-aggressive/**/*.test.ts"], testTimeout: 60_000 },

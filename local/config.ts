@@ -123,6 +123,7 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
     if (get(env, flag) !== undefined) bindings[flag] = oneOf(env, flag, ["true", "false"] as const, "true");
   }
   if (get(env, "REMOTE_TIMEOUT_MS") !== undefined) bindings.REMOTE_TIMEOUT_MS = String(integer(env, "REMOTE_TIMEOUT_MS", 10_000, 100, 600_000));
+  if (get(env, "SUBSCRIBERS_PER_PROCESS") !== undefined) bindings.SUBSCRIBERS_PER_PROCESS = String(integer(env, "SUBSCRIBERS_PER_PROCESS", 1000, 1, 1_000_000));
   if (get(env, "LOCATION_TTL_MS") !== undefined) bindings.LOCATION_TTL_MS = String(integer(env, "LOCATION_TTL_MS", 0, 1000, 365 * 24 * 3600 * 1000));
   // Hints and location records may send a node on loopback to private addresses (README's
   // two-node example); a node others can reach is no proxy into its operator's network.

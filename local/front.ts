@@ -8,6 +8,7 @@
  */
 import { Agent, createServer, request as upstreamRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { proxyUpgrade } from "./upgrade.ts";
 
 export interface FrontOptions {
   host: string;
@@ -225,6 +226,17 @@ export function startFront(o: FrontOptions): Promise<Server> {
     req.on("aborted", cut);
     req.on("error", cut);
   }
+
+  // Live schedules: WebSocket upgrades are passed to workerd, then the sockets joined (upgrade.ts).
+  server.on("upgrade", (req: IncomingMessage, socket: Socket, early: Buffer) => {
+    const started = performance.now();
+    proxyUpgrade(req, socket, early, {
+      upstream: o.upstream,
+      path: requestPath(req.url ?? ""),
+      validHost: req.headers.host !== undefined && validHost(req.headers.host),
+      onAnswer: (status) => o.onRequest?.(`${req.method} ${req.url} ${status} ${(performance.now() - started).toFixed(1)} ms`),
+    });
+  });
 
   server.on("checkContinue", (req, res) => {
     const declared = Number(req.headers["content-length"]);

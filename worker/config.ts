@@ -25,3 +25,11 @@ export const MAX_WAIT_MS = 30_000;
 
 /** Whether destinations chosen by request data may be private (src/remote/url-policy.ts): only when the operator says `allow`. */
 export const privateAccess = (env: Env): PrivateAccess => (env.REMOTE_PRIVATE === "allow" ? "allow" : "deny");
+
+/** The most live subscribers one process may have (docs/live.md). */
+export const SUBSCRIBERS_PER_PROCESS = 1000;
+
+export function subscriberLimit(env: Env): number {
+  const n = Number(env.SUBSCRIBERS_PER_PROCESS);
+  return env.SUBSCRIBERS_PER_PROCESS && Number.isSafeInteger(n) && n >= 1 ? n : SUBSCRIBERS_PER_PROCESS;
+}

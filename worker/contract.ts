@@ -9,6 +9,7 @@ import type { PlaceOptions } from "../src/schedule/scheduler.ts";
 import type { LegacyQuery } from "../src/schedule/legacy-range.ts";
 import type { StoredSlot } from "../src/schedule/store.ts";
 import type { Variant } from "../src/remote/client.ts";
+import type { FrameFormat } from "../src/remote/live.ts";
 
 export interface ReadQuery {
   from: number;
@@ -61,6 +62,12 @@ export interface RemoteRef {
   address: string | undefined;
 }
 
+/** A live subscription asked for (docs/live.md): from which slot, in which frames. */
+export interface SubscribeQuery {
+  from: number;
+  format: FrameFormat;
+}
+
 /** The calls routes make about one process. */
 export interface ProcessTarget {
   schedule(raw: Uint8Array, id: string, opts: PlaceOptions): Promise<ScheduledWire>;
@@ -70,6 +77,33 @@ export interface ProcessTarget {
   next(q: ReadQuery, waitMs: number): Promise<ReadResult>;
   slot(which: number | "latest"): Promise<StoredSlot | undefined>;
   find(id: string): Promise<StoredSlot | undefined>;
+  /** Answers a WebSocket upgrade with a live subscription (101), or refuses it (404, 429, a remote's failure). */
+  subscribe(q: SubscribeQuery): Promise<Response>;
+}
+
+/**
+ * A subscription travels to an object as a WebSocket upgrade to its `fetch` (RPC cannot carry a
+ * WebSocket): the process, the query and, for the cache of a remote process, its scheduler.
+ */
+export function subscribeRequest(pid: string, q: SubscribeQuery, remote?: RemoteRef): Request {
+  const url = new URL("http://object/subscribe");
+  url.searchParams.set("pid", pid);
+  url.searchParams.set("from", String(q.from));
+  url.searchParams.set("format", q.format);
+  if (remote) {
+    url.searchParams.set("url", remote.url);
+    url.searchParams.set("variant", remote.variant);
+    if (remote.address) url.searchParams.set("address", remote.address);
+  }
+  return new Request(url, { headers: { upgrade: "websocket" } });
+}
+
+/** What subscribeRequest put in. */
+export function readSubscribeRequest(r: Request): { pid: string; q: SubscribeQuery; remote: RemoteRef | undefined } {
+  const p = new URL(r.url).searchParams;
+  const url = p.get("url");
+  const remote = url ? { url, variant: p.get("variant") as Variant, address: p.get("address") ?? undefined } : undefined;
+  return { pid: p.get("pid") ?? "", q: { from: Number(p.get("from")), format: p.get("format") === "ans104" ? "ans104" : "json" }, remote };
 }
 
 export type Failure = { ok: false; code: string; message: string; details?: Record<string, string | number> };

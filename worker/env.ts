@@ -32,6 +32,8 @@ declare global {
       REMOTE_PRIVATE?: string;
       /** false: a remote page is written to the cache before the answer instead of after it. */
       REMOTE_CACHE_ASYNC?: string;
+      /** The most live subscribers one process may have (docs/live.md; default 1000): one more is answered 429. */
+      SUBSCRIBERS_PER_PROCESS?: string;
       /** Set only by `npm run bench`: the token its seeding route requires (http/routes/bench.ts). */
       AO_BENCH_TOKEN?: string;
     }

@@ -14,7 +14,7 @@ import type { Store, StoredSlot } from "../schedule/store.ts";
 import type { SchedulerClient } from "./client.ts";
 import { RemoteError } from "./errors.ts";
 import { origin } from "./http.ts";
-import { chainStateOf, signerOf, verifySlots, type ChainState, type VerifyContext, type VerifyPart } from "./verify.ts";
+import { chainStateOf, signerOf, verifySlots, type ChainState, type RemoteSlot, type VerifyContext, type VerifyPart } from "./verify.ts";
 
 export interface MirrorOptions {
   client: SchedulerClient;
@@ -110,6 +110,45 @@ export class Mirror {
       return { kept: last?.slot ?? -1, appended: 0, continues: false };
     }
     if (to !== undefined) slots = slots.filter((s) => s.slot <= to);
+    const kept = await this.#keep(slots, last);
+    return { kept, appended: slots.length, continues: page.continues && (to === undefined || kept < to) };
+  }
+
+  /**
+   * Keeps slots the scheduler pushed (a live subscription, src/remote/live.ts), checked as a
+   * fetched page is: a slot already kept must be the same assignment (else a fork); the next ones
+   * are verified and appended; a slot past the next one means some were missed, and they are
+   * fetched first. Runs in turn with `step`.
+   */
+  accept(pushed: readonly RemoteSlot[]): Promise<Progress> {
+    const run = this.#tail.then(() => this.#accept(pushed));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #accept(pushed: readonly RemoteSlot[]): Promise<Progress> {
+    let last = await this.#store.last();
+    let slots = [...pushed];
+    while (slots.length > 0 && last && slots[0].slot <= last.slot) {
+      const kept = slots[0].slot === last.slot ? last : await this.#store.get(slots[0].slot);
+      if (kept) await this.#checkSame(kept, slots[0].assignment);
+      slots = slots.slice(1);
+    }
+    if (slots.length === 0) return { kept: last?.slot ?? -1, appended: 0, continues: false };
+    const before = slots[0].slot - 1;
+    while ((last?.slot ?? -1) < before) {
+      const p = await this.#step(before);
+      last = await this.#store.last();
+      if ((last?.slot ?? -1) < before && !p.continues) {
+        throw new RemoteError("remote-failed", `scheduler ${origin(this.client.url)} pushed slot ${before + 1} but serves slots only to ${last?.slot ?? -1}`, { remote: this.client.url });
+      }
+    }
+    const kept = await this.#keep(slots, last);
+    return { kept, appended: slots.length, continues: false };
+  }
+
+  /** Verifies consecutive slots after `last` and appends them, all or none; answers the last kept. */
+  async #keep(slots: RemoteSlot[], last: StoredSlot | undefined): Promise<number> {
     if (this.#ctx.scheduler === undefined && last) {
       const slot0 = (await this.#store.get(0))!;
       this.#ctx = { ...this.#ctx, scheduler: signerOf(slot0.assignment, slot0.assignmentId) };
@@ -117,8 +156,7 @@ export class Mirror {
     const { slots: checked, scheduler } = await this.#verify(slots, this.#ctx, last ? chainStateOf(last) : undefined);
     this.#ctx = { ...this.#ctx, scheduler };
     await this.#store.appendAll(checked);
-    const kept = checked.at(-1)!.slot;
-    return { kept, appended: checked.length, continues: page.continues && (to === undefined || kept < to) };
+    return checked.at(-1)!.slot;
   }
 
   async #checkSame(kept: StoredSlot, remote: Uint8Array): Promise<void> {

@@ -8,6 +8,7 @@ import { measured } from "./metrics.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { hyperbeamRoutes } from "./routes/hyperbeam.ts";
 import { legacyRoutes } from "./routes/legacy.ts";
+import { liveRoutes } from "./routes/live.ts";
 import { locationRoutes } from "./routes/location.ts";
 
 const ALLOW_METHODS = "GET,HEAD,PUT,POST,DELETE,PATCH,QUERY";
@@ -48,7 +49,7 @@ const around: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
   if (c.req.method === "OPTIONS") c.res = preflight(c);
   else await next();
-  allowAnyOrigin(c);
+  if (c.res.status !== 101) allowAnyOrigin(c); // an accepted WebSocket is answered as it is
   measured(c, started);
   await discardUnreadBody(c.req.raw, MAX_BODY_BYTES);
 };
@@ -58,6 +59,7 @@ export function createApp(): Hono<AppEnv> {
   app.use("*", around);
   benchRoutes(app);
   hyperbeamRoutes(app);
+  liveRoutes(app);
   locationRoutes(app);
   legacyRoutes(app); // after: its `/:id` must not shadow HyperBEAM's paths
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -8,6 +8,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { SchedulerClient } from "../../src/remote/client.ts";
 import { REMOTE_TIMEOUT_MS } from "../../src/remote/http.ts";
+import { CLOSE, closeReason, followSocket, type LiveSocket } from "../../src/remote/live.ts";
+import { checkDestination } from "../../src/remote/url-policy.ts";
 import { Mirror } from "../../src/remote/mirror.ts";
 import { signerOf, verifySlot } from "../../src/remote/verify.ts";
 import { NO_LIMITS } from "../../src/ans104/limits.ts";
@@ -15,15 +17,21 @@ import { parseItem } from "../../src/ans104/parse.ts";
 import { readAssignment } from "../../src/schedule/assignment.ts";
 import { readLegacy, readRange, type LegacyQuery } from "../../src/schedule/legacy-range.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
-import type { LegacyReadResult, Outcome, ReadQuery, ReadResult, RemoteRef, ScheduledWire, SlotState } from "../contract.ts";
-import { privateAccess } from "../config.ts";
+import { readSubscribeRequest, type LegacyReadResult, type Outcome, type ReadQuery, type ReadResult, type RemoteRef, type ScheduledWire, type SlotState } from "../contract.ts";
+import { privateAccess, subscriberLimit } from "../config.ts";
 import { outcome } from "./outcome.ts";
 import { SqliteStore } from "./sqlite-store.ts";
+import { Subscribers } from "./subscribers.ts";
 
 /** A `next` that finds a prefetch in flight waits this long for it before fetching itself (HyperBEAM's LOOKAHEAD_TIMEOUT). */
 export const LOOKAHEAD_TIMEOUT_MS = 200;
-/** How often a waiting `next` asks the remote whether its slot exists yet. */
+/** How often a waiting `next`, or a live follow of a scheduler that cannot push, asks the remote whether new slots exist. */
 const POLL_MS = 500;
+/** A live follow that failed tries again after this long, doubling up to FOLLOW_RETRY_MAX_MS. */
+const FOLLOW_RETRY_MS = 1000;
+const FOLLOW_RETRY_MAX_MS = 30_000;
+/** Failures of a followed scheduler that no retry mends: its subscribers are told why. */
+const FATAL = new Set(["verification-failed", "fork", "remote-rejected", "refused-destination"]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,14 +39,114 @@ export class MirrorObject extends DurableObject<Env> {
   readonly #store: SqliteStore;
   #mirror: Mirror | undefined;
   #prefetch: { upTo: number; done: Promise<unknown> } | undefined;
+  readonly #subscribers: Subscribers;
+  /** The live follow of the remote scheduler while anyone subscribes, and its upstream socket when it pushes. */
+  #following: Promise<void> | undefined;
+  #upstream: WebSocket | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Caching is asynchronous by default: an answer does not wait for its slots' write.
     this.#store = new SqliteStore(ctx.storage, {
       deferred: env.REMOTE_CACHE_ASYNC !== "false",
+      afterWrite: (rows) => this.#subscribers.written(rows),
       onWriteFailure: (err) => ctx.abort(`mirror write failed: ${String(err)}`),
     });
+    this.#subscribers = new Subscribers(ctx, this.#store, subscriberLimit(env));
+    // A follow never sleeps, so sockets found on waking have lost theirs: they subscribe again.
+    if (this.#subscribers.count > 0) this.#subscribers.closeAll(CLOSE.restart, "the node restarted this follow; subscribe again from your next slot");
+  }
+
+  /**
+   * A live subscription to a process another scheduler holds (docs/live.md): served from this
+   * cache, while the object follows the scheduler (subscribing to it when it is a node of this
+   * kind, polling it otherwise) and keeps, and so pushes, only slots that pass every check.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const { pid, q, remote } = readSubscribeRequest(request);
+    if (!remote) return Response.json({ error: "no scheduler given for a remote process" }, { status: 400 });
+    const m = this.#open(pid, remote);
+    try {
+      await m.syncTo(0); // the remote holds the process (and slot 0 is checked and kept)
+    } catch (err) {
+      const e = err as { code?: string; message?: string; details?: { status?: unknown } };
+      const passed = typeof e.details?.status === "number" && e.details.status >= 400 && e.details.status < 500 ? e.details.status : undefined;
+      const status = passed ?? (e.code === "remote-timeout" ? 504 : e.code === "refused-destination" ? 400 : e.code ? 502 : 500);
+      if (!e.code) console.error("live follow: checking the remote failed", err);
+      return Response.json({ error: e.code ? String(e.message) : "internal error" }, { status });
+    }
+    const answer = this.#subscribers.open(pid, q);
+    if (answer.status === 101) this.#follow(m, remote);
+    return answer;
+  }
+
+  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
+    this.#subscribers.message(ws, data);
+  }
+
+  override webSocketClose(ws: WebSocket): void {
+    this.#left(ws);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.#left(ws);
+  }
+
+  #left(ws: WebSocket): void {
+    this.#subscribers.closed(ws);
+    if (this.#subscribers.count === 0) this.#upstream?.close(1000, "no subscribers left");
+  }
+
+  /** Follows the remote while anyone subscribes: what it adds is fetched, checked and kept, and the subscribers get it from the store. */
+  #follow(m: Mirror, remote: RemoteRef): void {
+    if (this.#following) return;
+    this.#following = this.#followLoop(m, remote).finally(() => (this.#following = undefined));
+  }
+
+  async #followLoop(m: Mirror, remote: RemoteRef): Promise<void> {
+    let pushes = remote.variant === "ao.N.1"; // only a node of this kind can push
+    let retry = 0;
+    while (this.#subscribers.count > 0) {
+      try {
+        await m.syncTo(); // to the remote's end, page by page
+        retry = 0;
+        const ws = pushes ? await this.#subscribeUpstream(m, remote) : undefined;
+        if (ws) {
+          // Until it closes; then the loop fetches what the gap missed and subscribes again.
+          await followSocket(ws as unknown as LiveSocket, m.processId, async (s) => void (await m.accept([s])));
+        } else {
+          pushes = false;
+          await sleep(POLL_MS);
+        }
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        if (e.code && FATAL.has(e.code)) {
+          console.warn(`live follow of ${m.processId} at ${remote.url} stopped: ${e.message}`);
+          return this.#subscribers.closeAll(CLOSE.remoteFailed, closeReason(String(e.message)));
+        }
+        retry = Math.min(FOLLOW_RETRY_MAX_MS, Math.max(FOLLOW_RETRY_MS, retry * 2));
+        await sleep(retry);
+      } finally {
+        this.#upstream = undefined;
+      }
+    }
+  }
+
+  /** A subscription to the remote from the slot after the kept ones, or undefined when it cannot push (no such route there). */
+  async #subscribeUpstream(m: Mirror, remote: RemoteRef): Promise<WebSocket | undefined> {
+    const from = (await this.#kept()) + 1;
+    const url = `${m.client.url}/${m.processId}/subscribe?from=${from}&accept=application/ans104`;
+    checkDestination(url, privateAccess(this.env)); // where.ts checked the scheduler's URL; this is its subscription
+    const timeoutMs = Number(this.env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS;
+    const res = await fetch(url, { headers: { upgrade: "websocket" }, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status !== 101 || !res.webSocket) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    res.webSocket.accept();
+    if (this.#subscribers.count === 0) res.webSocket.close(1000, "no subscribers left");
+    this.#upstream = res.webSocket;
+    return res.webSocket;
   }
 
   #open(pid: string, remote: RemoteRef): Mirror {

@@ -10,27 +10,54 @@ import { readLegacy, type LegacyQuery } from "../../src/schedule/legacy-range.ts
 import { Scheduler, type PlaceOptions } from "../../src/schedule/scheduler.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
 import { Background } from "./background.ts";
-import { schedulingMode } from "../config.ts";
-import type { LegacyReadResult, Outcome, ReadQuery, ReadResult, ScheduledWire, SlotState } from "../contract.ts";
+import { schedulingMode, subscriberLimit } from "../config.ts";
+import { readSubscribeRequest, type LegacyReadResult, type Outcome, type ReadQuery, type ReadResult, type ScheduledWire, type SlotState } from "../contract.ts";
 import { outcome } from "./outcome.ts";
 import { scheduledWire } from "./scheduled-wire.ts";
 import { schedulerSigner } from "./signer.ts";
 import { SqliteStore } from "./sqlite-store.ts";
+import { Subscribers } from "./subscribers.ts";
 
 export class ProcessObject extends DurableObject<Env> {
   readonly #store: SqliteStore;
   readonly #background: Background;
+  readonly #subscribers: Subscribers;
   #scheduler: Promise<Scheduler> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new SqliteStore(ctx.storage, {
       deferred: schedulingMode(env) === "aggressive",
-      afterWrite: (rows) => this.#background.written(rows),
+      afterWrite: (rows) => {
+        this.#background.written(rows);
+        this.#subscribers.written(rows);
+      },
       // A deferred write failed after its slot was announced: restart from what is durable.
       onWriteFailure: (err) => ctx.abort(`deferred write failed: ${String(err)}`),
     });
     this.#background = new Background(ctx, env, this.#store);
+    this.#subscribers = new Subscribers(ctx, this.#store, subscriberLimit(env));
+  }
+
+  /** A live subscription (docs/live.md): the worker passes the WebSocket upgrade here (contract.ts subscribeRequest). */
+  override async fetch(request: Request): Promise<Response> {
+    const { pid, q } = readSubscribeRequest(request);
+    const current = await this.#with(pid, (s) => s.current);
+    if (!current.ok) return Response.json({ error: current.message }, { status: 503 });
+    if (current.value < 0) return Response.json({ error: `process ${pid} is not known to this scheduler` }, { status: 404 });
+    return this.#subscribers.open(pid, q);
+  }
+
+  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
+    this.#subscribers.message(ws, data);
+  }
+
+  override webSocketClose(ws: WebSocket): void {
+    this.#subscribers.closed(ws);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.#subscribers.closed(ws);
   }
 
   /** Schedules a raw item the worker has verified (`id` is the id it computed): a spawn of this process or a message to it. */

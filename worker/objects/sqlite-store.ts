@@ -127,6 +127,12 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** The highest slot, -1 for none; synchronous, for the subscribers of live schedules. */
+  lastSlot(): number {
+    this.flush();
+    return this.#slot("SELECT slot FROM slots ORDER BY slot DESC LIMIT 1") ?? -1;
+  }
+
   async last() {
     this.flush();
     return this.#one(`SELECT ${COLUMNS} FROM slots ORDER BY slot DESC LIMIT 1`);

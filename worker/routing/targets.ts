@@ -8,7 +8,7 @@
 import type { Context } from "hono";
 import type { LegacyQuery } from "../../src/schedule/legacy-range.ts";
 import type { PlaceOptions } from "../../src/schedule/scheduler.ts";
-import { unwrap, type ProcessTarget, type ReadQuery, type RemoteRef } from "../contract.ts";
+import { subscribeRequest, unwrap, type ProcessTarget, type ReadQuery, type RemoteRef, type SubscribeQuery } from "../contract.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { knownElsewhere, locate, type Place } from "./where.ts";
 
@@ -39,6 +39,7 @@ function remoteTarget(c: C, pid: string, remote: RemoteRef): ProcessTarget {
     next: async (q, wait) => unwrap(await m.next(pid, remote, q, wait)),
     slot: async (which) => unwrap(await m.slot(pid, remote, which)),
     find: async (id) => unwrap(await m.find(pid, remote, id)),
+    subscribe: (q) => m.fetch(subscribeRequest(pid, q, remote)),
   };
 }
 
@@ -110,6 +111,12 @@ class LocalFirst implements ProcessTarget {
   async find(id: string) {
     const r = unwrap(await this.#local.find(this.#pid, id));
     return r === undefined && !(await this.#held()) ? ((await this.#remote())?.find(id) ?? r) : r;
+  }
+
+  // This node's object answers 404 when it does not hold the process.
+  async subscribe(q: SubscribeQuery) {
+    const r = await this.#local.fetch(subscribeRequest(this.#pid, q));
+    return r.status === 404 ? ((await this.#remote())?.subscribe(q) ?? r) : r;
   }
 
   async #held(): Promise<boolean> {
