@@ -3,6 +3,7 @@
  * can rewrite JSON answers (a tampering network), and can stop answering (the node gone).
  */
 import { createServer, request, type Server } from "node:http";
+import { connect } from "node:net";
 import { closeLocal, listenLocal } from "./server.ts";
 
 export class CountingProxy {
@@ -11,8 +12,11 @@ export class CountingProxy {
   tamper: ((path: string, body: unknown) => unknown) | undefined;
   /** When true, connections are refused as if the node were down. */
   down = false;
+  /** When true, WebSocket upgrades are refused (a scheduler that cannot push); otherwise they pass, counted as `UPGRADE <path>`. */
+  refuseUpgrades = false;
   url = "";
   #server: Server | undefined;
+  readonly #upgraded = new Set<{ destroy(): void }>();
 
   constructor(readonly upstream: string) {}
 
@@ -41,6 +45,26 @@ export class CountingProxy {
       up.on("error", () => res.destroy());
       req.pipe(up);
     });
+    server.on("upgrade", (req, socket, early: Buffer) => {
+      if (this.down || this.refuseUpgrades) return void socket.destroy();
+      this.requests.push(`UPGRADE ${req.url}`);
+      const target = new URL(this.upstream);
+      const up = connect(Number(target.port), target.hostname, () => {
+        let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
+        for (let i = 0; i < req.rawHeaders.length; i += 2) head += `${req.rawHeaders[i]}: ${/^host$/i.test(req.rawHeaders[i]) ? target.host : req.rawHeaders[i + 1]}\r\n`;
+        up.write(head + "\r\n");
+        up.write(early);
+        up.pipe(socket);
+        socket.pipe(up);
+      });
+      this.#upgraded.add(socket);
+      up.on("error", () => socket.destroy());
+      socket.on("error", () => up.destroy());
+      socket.on("close", () => {
+        this.#upgraded.delete(socket);
+        up.destroy();
+      });
+    });
     this.#server = server;
     this.url = await listenLocal(server, port);
     return this;
@@ -51,6 +75,7 @@ export class CountingProxy {
   }
 
   async close(): Promise<void> {
+    for (const s of this.#upgraded) s.destroy();
     await closeLocal(this.#server);
   }
 }

@@ -42,6 +42,7 @@ export class MirrorObject extends DurableObject<Env> {
   readonly #subscribers: Subscribers;
   /** The live follow of the remote scheduler while anyone subscribes, and its upstream socket when it pushes. */
   #following: Promise<void> | undefined;
+  #followed: { pid: string; remote: RemoteRef } | undefined;
   #upstream: WebSocket | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -76,7 +77,7 @@ export class MirrorObject extends DurableObject<Env> {
       return Response.json({ error: e.code ? String(e.message) : "internal error" }, { status });
     }
     const answer = this.#subscribers.open(pid, q);
-    if (answer.status === 101) this.#follow(m, remote);
+    if (answer.status === 101) this.#follow(pid, remote);
     return answer;
   }
 
@@ -97,20 +98,34 @@ export class MirrorObject extends DurableObject<Env> {
     if (this.#subscribers.count === 0) this.#upstream?.close(1000, "no subscribers left");
   }
 
-  /** Follows the remote while anyone subscribes: what it adds is fetched, checked and kept, and the subscribers get it from the store. */
-  #follow(m: Mirror, remote: RemoteRef): void {
+  /**
+   * Follows the remote while anyone subscribes: what it adds is fetched, checked and kept, and the
+   * subscribers get it from the store. The latest subscription names the scheduler followed.
+   */
+  #follow(pid: string, remote: RemoteRef): void {
+    const before = this.#followed?.remote;
+    if (before && (before.url !== remote.url || before.variant !== remote.variant)) this.#upstream?.close(1000, "following the scheduler at another URL");
+    this.#followed = { pid, remote };
     if (this.#following) return;
-    this.#following = this.#followLoop(m, remote).finally(() => (this.#following = undefined));
+    this.#following = this.#followLoop().finally(() => (this.#following = undefined));
   }
 
-  async #followLoop(m: Mirror, remote: RemoteRef): Promise<void> {
-    let pushes = remote.variant === "ao.N.1"; // only a node of this kind can push
+  async #followLoop(): Promise<void> {
+    let followed: RemoteRef | undefined;
+    let pushes = false;
     let retry = 0;
-    while (this.#subscribers.count > 0) {
+    while (this.#subscribers.count > 0 && this.#followed) {
+      const { pid, remote } = this.#followed;
+      const m = this.#open(pid, remote);
+      if (followed !== remote) {
+        followed = remote;
+        pushes = remote.variant === "ao.N.1"; // only a node of this kind can push
+      }
       try {
         await m.syncTo(); // to the remote's end, page by page
         retry = 0;
-        const ws = pushes ? await this.#subscribeUpstream(m, remote) : undefined;
+        // A scheduler that refuses the upgrade, or fails it, is polled for the rest of this follow.
+        const ws = pushes ? await this.#subscribeUpstream(m).catch(() => undefined) : undefined;
         if (ws) {
           // Until it closes; then the loop fetches what the gap missed and subscribes again.
           await followSocket(ws as unknown as LiveSocket, m.processId, async (s) => void (await m.accept([s])));
@@ -121,7 +136,7 @@ export class MirrorObject extends DurableObject<Env> {
       } catch (err) {
         const e = err as { code?: string; message?: string };
         if (e.code && FATAL.has(e.code)) {
-          console.warn(`live follow of ${m.processId} at ${remote.url} stopped: ${e.message}`);
+          console.warn(`live follow of ${pid} at ${remote.url} stopped: ${e.message}`);
           return this.#subscribers.closeAll(CLOSE.remoteFailed, closeReason(String(e.message)));
         }
         retry = Math.min(FOLLOW_RETRY_MAX_MS, Math.max(FOLLOW_RETRY_MS, retry * 2));
@@ -133,7 +148,7 @@ export class MirrorObject extends DurableObject<Env> {
   }
 
   /** A subscription to the remote from the slot after the kept ones, or undefined when it cannot push (no such route there). */
-  async #subscribeUpstream(m: Mirror, remote: RemoteRef): Promise<WebSocket | undefined> {
+  async #subscribeUpstream(m: Mirror): Promise<WebSocket | undefined> {
     const from = (await this.#kept()) + 1;
     const url = `${m.client.url}/${m.processId}/subscribe?from=${from}&accept=application/ans104`;
     checkDestination(url, privateAccess(this.env)); // where.ts checked the scheduler's URL; this is its subscription
