@@ -82,6 +82,7 @@ export function subscribeUrl(base: string, processId: string, from: number, form
 export interface LiveSocket {
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  addEventListener(type: "open", listener: () => void): void;
   addEventListener(type: "message", listener: (e: { data: unknown }) => void): void;
   addEventListener(type: "close", listener: (e: { code: number; reason: string }) => void): void;
   addEventListener(type: "error", listener: (e: unknown) => void): void;

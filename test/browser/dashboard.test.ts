@@ -220,7 +220,10 @@ describe("the dashboard, as a user would use it", () => {
     }
   });
 
-  test("the live view shows a message posted to the node after the page opened", async () => {
+  test("the live view follows the process by subscription and shows a message posted to the node after the page opened", async () => {
+    const polls: string[] = [];
+    const onRequest = (r: { url(): string }) => void (/\/next\?/.test(r.url()) && polls.push(r.url()));
+    page.on("request", onRequest);
     await page.goto(`${a.url}/dashboard/#/process/${big}`);
     await page.getByTestId("latest").waitFor();
     await page.getByTestId("live").click();
@@ -229,6 +232,8 @@ describe("the dashboard, as a user would use it", () => {
     await expect.poll(() => page.getByTestId("latest").textContent(), { timeout: 30_000 }).toContain(id);
     expect(await page.getByTestId("latest").textContent()).toContain("slot 1,000");
     await page.getByTestId("live").click();
+    page.off("request", onRequest);
+    expect(polls).toEqual([]); // pushed over the subscription, not long-polled
   });
 
   test("exports the legacy mirror as an ANS-104 bundle and as JSON with the same 40 assignments; removed, it comes back from either file with every slot checked again; search finds a message and an assignment at their slots", async () => {

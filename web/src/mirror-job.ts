@@ -8,6 +8,7 @@
  */
 import { SchedulerClient, type Variant } from "../../src/remote/client.ts";
 import type { HttpOptions } from "../../src/remote/http.ts";
+import { followSocket, subscribeUrl, type LiveSocket } from "../../src/remote/live.ts";
 import { Mirror } from "../../src/remote/mirror.ts";
 import type { VerifyPart } from "../../src/remote/verify.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
@@ -33,6 +34,8 @@ export interface MirrorJobOptions {
   now?: () => number;
   /** How each fetched page is checked (the mirror worker's pool of verify workers); verifySlots by default. */
   verify?: VerifyPart;
+  /** Opens a WebSocket (the host's by default), for following a scheduler live. */
+  socket?: (url: string) => LiveSocket & { binaryType?: string };
 }
 
 /** A record for a process not mirrored yet. */
@@ -65,6 +68,7 @@ export class MirrorJob {
   readonly #store: IdbStore;
   readonly #mirror: Mirror;
   readonly #now: () => number;
+  readonly #socket: (url: string) => LiveSocket & { binaryType?: string };
   readonly #listeners = new Set<(e: JobEvent) => void>();
   #record: MirrorRecord;
   #run: Promise<MirrorRecord> | undefined;
@@ -74,6 +78,7 @@ export class MirrorJob {
     this.#db = db;
     this.#record = { ...record, counts: { ...record.counts } };
     this.#now = o.now ?? Date.now;
+    this.#socket = o.socket ?? ((url) => new WebSocket(url) as unknown as LiveSocket);
     this.#store = new IdbStore(db, record.processId, { onAppend: (s) => this.#counted(s) });
     const client = new SchedulerClient(record.url, record.variant, { redirects: "follow", ...o.http });
     this.#mirror = new Mirror({ client, store: this.#store, processId: record.processId, scheduler: record.scheduler, verify: o.verify });
@@ -115,6 +120,44 @@ export class MirrorJob {
   async pause(): Promise<void> {
     this.#stop.aborted = true;
     await this.#run;
+  }
+
+  /**
+   * Follows the scheduler live (docs/live.md): subscribes from the slot after the kept ones and
+   * keeps each pushed slot once it passed every check (Mirror.accept), as it arrives. Resolves
+   * true when the subscription ends (closed, or `signal` aborted), false when it never opened
+   * (a scheduler that cannot push: follow it with `next?wait` instead). A slot that fails its
+   * checks fails the record, as a page would, and rejects.
+   */
+  async follow(signal: AbortSignal): Promise<boolean> {
+    const kept = (await this.#store.last())?.slot ?? -1;
+    const ws = this.#socket(subscribeUrl(this.#record.url, this.#record.processId, kept + 1, "ans104"));
+    ws.binaryType = "arraybuffer";
+    const opened = await new Promise<boolean>((resolve) => {
+      ws.addEventListener("open", () => resolve(true));
+      ws.addEventListener("error", () => resolve(false));
+      ws.addEventListener("close", () => resolve(false));
+    });
+    if (!opened) return false;
+    const stop = () => ws.close(1000, "stopped following");
+    signal.addEventListener("abort", stop);
+    if (signal.aborted) stop();
+    const began = this.#now();
+    let appended = 0;
+    try {
+      await followSocket(ws, this.#record.processId, async (slot) => {
+        const p = await this.#mirror.accept([slot]);
+        appended += p.appended;
+        await this.#save({ kept: p.kept, total: Math.max(this.#record.total, p.kept) });
+        this.#progress(appended, began);
+      });
+      return true;
+    } catch (err) {
+      await this.#save({ state: "failed", kept: (await this.#store.last())?.slot ?? -1, error: errorOf(err) });
+      throw err;
+    } finally {
+      signal.removeEventListener("abort", stop);
+    }
   }
 
   async #go(stop: { aborted: boolean }): Promise<MirrorRecord> {

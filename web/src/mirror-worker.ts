@@ -54,6 +54,11 @@ async function startMirror(db: DashboardDb, j: Job): Promise<MirrorRecord> {
   return job.record;
 }
 
+/**
+ * Follows a process live: its scheduler's subscription when it can push (docs/live.md), each slot
+ * checked as it arrives; `next?wait` (a request held until the next slot exists) when it cannot,
+ * and a pause between syncs for a legacy SU. After any break it syncs the gap by pages first.
+ */
 async function follow(db: DashboardDb, processId: string, on: boolean): Promise<void> {
   following.get(processId)?.abort();
   following.delete(processId);
@@ -63,10 +68,19 @@ async function follow(db: DashboardDb, processId: string, on: boolean): Promise<
   const stop = new AbortController();
   following.set(processId, stop);
   const job = jobFor(db, record);
+  let pushes = record.variant === "ao.N.1";
   while (!stop.signal.aborted) {
     try {
       const kept = (await run(job)).kept;
-      // Our node and HyperBEAM hold a `next` request open until the slot exists; a legacy SU is asked again after a pause.
+      if (pushes) {
+        const began = Date.now();
+        // Under the process's lock, like a mirror run: one tab writes a process at a time.
+        if (await navigator.locks.request(`mirror:${processId}`, () => job.follow(stop.signal))) {
+          if (Date.now() - began < RETRY_MS && !stop.signal.aborted) await new Promise((r) => setTimeout(r, RETRY_MS));
+          continue;
+        }
+        pushes = false; // this scheduler cannot push
+      }
       if (record.variant === "ao.N.1") {
         const url = `${record.url}/~scheduler@1.0/next?target=${processId}&from=${kept + 1}&lookahead=1&wait=${FOLLOW_WAIT_MS}`;
         await request(url, { headers: { accept: "application/json" } }, { redirects: "follow", timeoutMs: FOLLOW_WAIT_MS + RETRY_MS, signal: stop.signal });
