@@ -2,7 +2,7 @@
  * `npm run bench`: scheduling throughput, latency and scale, side by side with the runtime's own
  * ceiling, measured in one run (absolute numbers drift on a shared machine; ratios do not).
  *
- *   npm run bench -- [--duration 5] [--runs 3] [--cases ceiling,signing,single,concurrent,processes,identity,reads,scale,remote,browser]
+ *   npm run bench -- [--duration 5] [--runs 3] [--cases ceiling,signing,single,concurrent,processes,identity,reads,scale,remote,browser,live] [--subscribers 1000]
  *   npm run bench -- --cases soak [--soak-posts 100000]   (not in the default set: about 10 minutes alone)
  */
 import { parseArgs } from "node:util";
@@ -10,6 +10,7 @@ import { environment, table, write, type Row } from "./report.ts";
 import { ceilingCase, concurrentCase, identityCase, processesCase, singleCase, type Ceiling } from "./cases/throughput.ts";
 import { readsCase } from "./cases/reads.ts";
 import { browserCase } from "./cases/browser.ts";
+import { liveCase, SUBSCRIBERS } from "./cases/live.ts";
 import { remoteCase } from "./cases/remote.ts";
 import { scaleCase } from "./cases/scale.ts";
 import { signingCase } from "./cases/signing.ts";
@@ -18,7 +19,7 @@ import { Client } from "./load.ts";
 import { startScheduler, stopAll } from "./servers.ts";
 import { Workload } from "./workload.ts";
 
-const ALL = ["ceiling", "signing", "single", "concurrent", "processes", "identity", "reads", "scale", "remote", "browser"];
+const ALL = ["ceiling", "signing", "single", "concurrent", "processes", "identity", "reads", "scale", "remote", "browser", "live"];
 const OPTIONAL = ["soak"];
 const { values } = parseArgs({
   options: {
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     cases: { type: "string", default: ALL.join(",") },
     "soak-posts": { type: "string", default: "100000" },
+    subscribers: { type: "string", default: String(SUBSCRIBERS) },
   },
 });
 const settings = { duration: Number(values.duration), runs: Number(values.runs) };
@@ -34,6 +36,8 @@ for (const c of cases) if (!ALL.includes(c) && !OPTIONAL.includes(c)) throw new 
 const soakPosts = Number(values["soak-posts"]);
 if (!(Number.isSafeInteger(soakPosts) && soakPosts >= 10_000)) throw new Error("--soak-posts must be an integer of at least 10000");
 if (!(settings.duration > 0) || !(settings.runs >= 1)) throw new Error("--duration must be > 0 seconds and --runs at least 1");
+const subscribers = Number(values.subscribers);
+if (!Number.isInteger(subscribers) || subscribers < 1 || subscribers > SUBSCRIBERS) throw new Error(`--subscribers must be an integer from 1 to ${SUBSCRIBERS} (the node's default SUBSCRIBERS_PER_PROCESS)`);
 
 const root = process.cwd(); // scripts/bench.mjs runs from the checkout
 // Whatever stops the bench, the servers it started stop with it.
@@ -51,7 +55,7 @@ const ceiling: Ceiling = new Map();
 if (cases.has("ceiling")) add(...(await ceilingCase(root, settings, ceiling)));
 if (cases.has("signing")) add(...(await signingCase()));
 
-const needsServer = ["single", "concurrent", "processes", "reads", "scale", "remote", "browser"].some((c) => cases.has(c));
+const needsServer = ["single", "concurrent", "processes", "reads", "scale", "remote", "browser", "live"].some((c) => cases.has(c));
 if (needsServer) {
   const server = await startScheduler(root);
   const client = new Client(server.url);
@@ -64,6 +68,7 @@ if (needsServer) {
     if (cases.has("scale")) add(...(await scaleCase(client, work, settings)));
     if (cases.has("remote")) add(...(await remoteCase(root, client, server.url, work, settings)));
     if (cases.has("browser")) add(...(await browserCase(server.url, work)));
+    if (cases.has("live")) add(...(await liveCase(client, server.url, work, settings, subscribers)));
   } finally {
     client.close();
     await server.stop();
