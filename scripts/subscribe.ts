@@ -41,10 +41,11 @@ for (let i = 0; i < rest.length; i++) {
 // JSON frames, so that --json prints what a browser would get.
 const ws = new WebSocket(subscribeUrl(node, pid, from, "json"));
 ws.addEventListener("error", () => {}); // the close that follows says why
+// Refused before the upgrade: the node's answer says why.
 const refused = new Promise<never>((_, reject) =>
-  (ws as unknown as { on(e: "unexpected-response", l: (req: unknown, res: { statusCode: number; on(e: string, l: (c: Buffer) => void): void }) => void): void }).on("unexpected-response", (_req, res) => {
+  ws.on("unexpected-response", (_req: unknown, res: import("node:http").IncomingMessage) => {
     let body = "";
-    res.on("data", (c) => (body += c));
+    res.on("data", (c: Buffer) => (body += c));
     res.on("end", () => reject(new Error(`${node} answered ${res.statusCode}: ${body}`)));
   }),
 );

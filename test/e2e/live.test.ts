@@ -114,7 +114,7 @@ describe("through the HTTP front", () => {
   test("bad parameters are answered before the upgrade, through the front too", async () => {
     const refused = await new Promise<number>((resolve) => {
       const ws = new WebSocket(`${a.url.replace("http", "ws")}/${pid}/subscribe?from=x`);
-      (ws as unknown as { on(e: string, l: (req: unknown, res: { statusCode: number }) => void): void }).on("unexpected-response", (_req, res) => resolve(res.statusCode));
+      ws.on("unexpected-response", (_req: unknown, res: { statusCode: number }) => resolve(res.statusCode));
       ws.addEventListener("error", () => {});
     });
     expect(refused).toBe(400);
