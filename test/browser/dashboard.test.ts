@@ -300,7 +300,7 @@ describe("the dashboard, as a user would use it", () => {
       await page.getByLabel("Replay speed").selectOption("0");
       await page.getByRole("button", { name: "Play" }).click();
       await page.getByTestId("replay-done").waitFor({ timeout: 120_000 });
-      expect(await page.getByTestId("replay-position").textContent()).toBe(`slot ${(slots - 1).toLocaleString("en-US")} of ${(slots - 1).toLocaleString("en-US")}`);
+      expect(await page.getByTestId("replay-position").textContent()).toBe(`slot ${(slots - 1).toLocaleString("en-US")} (${slots.toLocaleString("en-US")} of ${slots.toLocaleString("en-US")})`);
       expect(await page.getByTestId("replay-result").textContent()).toBe("all checks passed");
       expect(await page.getByTestId("replay-status").textContent()).toContain(`${slots.toLocaleString("en-US")} re-checked`);
     }

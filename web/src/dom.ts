@@ -29,3 +29,19 @@ export function replace(el: Element, ...children: Child[]): void {
 
 /** A message for an empty or failed state: what happened and what to do about it. */
 export const notice = (kind: "empty" | "error" | "info", title: string, ...body: Child[]) => h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, h("strong", {}, title), ...body.map((b) => h("p", {}, b)));
+
+/**
+ * A 16×16 inline SVG icon drawn in the text colour. Symbol glyphs such as ⏮ depend on the fonts a
+ * machine has (headless Chromium draws an empty box); a path always draws.
+ */
+export function icon(path: string): SVGSVGElement {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  const p = document.createElementNS(NS, "path");
+  p.setAttribute("d", path);
+  svg.append(p);
+  return svg;
+}

@@ -16,6 +16,7 @@ export interface ReplayStep {
 
 export class Replay {
   readonly ready: Promise<void>;
+  /** Slots kept when last counted; a mirror still running adds more (refresh()). */
   total = 0;
   #next = 0;
   #state: ChainState | undefined;
@@ -25,7 +26,12 @@ export class Replay {
   constructor(store: Store, processId: string) {
     this.#store = store;
     this.#ctx = { processId, scheduler: undefined };
-    this.ready = store.last().then((last) => void (this.total = (last?.slot ?? -1) + 1));
+    this.ready = this.refresh();
+  }
+
+  /** Counts the kept slots again (a mirror may have kept more since). */
+  async refresh(): Promise<void> {
+    this.total = ((await this.#store.last())?.slot ?? -1) + 1;
   }
 
   get done(): boolean {
@@ -35,6 +41,7 @@ export class Replay {
   /** The next slot, re-checked; undefined at the end. After a broken link, later slots are checked against what was kept. */
   async step(): Promise<ReplayStep | undefined> {
     await this.ready;
+    if (this.done) await this.refresh();
     if (this.done) return undefined;
     const stored = await this.#store.get(this.#next);
     if (!stored) return undefined;

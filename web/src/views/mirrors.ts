@@ -9,10 +9,11 @@ import type { View } from "./view.ts";
 const STATE_BADGE: Record<MirrorRecord["state"], string> = { idle: "", running: "warn", paused: "", done: "ok", failed: "bad" };
 
 export function statusBadge(r: MirrorRecord): HTMLElement {
-  if (r.state === "failed") return h("span", { class: "badge bad" }, r.error?.slot === undefined ? "failed" : `broken at slot ${count(r.error.slot)}`);
-  if (r.state === "done" && r.counts["chain-checked"] > 0) return h("span", { class: "badge warn", title: "The source format lost bytes a signature check needs; every other check passed." }, "chain-checked only");
-  if (r.state === "done") return h("span", { class: "badge ok" }, "verified");
-  return h("span", { class: `badge ${STATE_BADGE[r.state]}` }, r.state);
+  const badge = (kind: string, text: string, title?: string) => h("span", { class: `badge ${kind}`, "data-testid": "mirror-state", title }, text);
+  if (r.state === "failed") return badge("bad", r.error?.slot === undefined ? "failed" : `broken at slot ${count(r.error.slot)}`);
+  if (r.state === "done" && r.counts["chain-checked"] > 0) return badge("warn", "chain-checked only", "The source format lost bytes a signature check needs; every other check passed.");
+  if (r.state === "done") return badge("ok", "verified");
+  return badge(STATE_BADGE[r.state], r.state);
 }
 
 /**

@@ -11,7 +11,7 @@ import { href } from "../router.ts";
 import { slotModel } from "../slot-view-model.ts";
 import type { AuditReport } from "../worker-protocol.ts";
 import { exportSchedule } from "../export.ts";
-import { replayPanel } from "./replay.ts";
+import { replayPanel, type ReplayPanel } from "./replay.ts";
 import { errorHint, progressBlock, statusBadge } from "./mirrors.ts";
 import type { View } from "./view.ts";
 
@@ -161,45 +161,68 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
     drawAssignments(chart, sampled.flatMap((s) => (s ? [s.timestamp] : [])), step);
   }
 
+  let shell = false;
+  let replay: ReplayPanel | undefined;
+  /** The kept slot the last automatic audit started at: a mirror that finishes or grows is verified again, once. */
+  let auditedAt: number | undefined;
+
+  /** Draws the page from the record as IndexedDB holds it now (the worker writes a record before announcing it). */
   async function draw(): Promise<void> {
     const r = await app.record(processId);
     if (!r) {
+      shell = false;
       replace(
         root,
         h("h1", { class: "mono" }, processId),
         notice("empty", "This process is not mirrored in this browser.", navigator.onLine ? "Mirror it from this node, or from the scheduler that holds it." : "You are offline: connect, then mirror it."),
-        h("button", { type: "button", class: "primary", onclick: () => void app.mirror({ url: location.origin, processId, variant: "ao.N.1" }).then(draw) }, "Mirror from this node"),
+        h("button", { type: "button", class: "primary", onclick: () => void app.mirror({ url: location.origin, processId, variant: "ao.N.1" }).then(refresh) }, "Mirror from this node"),
         " ",
         h("a", { class: "button", href: href.mirrors() }, "Mirror from another scheduler"),
       );
       return;
     }
-    replace(root, head, exportNote, verifyBox, h("h2", {}, "Assignments over time"), chart, h("h2", {}, "Timeline"), pager, table, h("h2", {}, "Replay"), replayBox);
+    if (!shell) {
+      shell = true;
+      replace(root, head, exportNote, verifyBox, h("h2", {}, "Assignments over time"), chart, h("h2", {}, "Timeline"), pager, table, h("h2", {}, "Replay"), replayBox);
+      replay ??= replayPanel(replayBox, store, processId);
+    }
     await drawHead(r);
-    if (r.state === "done" || r.state === "paused") void runAudit();
-    stops.push(replayPanel(replayBox, store, processId));
-    await Promise.all([drawTimeline(), drawChart()]);
+    if ((r.state === "done" || r.state === "paused") && auditedAt !== r.kept && (!audit || audit.done)) {
+      auditedAt = r.kept;
+      void runAudit();
+    }
+    await Promise.all([drawTimeline(), drawChart(), replay?.refresh()]);
   }
 
-  let queued = false;
+  // One draw at a time, always of the latest record: a change heard while drawing draws once more after it.
+  let drawing = false;
+  let stale = false;
+  function refresh(): void {
+    if (drawing) return void (stale = true);
+    drawing = true;
+    void (async () => {
+      try {
+        do {
+          stale = false;
+          await draw();
+        } while (stale);
+      } finally {
+        drawing = false;
+      }
+    })();
+  }
+
   stops.push(
     app.listen((e) => {
       if (e.type === "audit" && e.report.processId === processId && audit && !audit.done) {
         audit = e.report;
         return drawAudit();
       }
-      if (e.type !== "record" || e.record.processId !== processId || queued) return;
-      queued = true;
-      requestAnimationFrame(async () => {
-        queued = false;
-        if (!root.contains(head)) return draw();
-        await drawHead(e.record);
-        await Promise.all([drawTimeline(), drawChart()]);
-        if (e.record.state === "done" && (!audit || audit.done)) void runAudit();
-      });
+      if ((e.type === "record" && e.record.processId === processId) || (e.type === "removed" && e.processId === processId)) refresh();
     }) as () => void,
   );
-  void draw();
+  stops.push(() => replay?.stop());
+  refresh();
   return () => {
     stops.forEach((s) => s());
     if (live) void app.follow(processId, false);
