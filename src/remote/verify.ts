@@ -48,6 +48,12 @@ export interface VerifyContext {
 /** Who signed an assignment (its id, when known, spares hashing the signature again). */
 export const signerOf = (assignment: Uint8Array, id?: string): string => addressOf(parseItem(assignment, NO_LIMITS, id).owner);
 
+/** Who signed a kept slot's assignment. */
+export const signerOfStored = (s: StoredSlot): string => signerOf(s.assignment, s.assignmentId);
+
+/** The id of a remote slot's assignment, unchecked. */
+export const assignmentIdOf = (s: RemoteSlot): string => parseItem(s.assignment, NO_LIMITS).id;
+
 /** What a kept slot's chain state is (for checking the slot after it). */
 export function chainStateOf(s: StoredSlot): ChainState {
   const item = parseItem(s.assignment, NO_LIMITS, s.assignmentId);

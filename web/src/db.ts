@@ -1,10 +1,12 @@
 /**
  * The dashboard's IndexedDB database: every mirrored process's slots in one `slots` store, keyed
- * [processId, slot], and one `mirrors` record per process (web/src/mirror-job.ts). Opened with idb,
- * whose DBSchema types every store, key and index below.
+ * [processId, slot], one `mirrors` record per process (web/src/mirror-job.ts), and the fork proofs
+ * its mirrors found (`forks`, keyed by proof id). Opened with idb, whose DBSchema types every
+ * store, key and index below.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { Variant } from "../../src/remote/client.ts";
+import { proofId, type ForkProof } from "../../src/remote/fork-proof.ts";
 import type { SlotStatus, StoredSlot } from "../../src/schedule/store.ts";
 
 /** A StoredSlot plus the process it belongs to (the first half of every key). */
@@ -42,11 +44,22 @@ export interface DashboardSchema extends DBSchema {
     indexes: { message: [string, string]; assignment: [string, string]; timestamp: [string, number] };
   };
   mirrors: { key: string; value: MirrorRecord };
+  forks: { key: string; value: KeptFork; indexes: { process: string } };
+}
+
+/** A fork proof a mirror found (src/remote/fork-proof.ts), as the Forks list shows it. */
+export interface KeptFork {
+  id: string;
+  processId: string;
+  slot: number;
+  proof: ForkProof;
 }
 
 export type DashboardDb = IDBPDatabase<DashboardSchema>;
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
+/** Proofs kept at most; a scheduler that forks again and again has been proven to by the first ones. */
+export const MAX_FORKS = 1000;
 
 /** Opens (creating on first use) the dashboard database; tests pass their own name for a fresh one. */
 export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
@@ -60,6 +73,17 @@ export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
         slots.createIndex("timestamp", ["processId", "timestamp"]);
         db.createObjectStore("mirrors", { keyPath: "processId" });
       }
+      if (oldVersion < 2) db.createObjectStore("forks", { keyPath: "id" }).createIndex("process", "processId");
     },
   });
+}
+
+/** Keeps a proof (once: the same two assignments are one proof), unless MAX_FORKS are kept already. */
+export async function keepFork(db: DashboardDb, proof: ForkProof): Promise<KeptFork | undefined> {
+  const fork: KeptFork = { id: proofId(proof), processId: proof.process, slot: proof.slot, proof };
+  const tx = db.transaction("forks", "readwrite");
+  const [held, count] = await Promise.all([tx.store.getKey(fork.id), tx.store.count()]);
+  if (held === undefined && count < MAX_FORKS) await tx.store.put(fork);
+  await tx.done;
+  return held === undefined && count >= MAX_FORKS ? undefined : fork;
 }

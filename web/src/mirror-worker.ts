@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 /**
- * The mirror worker: runs every mirror job (fetching and verifying), the live follow and imports
- * off the page's main thread. One job per process across tabs (a Web Lock named after it); jobs a reload
- * interrupted resume where their store stopped.
+ * The mirror worker: runs every mirror job (fetching, checking, keeping), the live follow, imports
+ * and audits off the page's main thread, with the page's one pool of check workers (pool.ts).
+ * One job per process across tabs (a Web Lock named after it); jobs a reload interrupted resume
+ * where their store stopped.
  */
 import { detectVariant } from "../../src/remote/detect.ts";
 import { request } from "../../src/remote/http.ts";
@@ -11,16 +12,17 @@ import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
 import { MirrorJob, newMirrorRecord } from "./mirror-job.ts";
 import { PEER_URL } from "./peer.ts";
-import { VerifyPool } from "./verify-pool.ts";
-import type { Call, Event, Job } from "./worker-protocol.ts";
+import { auditInParts } from "./audit.ts";
+import { CheckPool } from "./pool.ts";
+import { toWire, type Call, type Event, type Job } from "./worker-protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const FOLLOW_WAIT_MS = 20_000;
 const RETRY_MS = 5_000;
 const dbReady = openDashboardDb();
-// Each page a mirror fetches is checked in parts, one per core.
-const pool = new VerifyPool(navigator.hardwareConcurrency || 1);
+// Every check runs here, in parts, one worker per core.
+const pool = new CheckPool(navigator.hardwareConcurrency || 1);
 const jobs = new Map<string, MirrorJob>();
 const following = new Map<string, AbortController>();
 
@@ -30,7 +32,7 @@ function jobFor(db: DashboardDb, record: MirrorRecord): MirrorJob {
   let job = jobs.get(record.processId);
   if (!job) {
     job = new MirrorJob(db, record, { verify: pool.verify });
-    job.subscribe((e) => send(e.type === "progress" ? { type: "record", record: e.record, progress: { kept: e.progress.kept, total: e.progress.total, rate: e.progress.rate, eta: e.progress.etaSeconds } } : { type: "record", record: e.record }));
+    job.subscribe((e) => send(e.type === "progress" ? { type: "record", record: e.record, progress: e.progress } : e.type === "fork" ? e : { type: "record", record: e.record }));
     jobs.set(record.processId, job);
   }
   return job;
@@ -124,6 +126,8 @@ async function handle(db: DashboardDb, call: Call): Promise<unknown> {
       return undefined;
     case "import":
       return importFile(db, call.bytes);
+    case "audit":
+      return auditInParts(db, pool, call.processId, (report) => send({ type: "audit", report }));
   }
 }
 
@@ -132,7 +136,7 @@ self.addEventListener("message", async (m: MessageEvent<{ id: number; call: Call
   try {
     send({ type: "reply", id: m.data.id, ok: true, value: await handle(db, m.data.call) });
   } catch (err) {
-    send({ type: "reply", id: m.data.id, ok: false, error: (err as Error).message ?? String(err) });
+    send({ type: "reply", id: m.data.id, ok: false, error: toWire(err) });
   }
 });
 

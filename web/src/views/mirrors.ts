@@ -3,7 +3,7 @@ import type { MirrorRecord } from "../db.ts";
 import { h, notice, replace } from "../dom.ts";
 import { count, duration, rate, shortId } from "../format.ts";
 import { href } from "../router.ts";
-import type { Progress } from "../worker-protocol.ts";
+import type { Progress } from "../../../src/remote/mirror.ts";
 import type { View } from "./view.ts";
 
 const STATE_BADGE: Record<MirrorRecord["state"], string> = { idle: "", running: "warn", paused: "", done: "ok", failed: "bad" };
@@ -50,7 +50,7 @@ export function progressBlock(r: MirrorRecord, p: Progress | undefined): HTMLEle
       { class: "progress-line" },
       h("span", { "data-testid": "slots-done" }, `${count(done)} / ${count(total)} slots`),
       h("span", {}, `${total > 0 ? Math.floor((done / total) * 100) : 0}%`),
-      r.state === "running" && p ? h("span", {}, rate(p.rate)) : null,
+      r.state === "running" && p?.rate !== undefined ? h("span", {}, rate(p.rate)) : null,
       r.state === "running" && p?.eta !== undefined ? h("span", {}, `${duration(p.eta)} left`) : null,
     ),
   );

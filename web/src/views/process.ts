@@ -153,12 +153,16 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
 
   async function drawChart(): Promise<void> {
     const total = ((await store.last())?.slot ?? -1) + 1;
-    // Evenly spaced slots stand for all of them: a long schedule is not read whole to draw 60 bars.
+    // Evenly spaced timestamps stand for all of them, read from the timestamp index alone (keys,
+    // not slots): a long schedule is neither read whole nor copied to this thread to draw 60 bars.
     const step = Math.max(1, Math.ceil(total / CHART_SAMPLES));
-    const tx = app.db.transaction("slots");
-    const keys = Array.from({ length: Math.ceil(total / step) }, (_, i) => i * step);
-    const sampled = await Promise.all(keys.map((slot) => tx.store.get([processId, slot])));
-    drawAssignments(chart, sampled.flatMap((s) => (s ? [s.timestamp] : [])), step);
+    const times: number[] = [];
+    let cursor = await app.db.transaction("slots").store.index("timestamp").openKeyCursor(IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]));
+    while (cursor) {
+      times.push(cursor.key[1]);
+      cursor = await cursor.advance(step);
+    }
+    drawAssignments(chart, times, step);
   }
 
   let shell = false;
