@@ -24,6 +24,8 @@ import type { StoredSlot } from "../schedule/store.ts";
 import type { RemoteSlot } from "./verify.ts";
 
 export const PROOF_TYPE = "ao-fork-proof";
+/** Proofs a node or a browser keeps at most: the first ones already prove what any later one would. */
+export const MAX_PROOFS = 1000;
 
 export interface ForkProof {
   type: typeof PROOF_TYPE;

@@ -6,7 +6,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { Variant } from "../../src/remote/client.ts";
-import { proofId, type ForkProof } from "../../src/remote/fork-proof.ts";
+import { MAX_PROOFS, proofId, type ForkProof } from "../../src/remote/fork-proof.ts";
 import type { SlotStatus, StoredSlot } from "../../src/schedule/store.ts";
 
 /** A StoredSlot plus the process it belongs to (the first half of every key). */
@@ -58,8 +58,6 @@ export interface KeptFork {
 export type DashboardDb = IDBPDatabase<DashboardSchema>;
 
 export const DB_VERSION = 2;
-/** Proofs kept at most; a scheduler that forks again and again has been proven to by the first ones. */
-export const MAX_FORKS = 1000;
 
 /** Opens (creating on first use) the dashboard database; tests pass their own name for a fresh one. */
 export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
@@ -78,12 +76,12 @@ export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
   });
 }
 
-/** Keeps a proof (once: the same two assignments are one proof), unless MAX_FORKS are kept already. */
+/** Keeps a proof (once: the same two assignments are one proof), unless MAX_PROOFS are kept already. */
 export async function keepFork(db: DashboardDb, proof: ForkProof): Promise<KeptFork | undefined> {
   const fork: KeptFork = { id: proofId(proof), processId: proof.process, slot: proof.slot, proof };
   const tx = db.transaction("forks", "readwrite");
   const [held, count] = await Promise.all([tx.store.getKey(fork.id), tx.store.count()]);
-  if (held === undefined && count < MAX_FORKS) await tx.store.put(fork);
+  if (held === undefined && count < MAX_PROOFS) await tx.store.put(fork);
   await tx.done;
-  return held === undefined && count >= MAX_FORKS ? undefined : fork;
+  return held === undefined && count >= MAX_PROOFS ? undefined : fork;
 }

@@ -6,6 +6,7 @@ import { discardUnreadBody } from "./body.ts";
 import { errorResponse } from "./errors.ts";
 import { measured } from "./metrics.ts";
 import { benchRoutes } from "./routes/bench.ts";
+import { forkRoutes } from "./routes/forks.ts";
 import { hyperbeamRoutes } from "./routes/hyperbeam.ts";
 import { legacyRoutes } from "./routes/legacy.ts";
 import { locationRoutes } from "./routes/location.ts";
@@ -58,6 +59,7 @@ export function createApp(): Hono<AppEnv> {
   app.use("*", around);
   benchRoutes(app);
   hyperbeamRoutes(app);
+  forkRoutes(app);
   locationRoutes(app);
   legacyRoutes(app); // after: its `/:id` must not shadow HyperBEAM's paths
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -96,6 +96,11 @@ export const NODE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_due ON outbox (next_at) WHERE sent IS NULL;
     `,
   },
+  {
+    id: 3,
+    description: "fork proofs this node's remote-schedule caches found (src/remote/fork-proof.ts), at most MAX_PROOFS",
+    sql: "CREATE TABLE forks (id TEXT PRIMARY KEY, process_id TEXT NOT NULL, slot INTEGER NOT NULL, scheduler TEXT NOT NULL, source TEXT NOT NULL, found INTEGER NOT NULL, proof TEXT NOT NULL) WITHOUT ROWID;",
+  },
 ];
 
 export const INDEX_MIGRATIONS: readonly Migration[] = [

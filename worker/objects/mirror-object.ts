@@ -8,6 +8,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { SchedulerClient } from "../../src/remote/client.ts";
 import { REMOTE_TIMEOUT_MS } from "../../src/remote/http.ts";
+import type { ForkProof } from "../../src/remote/fork-proof.ts";
 import { Mirror } from "../../src/remote/mirror.ts";
 import { signerOf, verifySlot } from "../../src/remote/verify.ts";
 import { NO_LIMITS } from "../../src/ans104/limits.ts";
@@ -47,7 +48,9 @@ export class MirrorObject extends DurableObject<Env> {
     const timeoutMs = Number(this.env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS;
     // Every request, each redirect hop included, passes the destination policy (where.ts checked the URL already).
     const client = new SchedulerClient(remote.url, remote.variant, { timeoutMs, privateAccess: privateAccess(this.env) });
-    this.#mirror = new Mirror({ client, store: this.#store, processId: pid, scheduler: remote.address });
+    // A fork between two validly signed assignments is kept as a proof, node-wide (GET /~scheduler@1.0/forks).
+    const onFork = (proof: ForkProof) => this.env.NODE.getByName("node").keepFork(proof);
+    this.#mirror = new Mirror({ client, store: this.#store, processId: pid, scheduler: remote.address, onFork });
     return this.#mirror;
   }
 

@@ -1,8 +1,8 @@
 /**
  * The node's own Durable Object (one, named "node"): the generated identity when no key is
  * configured, the processes this node schedules (for `status`), the scheduler-location records
- * it holds (its own and others'), and the outbox that uploads its record and the processes it
- * spawns. Its alarm delivers the outbox and renews its own record before half its lifetime has passed.
+ * it holds (its own and others'), the fork proofs its remote-schedule caches found, and the
+ * outbox that uploads its record and the processes it spawns. Its alarm delivers the outbox and renews its own record before half its lifetime has passed.
  */
 import { DurableObject } from "cloudflare:workers";
 import { fromB64url, b64url } from "../../src/crypto/base64url.ts";
@@ -12,6 +12,8 @@ import type { Variant } from "../../src/remote/client.ts";
 import { LOCATION_TTL_MS, readLocation, signLocation, type LocationRecord } from "../../src/remote/location.ts";
 import { NO_LIMITS } from "../../src/ans104/limits.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
+import type { ForkProof } from "../../src/remote/fork-proof.ts";
+import { ForkBook, type HeldFork } from "./fork-book.ts";
 import { LocationBook, type HeldLocation } from "./location-book.ts";
 import { migrate, NODE_MIGRATIONS } from "./migrations.ts";
 import { Outbox, uploadToBundler, type OutboxStatus } from "./outbox.ts";
@@ -28,6 +30,7 @@ export interface OwnLocationRequest {
 
 export class NodeObject extends DurableObject<Env> {
   readonly #book: LocationBook;
+  readonly #forks: ForkBook;
   readonly #outbox: Outbox;
   #signer: Promise<Signer> | undefined;
 
@@ -35,6 +38,7 @@ export class NodeObject extends DurableObject<Env> {
     super(ctx, env);
     migrate(ctx.storage, NODE_MIGRATIONS);
     this.#book = new LocationBook(ctx.storage.sql);
+    this.#forks = new ForkBook(ctx.storage.sql);
     this.#outbox = new Outbox(ctx.storage.sql);
   }
 
@@ -74,6 +78,22 @@ export class NodeObject extends DurableObject<Env> {
       .exec<{ process_id: string }>("SELECT process_id FROM processes WHERE process_id > ? ORDER BY process_id LIMIT ?", after, limit + 1)
       .toArray();
     return { processes: rows.slice(0, limit).map((r) => r.process_id), continues: rows.length > limit };
+  }
+
+  // ## Fork proofs
+
+  /** Keeps a proof a remote-schedule cache found and verified. */
+  keepFork(proof: ForkProof): { id: string; held: boolean } {
+    return this.#forks.keep(proof);
+  }
+
+  forks(): HeldFork[] {
+    return this.#forks.list();
+  }
+
+  /** One proof's JSON document, if held. */
+  fork(id: string): string | undefined {
+    return this.#forks.get(id);
   }
 
   // ## Scheduler-location records
