@@ -17,51 +17,25 @@ import { verifyItem } from "../ans104/verify.ts";
 import { addressOf } from "../crypto/ids.ts";
 import { chainNext, chainSeed } from "../schedule/hash-chain.ts";
 import type { SlotStatus, StoredSlot } from "../schedule/store.ts";
-import { RemoteError } from "./errors.ts";
+import { aos2Owner, aos2State, checkAos2, UNVERIFIED_CHECKS } from "./verify-aos2.ts";
+import { expectedSlot as nextSlot, failed, integer, type ChainState, type RemoteSlot, type VerifyContext } from "./slot.ts";
 
-/** A slot as another scheduler served it, in ANS-104 bytes (exact, or rebuilt from JSON). */
-export interface RemoteSlot {
-  /** The slot the source put it at (its key, cursor or Nonce). */
-  slot: number;
-  assignment: Uint8Array;
-  message: Uint8Array | undefined;
-  /** False when the bytes were rebuilt from a rendering that may have lost some of them. */
-  lossless: boolean;
-  /** Set when the message is bytes this host verified itself (a post it passed on): not checked again. */
-  messageVerified?: boolean;
-}
-
-/** What the next slot is checked against: the last slot kept. */
-export interface ChainState {
-  slot: number;
-  assignmentId: string;
-  hashChain: string;
-  timestamp: number;
-}
-
-export interface VerifyContext {
-  processId: string;
-  /** The scheduler's address, from its location record: every assignment must be signed by it. */
-  scheduler: string | undefined;
-}
+export type { ChainState, RemoteSlot, VerifyContext } from "./slot.ts";
 
 /** Who signed an assignment (its id, when known, spares hashing the signature again). */
 export const signerOf = (assignment: Uint8Array, id?: string): string => addressOf(parseItem(assignment, NO_LIMITS, id).owner);
 
-/** Who signed a kept slot's assignment. */
-export const signerOfStored = (s: StoredSlot): string => signerOf(s.assignment, s.assignmentId);
+/** Who signed a kept slot's assignment (for an unverified slot: whom it claims). */
+export const signerOfStored = (s: StoredSlot): string => (s.status === "unverified" ? aos2Owner(s.assignment) : signerOf(s.assignment, s.assignmentId));
 
 /** The id of a remote slot's assignment, unchecked. */
-export const assignmentIdOf = (s: RemoteSlot): string => parseItem(s.assignment, NO_LIMITS).id;
+export const assignmentIdOf = (s: RemoteSlot): string => (s.rendering === "aos-2" ? aos2State(s.slot, s.assignment).assignmentId : parseItem(s.assignment, NO_LIMITS).id);
 
 /** What a kept slot's chain state is (for checking the slot after it). */
 export function chainStateOf(s: StoredSlot): ChainState {
+  if (s.status === "unverified") return aos2State(s.slot, s.assignment);
   const item = parseItem(s.assignment, NO_LIMITS, s.assignmentId);
   return { slot: s.slot, assignmentId: s.assignmentId, hashChain: tagValue(item.tags, "Hash-Chain") ?? "", timestamp: s.timestamp };
-}
-
-function failed(slot: number, check: string, expected: string | number, found: string | number): RemoteError {
-  return new RemoteError("verification-failed", `slot ${slot}: ${check} check failed: expected ${expected}, found ${found}`, { slot, check, expected, found });
 }
 
 function parsed(bytes: Uint8Array, slot: number, what: string, limits = DEFAULT_LIMITS): DataItem {
@@ -72,7 +46,17 @@ function parsed(bytes: Uint8Array, slot: number, what: string, limits = DEFAULT_
   }
 }
 
-const integer = (text: string | undefined): number => (text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : NaN);
+const UNVERIFIED = Promise.resolve<SlotStatus>("unverified");
+
+/** Every check but the signatures: what a chain-checked slot passed. */
+const LINK_CHECKS = ["format", "slot continuity", "Process tag", "Nonce", "Hash-Chain", "Timestamp order", "assignment signer", "assignment id", "message id"];
+
+/** What was and was not checked of a slot, by its status: the one wording the dashboard, the exports and audits use. */
+export const SLOT_CHECKS: Record<SlotStatus, { checked: readonly string[]; notChecked: readonly string[] }> = {
+  verified: { checked: [...LINK_CHECKS, "assignment signature", "message signature"], notChecked: [] },
+  "chain-checked": { checked: LINK_CHECKS, notChecked: ["assignment and message signatures (the source format lost bytes they cover)"] },
+  unverified: UNVERIFIED_CHECKS,
+};
 
 /** A slot whose fields, chain link and ids passed; its signatures are still being checked. */
 interface Linked {
@@ -88,10 +72,11 @@ interface Linked {
  * part) run side by side while its chain is checked in order.
  */
 function link(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefined | "unknown"): Linked {
+  if (s.rendering === "aos-2") return { ...checkAos2(s, ctx, previous), signatures: UNVERIFIED };
   // "unknown": a lone slot (a remote's answer to a post) whose predecessor is not at hand; its link is not checked.
   const linked = previous !== "unknown";
   const prev = linked ? previous : undefined;
-  const expectedSlot = linked ? (prev ? prev.slot + 1 : 0) : s.slot;
+  const expectedSlot = nextSlot(s, previous);
   const at = s.slot;
   if (!Number.isSafeInteger(s.slot) || s.slot !== expectedSlot) throw failed(at, "slot continuity", expectedSlot, s.slot);
   const assignment = parsed(s.assignment, at, "assignment");
@@ -168,7 +153,7 @@ export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyConte
       broken = err; // a signature failure at an earlier slot still comes first
       break;
     }
-    if (context.scheduler === undefined && s.slot === 0) context = { ...context, scheduler: signerOf(s.assignment) };
+    if (context.scheduler === undefined && s.slot === 0) context = { ...context, scheduler: remoteSigner(s) };
   }
   const out: StoredSlot[] = [];
   for (const l of linked) out.push({ ...l.stored, status: await l.signatures });
@@ -202,7 +187,7 @@ export async function verifySlotsInParts(slots: readonly RemoteSlot[], ctx: Veri
 function cutPage(slots: readonly RemoteSlot[], ctx: VerifyContext, parts: number): { parts: RemoteSlot[][]; before: ChainState[]; ctx: VerifyContext } | undefined {
   if (parts < 2 || slots.length < 2) return undefined;
   try {
-    const scheduler = ctx.scheduler ?? (slots[0].slot === 0 ? signerOf(slots[0].assignment) : undefined);
+    const scheduler = ctx.scheduler ?? (slots[0].slot === 0 ? remoteSigner(slots[0]) : undefined);
     if (scheduler === undefined) return undefined;
     const size = Math.ceil(slots.length / parts);
     const cut: RemoteSlot[][] = [];
@@ -217,8 +202,12 @@ function cutPage(slots: readonly RemoteSlot[], ctx: VerifyContext, parts: number
   }
 }
 
+/** Who signed (or, aos-2, claims to have signed) a remote slot's assignment. */
+const remoteSigner = (s: RemoteSlot): string => (s.rendering === "aos-2" ? aos2Owner(s.assignment) : signerOf(s.assignment));
+
 /** The state a slot leaves, read from its bytes without checking them. */
 function stateAsGiven(s: RemoteSlot): ChainState {
+  if (s.rendering === "aos-2") return aos2State(s.slot, s.assignment);
   const a = parseItem(s.assignment, NO_LIMITS);
   return { slot: s.slot, assignmentId: a.id, hashChain: tagValue(a.tags, "Hash-Chain") ?? "", timestamp: integer(tagValue(a.tags, "Timestamp")) };
 }

@@ -15,7 +15,7 @@ import type { ForkProof } from "../../src/remote/fork-proof.ts";
 import type { Fetch } from "../../src/remote/http.ts";
 import { MemoryStore } from "../../src/schedule/memory-store.ts";
 import { Scheduler } from "../../src/schedule/scheduler.ts";
-import { serveFetch, type Served } from "../support/fetch-server.ts";
+import { serveFetch, type Served } from "./fetch-server.ts";
 import { signMessage } from "../support/items.ts";
 import { clientSigner, schedulerSigner } from "../support/keys.ts";
 import { serveSchedule } from "../support/remote-source.ts";

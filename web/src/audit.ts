@@ -19,7 +19,7 @@ export async function auditInParts(db: DashboardDb, pool: CheckPool, processId: 
   const started = performance.now();
   const store = new IdbStore(db, processId);
   const total = ((await store.last())?.slot ?? -1) + 1;
-  const report = (r: Partial<AuditReport>): AuditReport => ({ processId, checked: 0, total, done: false, verified: 0, chainChecked: 0, ms: performance.now() - started, ...r });
+  const report = (r: Partial<AuditReport>): AuditReport => ({ processId, checked: 0, total, done: false, verified: 0, chainChecked: 0, unverified: 0, ms: performance.now() - started, ...r });
   if (total === 0) return report({ done: true });
   const scheduler = record.scheduler ?? signerOfSlot0(await store.get(0));
   const count = Math.max(1, Math.min(pool.size, Math.floor(total / MIN_PART)));

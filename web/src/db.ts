@@ -5,7 +5,7 @@
  * store, key and index below.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
-import type { Variant } from "../../src/remote/client.ts";
+import type { Dialect } from "../../src/remote/client.ts";
 import { MAX_PROOFS, proofId, type ForkProof } from "../../src/remote/fork-proof.ts";
 import type { SlotStatus, StoredSlot } from "../../src/schedule/store.ts";
 
@@ -20,7 +20,8 @@ export type MirrorState = "idle" | "running" | "paused" | "done" | "failed";
 export interface MirrorRecord {
   processId: string;
   url: string;
-  variant: Variant;
+  /** How the source is read (its variant, or aos-2 for a HyperBEAM node). */
+  variant: Dialect;
   /** The scheduler's address, when a location record named it; otherwise slot 0's signer is trusted. */
   scheduler?: string;
   state: MirrorState;
@@ -74,6 +75,11 @@ export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
       if (oldVersion < 2) db.createObjectStore("forks", { keyPath: "id" }).createIndex("process", "processId");
     },
   });
+}
+
+/** Counts a kept slot by its status (records kept before a status existed lack its count). */
+export function countStatus(counts: MirrorRecord["counts"], s: StoredSlot): void {
+  if (s.status) counts[s.status] = (counts[s.status] ?? 0) + 1;
 }
 
 /** Keeps a proof (once: the same two assignments are one proof), unless MAX_PROOFS are kept already. */

@@ -6,13 +6,13 @@
  * Resuming needs nothing but the record: Mirror starts after the store's last slot, so a new job
  * from a stored record (after a reload, in another worker) never fetches a kept page again.
  */
-import { SchedulerClient, type Variant } from "../../src/remote/client.ts";
+import { SchedulerClient, type Dialect } from "../../src/remote/client.ts";
 import type { HttpOptions } from "../../src/remote/http.ts";
 import type { ForkProof } from "../../src/remote/fork-proof.ts";
 import { Mirror, type Progress } from "../../src/remote/mirror.ts";
 import type { VerifyPart } from "../../src/remote/verify.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
-import { keepFork, type DashboardDb, type MirrorRecord } from "./db.ts";
+import { countStatus, keepFork, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
 
 export type JobEvent = { type: "progress"; progress: Progress; record: MirrorRecord } | { type: "state"; record: MirrorRecord } | { type: "fork"; proof: ForkProof };
@@ -26,8 +26,8 @@ export interface MirrorJobOptions {
 }
 
 /** A record for a process not mirrored yet. */
-export function newMirrorRecord(o: { processId: string; url: string; variant: Variant; scheduler?: string | undefined }, now = Date.now()): MirrorRecord {
-  const record: MirrorRecord = { processId: o.processId, url: o.url, variant: o.variant, state: "idle", kept: -1, total: -1, counts: { verified: 0, "chain-checked": 0 }, startedAt: now, updatedAt: now };
+export function newMirrorRecord(o: { processId: string; url: string; variant: Dialect; scheduler?: string | undefined }, now = Date.now()): MirrorRecord {
+  const record: MirrorRecord = { processId: o.processId, url: o.url, variant: o.variant, state: "idle", kept: -1, total: -1, counts: { verified: 0, "chain-checked": 0, unverified: 0 }, startedAt: now, updatedAt: now };
   if (o.scheduler !== undefined) record.scheduler = o.scheduler;
   return record;
 }
@@ -142,7 +142,7 @@ export class MirrorJob {
   }
 
   #counted(s: StoredSlot): void {
-    if (s.status) this.#record.counts[s.status]++;
+    countStatus(this.#record.counts, s);
   }
 
   /** Catches the record up with slots a run appended but did not record (a page closed mid-page). */

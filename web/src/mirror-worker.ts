@@ -8,7 +8,7 @@
 import { detectVariant } from "../../src/remote/detect.ts";
 import { request } from "../../src/remote/http.ts";
 import { importInto, readScheduleFile } from "../../src/remote/schedule-file.ts";
-import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
+import { countStatus, openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
 import { MirrorJob, newMirrorRecord } from "./mirror-job.ts";
 import { PEER_URL } from "./peer.ts";
@@ -68,7 +68,7 @@ async function follow(db: DashboardDb, processId: string, on: boolean): Promise<
   while (!stop.signal.aborted) {
     try {
       const kept = (await run(job)).kept;
-      // Our node and HyperBEAM hold a `next` request open until the slot exists; a legacy SU is asked again after a pause.
+      // Our node holds a `next` request open until the slot exists; a legacy SU, and a HyperBEAM node (whose `next` is internal), are asked again after a pause.
       if (record.variant === "ao.N.1") {
         const url = `${record.url}/~scheduler@1.0/next?target=${processId}&from=${kept + 1}&lookahead=1&wait=${FOLLOW_WAIT_MS}`;
         await request(url, { headers: { accept: "application/json" } }, { redirects: "follow", timeoutMs: FOLLOW_WAIT_MS + RETRY_MS, signal: stop.signal });
@@ -84,9 +84,9 @@ async function follow(db: DashboardDb, processId: string, on: boolean): Promise<
 async function importFile(db: DashboardDb, bytes: Uint8Array): Promise<MirrorRecord> {
   const file = readScheduleFile(bytes);
   const held = await db.get("mirrors", file.processId);
-  const record = held ?? { ...newMirrorRecord({ processId: file.processId, url: "file", variant: "ao.N.1" }), state: "done" as const };
+  const record = held ?? { ...newMirrorRecord({ processId: file.processId, url: "file", variant: file.dialect }), state: "done" as const };
   const counts = { ...record.counts };
-  const store = new IdbStore(db, file.processId, { onAppend: (s) => s.status && counts[s.status]++ });
+  const store = new IdbStore(db, file.processId, { onAppend: (s) => countStatus(counts, s) });
   await importInto(store, file, { processId: file.processId, scheduler: record.scheduler });
   const last = (await store.last())?.slot ?? -1;
   const next = { ...record, counts, kept: last, total: Math.max(record.total, last), updatedAt: Date.now() };

@@ -75,7 +75,7 @@ async function keepRecord(db: DashboardDb, processId: string, scheduler: string,
   const held = await db.get("mirrors", processId);
   const record: MirrorRecord = held
     ? { ...held, kept: slot, total: slot, updatedAt: now }
-    : { processId, url: PEER_URL, variant: "ao.N.1", scheduler, state: "done", kept: slot, total: slot, counts: { verified: 0, "chain-checked": 0 }, startedAt: now, updatedAt: now };
+    : { processId, url: PEER_URL, variant: "ao.N.1", scheduler, state: "done", kept: slot, total: slot, counts: { verified: 0, "chain-checked": 0, unverified: 0 }, startedAt: now, updatedAt: now };
   await db.put("mirrors", record);
 }
 
@@ -91,6 +91,7 @@ export async function replayMirror(db: DashboardDb, keys: PeerKeys, processId: s
   const key = replayKey(processId);
   await db.delete("slots", IDBKeyRange.bound([key, -Infinity], [key, Infinity]));
   const source = new IdbStore(db, processId);
+  if ((await source.get(0))?.status === "unverified") throw new Error(`process ${processId} is unverified (read from a HyperBEAM node's aos-2 rendering): it holds no signed message items to schedule again`);
   const target = new IdbStore(db, key);
   const scheduler = await Scheduler.open({ processId, store: target, signer: keys.scheduler });
   let skipped = 0;

@@ -2,7 +2,8 @@
  * Replay of a kept schedule: the slots in order, each re-checked against the one before it with
  * the mirror's own checks (src/remote/verify.ts), so a replay proves what it shows.
  */
-import { signerOf, verifySlot, type ChainState, type VerifyContext } from "../../src/remote/verify.ts";
+import { asRemote } from "../../src/remote/audit.ts";
+import { signerOfStored, verifySlot, type ChainState, type VerifyContext } from "../../src/remote/verify.ts";
 import type { Store } from "../../src/schedule/store.ts";
 import { slotModel, type SlotModel } from "./slot-view-model.ts";
 
@@ -48,9 +49,9 @@ export class Replay {
     this.#next++;
     const model = slotModel(stored);
     try {
-      const { state } = await verifySlot({ slot: stored.slot, assignment: stored.assignment, message: stored.message, lossless: stored.status !== "chain-checked" }, this.#ctx, this.#state);
+      const { state } = await verifySlot(asRemote(stored), this.#ctx, this.#state);
       this.#state = state;
-      if (this.#ctx.scheduler === undefined) this.#ctx = { ...this.#ctx, scheduler: signerOf(stored.assignment, stored.assignmentId) };
+      if (this.#ctx.scheduler === undefined) this.#ctx = { ...this.#ctx, scheduler: signerOfStored(stored) };
       return { slot: stored.slot, ok: true, model };
     } catch (err) {
       this.#state = { slot: stored.slot, assignmentId: stored.assignmentId, hashChain: "", timestamp: stored.timestamp };

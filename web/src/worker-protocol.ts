@@ -5,7 +5,7 @@
  * rebuilt on arrival into the RemoteError it was (code, message, details) or a plain Error.
  */
 import type { AuditResult } from "../../src/remote/audit.ts";
-import type { Variant } from "../../src/remote/client.ts";
+import type { Dialect } from "../../src/remote/client.ts";
 import { RemoteError, type RemoteErrorCode } from "../../src/remote/errors.ts";
 import type { ForkProof } from "../../src/remote/fork-proof.ts";
 import type { Progress } from "../../src/remote/mirror.ts";
@@ -33,7 +33,7 @@ export const fromWire = (e: WireError): Error => (e.code ? new RemoteError(e.cod
 
 // ## The page and the mirror worker
 
-export type Job = { url: string; processId: string; variant: Variant | "auto" };
+export type Job = { url: string; processId: string; variant: Dialect | "auto" };
 
 export type Call =
   | { op: "mirror"; job: Job }

@@ -11,6 +11,7 @@ const STATE_BADGE: Record<MirrorRecord["state"], string> = { idle: "", running: 
 export function statusBadge(r: MirrorRecord): HTMLElement {
   const badge = (kind: string, text: string, title?: string) => h("span", { class: `badge ${kind}`, "data-testid": "mirror-state", title }, text);
   if (r.state === "failed") return badge("bad", r.error?.slot === undefined ? "failed" : `broken at slot ${count(r.error.slot)}`);
+  if (r.state === "done" && (r.counts.unverified ?? 0) > 0) return badge("warn", "unverified", "Read from a HyperBEAM node's aos-2 rendering: its signatures cannot be checked here; everything the rendering allows was checked.");
   if (r.state === "done" && r.counts["chain-checked"] > 0) return badge("warn", "chain-checked only", "The source format lost bytes a signature check needs; every other check passed.");
   if (r.state === "done") return badge("ok", "verified");
   return badge(STATE_BADGE[r.state], r.state);
@@ -64,7 +65,7 @@ export const mirrorsView: View = (root, app) => {
     { class: "panel row", "data-testid": "mirror-form" },
     h("label", { class: "grow" }, "Scheduler URL", h("input", { name: "url", value: location.origin, required: true, inputmode: "url", autocomplete: "url" })),
     h("label", { class: "grow" }, "Process id", h("input", { name: "pid", required: true, pattern: "[A-Za-z0-9_\\-]{43}", title: "a 43-character process id", spellcheck: "false" })),
-    h("label", {}, "Format", h("select", { name: "variant" }, h("option", { value: "auto" }, "detect"), h("option", { value: "ao.N.1" }, "ao.N.1 (HyperBEAM, this node)"), h("option", { value: "ao.TN.1" }, "ao.TN.1 (legacy SU)"))),
+    h("label", {}, "Format", h("select", { name: "variant" }, h("option", { value: "auto" }, "detect"), h("option", { value: "ao.N.1" }, "ao.N.1 (this project's nodes)"), h("option", { value: "ao.TN.1" }, "ao.TN.1 (legacy SU)"), h("option", { value: "aos-2" }, "aos-2 (HyperBEAM node: unverified)"))),
     h("button", { class: "primary", type: "submit" }, "Mirror"),
   );
   form.addEventListener("submit", async (e) => {

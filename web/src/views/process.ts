@@ -4,13 +4,14 @@
  */
 import type { MirrorRecord } from "../db.ts";
 import { drawAssignments } from "../chart.ts";
-import { h, notice, replace } from "../dom.ts";
+import { badge, checkList, h, notice, replace } from "../dom.ts";
 import { count, duration, rate, shortId, time } from "../format.ts";
 import { IdbStore } from "../idb-store.ts";
 import { href } from "../router.ts";
-import { slotModel } from "../slot-view-model.ts";
+import { slotBadge, slotModel } from "../slot-view-model.ts";
 import type { AuditReport } from "../worker-protocol.ts";
 import { exportSchedule } from "../export.ts";
+import { SLOT_CHECKS } from "../../../src/remote/verify.ts";
 import { replayPanel, type ReplayPanel } from "./replay.ts";
 import { errorHint, progressBlock, statusBadge } from "./mirrors.ts";
 import type { View } from "./view.ts";
@@ -94,12 +95,29 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
         ),
       );
     }
-    const label = a.chainChecked > 0 ? `Chain-checked: ${count(a.checked)} slots (${count(a.chainChecked)} without signature checks: their source format lost bytes a signature needs)` : `Verified: ${count(a.checked)} slots, every signature, id, chain link, nonce and timestamp`;
-    replace(verifyBox, h("div", { class: `notice ${a.chainChecked > 0 ? "info" : ""}`, "data-verified": String(a.chainChecked === 0), "data-checked": a.checked, "data-ms": Math.round(a.ms) }, h("span", { class: `badge ${a.chainChecked > 0 ? "warn" : "ok"}` }, a.chainChecked > 0 ? "chain-checked only" : "verified"), " ", label, h("span", { class: "muted" }, ` in ${duration(a.ms / 1000)} (${rate((a.checked * 1000) / Math.max(1, a.ms))})`)));
+    const [kind, text, label, checks] =
+      a.unverified > 0
+        ? ["warn", "unverified", `Unverified: ${count(a.checked)} slots (${count(a.unverified)} read from a HyperBEAM node's aos-2 rendering, whose signatures cannot be checked here), checked as far as the rendering allows.`, SLOT_CHECKS.unverified]
+        : a.chainChecked > 0
+          ? ["warn", "chain-checked only", `Chain-checked: ${count(a.checked)} slots (${count(a.chainChecked)} without signature checks: their source format lost bytes a signature needs)`, SLOT_CHECKS["chain-checked"]]
+          : ["ok", "verified", `Verified: ${count(a.checked)} slots, every signature, id, chain link, nonce and timestamp`, undefined];
+    const all = kind === "ok";
+    replace(
+      verifyBox,
+      h(
+        "div",
+        { class: `notice ${all ? "" : "info"}`, "data-verified": String(all), "data-checked": a.checked, "data-ms": Math.round(a.ms) },
+        badge({ kind, label: text }),
+        " ",
+        label,
+        h("span", { class: "muted" }, ` in ${duration(a.ms / 1000)} (${rate((a.checked * 1000) / Math.max(1, a.ms))})`),
+        checks ? h("p", {}, checkList(checks)) : null,
+      ),
+    );
   }
 
   async function runAudit(): Promise<void> {
-    audit = { processId, checked: 0, total: 0, done: false, verified: 0, chainChecked: 0, ms: 0 };
+    audit = { processId, checked: 0, total: 0, done: false, verified: 0, chainChecked: 0, unverified: 0, ms: 0 };
     drawAudit();
     try {
       audit = await app.audit(processId);
@@ -134,7 +152,7 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
                   h("td", { class: "mono", title: s.messageId }, shortId(s.messageId)),
                   h("td", {}, m.action ?? h("span", { class: "muted" }, s.message ? "–" : "assigned id")),
                   h("td", { class: "mono", title: m.signer ?? "" }, m.signer ? shortId(m.signer) : "–"),
-                  h("td", {}, h("span", { class: `badge ${s.status === "chain-checked" ? "warn" : "ok"}` }, s.status ?? "own")),
+                  h("td", {}, badge(slotBadge(s.status))),
                 );
               }),
             ),

@@ -4,9 +4,10 @@
  * Works offline: everything comes from IndexedDB.
  */
 import type { Store } from "../../../src/schedule/store.ts";
-import { h, icon, replace } from "../dom.ts";
+import { badge, h, icon, replace } from "../dom.ts";
 import { count, preview, shortId, time } from "../format.ts";
 import { Replay, type ReplayStep } from "../replay.ts";
+import { slotBadge } from "../slot-view-model.ts";
 
 const SPEEDS = [1, 10, 100, 1000, 0]; // slots per second; 0 is as fast as the checks go
 /** "Skip to start": a bar and a triangle pointing at it. */
@@ -28,6 +29,7 @@ export function replayPanel(root: HTMLElement, store: Store, processId: string):
   let speed = 100;
   let lastStep: ReplayStep | undefined;
   let checked = 0;
+  let unverified = 0;
   let failure: ReplayStep | undefined;
   const status = h("div", { class: "progress-line", "data-testid": "replay-status", "aria-live": "polite" });
   const current = h("div", { "data-testid": "replay-current" });
@@ -40,6 +42,7 @@ export function replayPanel(root: HTMLElement, store: Store, processId: string):
     if (!s) return false;
     lastStep = s;
     checked++;
+    if (s.model.stored.status === "unverified") unverified++;
     if (!s.ok && !failure) failure = s;
     return s.ok;
   }
@@ -51,7 +54,13 @@ export function replayPanel(root: HTMLElement, store: Store, processId: string):
       status,
       h("span", { "data-testid": "replay-position" }, replayPosition(at, total)),
       h("span", {}, `${count(checked)} re-checked`),
-      failure ? h("span", { class: "badge bad", "data-testid": "replay-result" }, `slot ${count(failure.slot)}: ${failure.problem}`) : checked > 0 ? h("span", { class: "badge ok", "data-testid": "replay-result" }, "all checks passed") : null,
+      failure
+        ? h("span", { class: "badge bad", "data-testid": "replay-result" }, `slot ${count(failure.slot)}: ${failure.problem}`)
+        : unverified > 0
+          ? h("span", { class: "badge warn", "data-testid": "replay-result", title: "their signatures cannot be checked: see what was checked above" }, `all checks that can be made passed; ${count(unverified)} unverified`)
+          : checked > 0
+            ? h("span", { class: "badge ok", "data-testid": "replay-result" }, "all checks passed")
+            : null,
       replay.done ? h("span", { "data-testid": "replay-done" }, "end of schedule") : null,
     );
     if (!lastStep) return replace(current);
@@ -61,7 +70,7 @@ export function replayPanel(root: HTMLElement, store: Store, processId: string):
       h(
         "div",
         { class: `panel${lastStep.ok ? "" : " broken"}` },
-        h("div", { class: "row" }, h("strong", {}, `Slot ${count(lastStep.slot)}`), h("span", { class: "muted" }, time(m.stored.timestamp)), h("span", { class: "mono", title: m.stored.messageId }, shortId(m.stored.messageId)), h("span", {}, m.action ?? ""), h("span", { class: `badge ${lastStep.ok ? (m.stored.status === "chain-checked" ? "warn" : "ok") : "bad"}` }, lastStep.ok ? (m.stored.status === "chain-checked" ? "chain-checked" : "verified") : "broken")),
+        h("div", { class: "row" }, h("strong", {}, `Slot ${count(lastStep.slot)}`), h("span", { class: "muted" }, time(m.stored.timestamp)), h("span", { class: "mono", title: m.stored.messageId }, shortId(m.stored.messageId)), h("span", {}, m.action ?? ""), h("span", { "data-testid": "replay-slot-status" }, badge(lastStep.ok ? slotBadge(m.stored.status ?? "verified") : { kind: "bad", label: "broken" }))),
         m.message ? h("div", { class: "mono muted" }, m.message.tags.map((t) => `${t.name}: ${t.value}`).join(" · ")) : h("div", { class: "muted" }, "an assigned id (no message bytes)"),
         m.message && m.message.data.length > 0 ? h("pre", { class: "data" }, preview(m.message.data, 512)) : null,
       ),
@@ -95,7 +104,7 @@ export function replayPanel(root: HTMLElement, store: Store, processId: string):
     replay = new Replay(store, processId);
     await replay.ready;
     lastStep = failure = undefined;
-    checked = 0;
+    checked = unverified = 0;
     draw();
   }
 
