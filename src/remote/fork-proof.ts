@@ -41,6 +41,9 @@ export interface ForkProof {
   "found-at": number;
 }
 
+/** The name a proof's file goes by. */
+export const proofFileName = (processId: string, slot: number): string => `fork-${processId}-slot-${slot}.json`;
+
 /** A proof's id: the same two assignments, in either order, give the same id. */
 export function proofId(p: Pick<ForkProof, "assignments">): string {
   const ids = p.assignments.map((a) => parseItem(fromB64url(a), NO_LIMITS).id).sort();

@@ -39,13 +39,8 @@ beforeAll(async () => {
   for (let n = 0; n <= 4; n++) await forked.append((await schedule.store.get(n))!);
   const client = await clientSigner();
   await (await Scheduler.open({ processId: schedule.pid, store: forked, signer: await schedulerSigner() })).schedule(await signMessage(client, schedule.pid, "the other slot 5"));
-  const slot = async (store: MemoryStore) => Response.json({ current: (await store.last())!.slot });
-  const serve = (store: MemoryStore): Fetch => {
-    const pages = serveSchedule(schedule.pid, store, { pageSize: 100 }).fetch;
-    return (url, init) => (new URL(url).pathname === `/${schedule.pid}/slot` ? slot(store) : pages(url, init));
-  };
-  serving = serve(schedule.store);
-  servingForked = serve(forked);
+  serving = serveSchedule(schedule.pid, schedule.store, { pageSize: 100 }).fetch;
+  servingForked = serveSchedule(schedule.pid, forked, { pageSize: 100 }).fetch;
   remote = await serveFetch((url, init) => serving(url, init));
   a = startServer(await freePort(), join(dir, "a"));
   await waitReady(a);

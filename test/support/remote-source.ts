@@ -1,7 +1,8 @@
 /**
  * Another scheduler's schedule, served from memory through an injected `fetch` in the three
  * shapes the remote client reads: ANS-104 bundle pages and lossless JSON pages (ao.N.1, ours) and
- * legacy SU JSON pages (ao.TN.1), rendered by the project's own formatters. For core tests, which
+ * legacy SU JSON pages (ao.TN.1), rendered by the project's own formatters, with the current slot
+ * (ao.N.1's `/slot`, the legacy `/latest`). For core tests, which
  * run in workerd too, where no test server can listen; end-to-end tests use real nodes.
  */
 import { pageToBundle } from "../../src/formats/ans104-bundle.ts";
@@ -45,6 +46,7 @@ export function serveSchedule(processId: string, store: Store, o: { pageSize: nu
         return new Response(pageToBundle(full) as Uint8Array<ArrayBuffer>, { headers: { "content-type": "application/ans104", continues: String(page.continues) } });
       }
       if (url.pathname === `/${processId}/latest`) return Response.json(slotNode((await store.get(last))!));
+      if (url.pathname === `/${processId}/slot`) return Response.json({ current: last });
       if (url.pathname === `/${processId}`) {
         const to = q("to-nonce") === null ? last : Math.min(Number(q("to-nonce")), last);
         const page = await read(Number(q("from-nonce")) + 1, to);

@@ -28,3 +28,16 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 export const nodeInfo = () => getJson<NodeInfo>("/~scheduler@1.0/info");
 export const nodeStatus = () => getJson<NodeStatus>("/~scheduler@1.0/status");
 export const currentSlot = (pid: string) => getJson<{ current: number; timestamp: number }>(`/${pid}/slot`).then((s) => s.current);
+
+/** A fork proof this node holds, as `GET /~scheduler@1.0/forks` lists it; `proof` is where the file is. */
+export interface NodeFork {
+  id: string;
+  process: string;
+  slot: number;
+  scheduler: string;
+  source: string;
+  "found-at": number;
+  proof: string;
+}
+
+export const nodeForks = () => getJson<{ forks: NodeFork[]; count: number; limit: number }>("/~scheduler@1.0/forks");

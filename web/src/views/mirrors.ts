@@ -23,6 +23,7 @@ export function statusBadge(r: MirrorRecord): HTMLElement {
  */
 export function errorHint(r: MirrorRecord): string | undefined {
   if (!r.error) return undefined;
+  if (r.error.code === "fork") return "The scheduler now serves another assignment for a slot this browser keeps: nothing kept was replaced. When both are signed by it, the two are kept as a proof on the Forks page (#/forks).";
   if (r.error.slot !== undefined) return "Nothing of the page holding that slot was kept. Sync again once the source is fixed, or remove the mirror.";
   const crossOrigin = (() => {
     try {

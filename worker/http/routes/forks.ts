@@ -4,7 +4,7 @@
  * `npm run verify-proof` (or anyone with the core) checks offline.
  */
 import type { Context, Hono } from "hono";
-import { MAX_PROOFS } from "../../../src/remote/fork-proof.ts";
+import { MAX_PROOFS, proofFileName, type ForkProof } from "../../../src/remote/fork-proof.ts";
 import type { AppEnv } from "../../env.ts";
 import { HttpError } from "../errors.ts";
 import { idParam } from "../params.ts";
@@ -26,7 +26,8 @@ async function getFork(c: C): Promise<Response> {
   const id = idParam(c, "id", c.req.param("id"));
   const proof = await c.env.NODE.getByName("node").fork(id);
   if (proof === undefined) throw new HttpError(404, `this node holds no fork proof ${id}`);
-  return new Response(proof, { headers: { "content-type": "application/json", "content-disposition": `attachment; filename="fork-${id}.json"` } });
+  const { process, slot } = JSON.parse(proof) as ForkProof;
+  return new Response(proof, { headers: { "content-type": "application/json", "content-disposition": `attachment; filename="${proofFileName(process, slot)}"` } });
 }
 
 export function forkRoutes(app: Hono<AppEnv>): void {
