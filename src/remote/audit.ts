@@ -1,8 +1,8 @@
 /**
  * Re-checks a kept schedule from slot 0 with the mirror's own checks (verify.ts): what a reload,
  * an import or a suspicious user wants to know of what IndexedDB or any Store holds. Reads in
- * batches, so a schedule of any length never sits in memory at once, and stops at the first
- * broken link, naming it.
+ * batches (the next one while this one is checked), so a schedule of any length never sits in
+ * memory at once, and stops at the first broken link, naming it.
  */
 import type { Store, StoredSlot } from "../schedule/store.ts";
 import { RemoteError } from "./errors.ts";
@@ -62,11 +62,16 @@ export async function auditSchedule(store: Store, ctx: VerifyContext, o: AuditOp
   const result: AuditResult = { checked: 0, verified: 0, chainChecked: 0, unverified: 0 };
   let context = ctx;
   let state: ChainState | undefined = o.previous;
+  const read = (from: number): Promise<StoredSlot[]> => (from > end ? Promise.resolve([]) : store.range({ from, to: Math.min(end, from + batch - 1), limit: batch, maxBytes: Number.MAX_SAFE_INTEGER }));
+  let reading = read(first);
   for (;;) {
     const from = first + result.checked;
-    if (from > end) return result;
-    const slots = await store.range({ from, to: Math.min(end, from + batch - 1), limit: batch, maxBytes: Number.MAX_SAFE_INTEGER });
+    const slots = await reading;
     if (slots.length === 0) return result;
+    // The next batch is read while this one is checked.
+    const full = slots.length === Math.min(batch, end - from + 1);
+    reading = full ? read(from + slots.length) : Promise.resolve([]);
+    reading.catch(() => {}); // awaited next turn; never unhandled if this batch breaks
     let checked: StoredSlot[];
     try {
       checked = (await verifySlots(slots.map(asRemote), context, state)).slots;
@@ -81,7 +86,7 @@ export async function auditSchedule(store: Store, ctx: VerifyContext, o: AuditOp
     state = chainStateOf(last);
     if (context.scheduler === undefined) context = { ...context, scheduler: signerOfStored(checked[0]) };
     o.onProgress?.(result.checked);
-    if (slots.length < Math.min(batch, end - from + 1)) return result;
+    if (!full) return result;
   }
 }
 

@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS, NO_LIMITS } from "../ans104/limits.ts";
 import { parseItem } from "../ans104/parse.ts";
 import { tagValue } from "../ans104/tags.ts";
 import { verifyItem } from "../ans104/verify.ts";
+import { equal } from "../crypto/bytes.ts";
 import { addressOf } from "../crypto/ids.ts";
 import { chainNext, chainSeed } from "../schedule/hash-chain.ts";
 import type { SlotStatus, StoredSlot } from "../schedule/store.ts";
@@ -47,6 +48,16 @@ function parsed(bytes: Uint8Array, slot: number, what: string, limits = DEFAULT_
 }
 
 const UNVERIFIED = Promise.resolve<SlotStatus>("unverified");
+
+/** Slots whose signatures are checked side by side: enough to keep WebCrypto busy, few enough that a page's thousands of pending checks do not cost more in memory and scheduling than they save. */
+const IN_FLIGHT = 32;
+
+// One scheduler signs every slot: its address is hashed once, not once a slot.
+let lastOwner: { owner: Uint8Array; address: string } | undefined;
+function signerAddress(owner: Uint8Array): string {
+  if (!lastOwner || !equal(lastOwner.owner, owner)) lastOwner = { owner: owner.slice(), address: addressOf(owner) };
+  return lastOwner.address;
+}
 
 /** Every check but the signatures: what a chain-checked slot passed. */
 const LINK_CHECKS = ["format", "slot continuity", "Process tag", "Nonce", "Hash-Chain", "Timestamp order", "assignment signer", "assignment id", "message id"];
@@ -91,7 +102,7 @@ function link(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefine
   const timestamp = integer(tagValue(tags, "Timestamp"));
   if (Number.isNaN(timestamp)) throw failed(at, "Timestamp", "an integer", tagValue(tags, "Timestamp") ?? "none");
   if (prev && timestamp < prev.timestamp) throw failed(at, "Timestamp order", `at least ${prev.timestamp}`, timestamp);
-  const signer = addressOf(assignment.owner);
+  const signer = signerAddress(assignment.owner);
   if (ctx.scheduler !== undefined && signer !== ctx.scheduler) throw failed(at, "assignment signer", ctx.scheduler, signer);
 
   // Slot 0 is the process itself; every other slot names its message.
@@ -140,14 +151,21 @@ async function signed(item: DataItem, s: RemoteSlot, at: number, check: string):
  * slot is held to; the one used is returned.
  */
 export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyContext, previous: ChainState | undefined): Promise<{ slots: StoredSlot[]; scheduler: string | undefined }> {
-  const linked: Linked[] = [];
+  const out: StoredSlot[] = [];
+  const inFlight: Linked[] = [];
+  // Settles the oldest slot in flight; a signature failure there is the lowest, and is thrown.
+  const settle = async () => {
+    const l = inFlight.shift()!;
+    out.push({ ...l.stored, status: await l.signatures });
+  };
   let state = previous;
   let context = ctx;
   let broken: unknown;
   for (const s of slots) {
+    if (inFlight.length >= IN_FLIGHT) await settle();
     try {
       const l = link(s, context, state);
-      linked.push(l);
+      inFlight.push(l);
       state = l.state;
     } catch (err) {
       broken = err; // a signature failure at an earlier slot still comes first
@@ -155,8 +173,7 @@ export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyConte
     }
     if (context.scheduler === undefined && s.slot === 0) context = { ...context, scheduler: remoteSigner(s) };
   }
-  const out: StoredSlot[] = [];
-  for (const l of linked) out.push({ ...l.stored, status: await l.signatures });
+  while (inFlight.length > 0) await settle();
   if (broken !== undefined) throw broken;
   return { slots: out, scheduler: context.scheduler };
 }
