@@ -49,8 +49,8 @@ function parsed(bytes: Uint8Array, slot: number, what: string, limits = DEFAULT_
 
 const UNVERIFIED = Promise.resolve<SlotStatus>("unverified");
 
-/** Slots whose signatures are checked side by side: enough to keep WebCrypto busy, few enough that a page's thousands of pending checks do not cost more in memory and scheduling than they save. */
-const IN_FLIGHT = 32;
+/** Slots whose signatures are checked side by side: enough to keep WebCrypto busy (it runs them off the thread), few enough that thousands of pending checks do not cost more in memory than they save. */
+const IN_FLIGHT = 128;
 
 // One scheduler signs every slot: its address is hashed once, not once a slot.
 let lastOwner: { owner: Uint8Array; address: string } | undefined;
