@@ -122,6 +122,7 @@ export class Mirror {
         writing.catch(() => {}); // awaited below; never unhandled meanwhile
       };
       let fetching: Promise<RemotePage> | undefined = this.#fetch(head, to);
+      let ended = false; // the remote had nothing after the last page written
       try {
         // After an abort no new page is asked for, but a page already fetched is still checked and kept.
         while (fetching) {
@@ -134,7 +135,10 @@ export class Mirror {
             fetching.catch(() => {});
           }
           const page = await this.#checkPage(fetched, head, to);
-          if (!page) break;
+          if (!page) {
+            ended = true;
+            break;
+          }
           head = page.head;
           write(page);
           if (!page.continues) break;
@@ -143,6 +147,7 @@ export class Mirror {
         await writing.catch(() => {}); // pages checked before a failure are kept
       }
       await writing;
+      if (ended) progress.continues = false;
       return progress;
     });
   }
