@@ -162,14 +162,15 @@ describe("the dashboard, as a user would use it", () => {
             const open = indexedDB.open("ao-dashboard");
             open.onerror = () => reject(open.error);
             open.onsuccess = () => {
-              const tx = open.result.transaction("slots", "readwrite");
-              const slots = tx.objectStore("slots");
-              const get = slots.get([pid, slot]);
+              const tx = open.result.transaction("chunks", "readwrite");
+              const chunks = tx.objectStore("chunks");
+              const first = slot - (slot % 100); // web/src/db.ts CHUNK
+              const get = chunks.get([pid, first]);
               get.onsuccess = () => {
-                const r = get.result;
+                const r = get.result.slots[slot - first];
                 r.assignment = r.assignment.slice();
                 r.assignment[10] ^= flip; // a byte of the signature (after the 2-byte signature type)
-                slots.put(r);
+                chunks.put(get.result);
               };
               tx.oncomplete = () => (open.result.close(), resolve());
               tx.onerror = () => reject(tx.error);

@@ -43,7 +43,7 @@ function listen(job: MirrorJob) {
   };
 }
 
-const allKept = (db: DashboardDb, pid: string) => db.getAll("slots", IDBKeyRange.bound([pid, -Infinity], [pid, Infinity]));
+const allKept = async (db: DashboardDb, pid: string) => (await db.getAll("chunks", IDBKeyRange.bound([pid, -Infinity], [pid, Infinity]))).flatMap((c) => c.slots);
 
 /** The assignment with a tag value changed and its signature kept (which then fails to verify). */
 function resigned(raw: Uint8Array): Uint8Array {

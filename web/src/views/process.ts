@@ -2,7 +2,7 @@
  * A mirrored process: its progress and verification, a chart of assignments over time, the
  * timeline of assignments, the live view, replay, and export.
  */
-import type { MirrorRecord } from "../db.ts";
+import { CHUNK, type MirrorRecord } from "../db.ts";
 import { drawAssignments } from "../chart.ts";
 import { badge, checkList, h, notice, replace } from "../dom.ts";
 import { count, duration, rate, shortId, time } from "../format.ts";
@@ -171,16 +171,20 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
 
   async function drawChart(): Promise<void> {
     const total = ((await store.last())?.slot ?? -1) + 1;
-    // Evenly spaced timestamps stand for all of them, read from the timestamp index alone (keys,
-    // not slots): a long schedule is neither read whole nor copied to this thread to draw 60 bars.
-    const step = Math.max(1, Math.ceil(total / CHART_SAMPLES));
+    // A short schedule is read whole; a long one stands for itself by each chunk's first timestamp,
+    // read from the index alone (keys, not slots): nothing long is copied to this thread for 60 bars.
+    if (total <= CHART_SAMPLES) {
+      const slots = await store.range({ from: 0, to: total - 1, limit: total, maxBytes: Number.MAX_SAFE_INTEGER });
+      return drawAssignments(chart, slots.map((s) => s.timestamp));
+    }
+    const step = Math.ceil(total / CHUNK / CHART_SAMPLES);
     const times: number[] = [];
-    let cursor = await app.db.transaction("slots").store.index("timestamp").openKeyCursor(IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]));
+    let cursor = await app.db.transaction("chunks").store.index("firstTimestamp").openKeyCursor(IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]));
     while (cursor) {
       times.push(cursor.key[1]);
       cursor = await cursor.advance(step);
     }
-    drawAssignments(chart, times, step);
+    drawAssignments(chart, times, CHUNK * step);
   }
 
   let shell = false;
