@@ -55,7 +55,11 @@ function converting<T>(a: Answer, convert: () => T): T {
 
 const integer = (text: string | undefined): number | undefined => (text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : undefined);
 
-/** Slots of a bundle page: each assignment, then its message when the next item is the one it names. */
+/**
+ * Slots of a bundle page: each assignment, then its message when the next item is the one it
+ * names. Items may carry their header ids unchecked (readBundle's trustIds): verify.ts hashes every
+ * signature again, so a header that lies pairs nothing it should not keep.
+ */
 export function slotsOfBundle(items: readonly DataItem[], processId: string): RemoteSlot[] {
   const slots: RemoteSlot[] = [];
   for (let i = 0; i < items.length; i++) {
@@ -170,7 +174,7 @@ export class SchedulerClient {
     if (this.variant === "ao.N.1") {
       const a = await this.#get(`/${processId}/schedule?${range}`, ANS104);
       if ((a.headers.get("content-type") ?? "").startsWith(ANS104)) {
-        return { page: cut(converting(a, () => ({ slots: slotsOfBundle(readBundle(a.body, NO_LIMITS), processId), continues: a.headers.get("continues") === "true" }))), bytes: a.body.length };
+        return { page: cut(converting(a, () => ({ slots: slotsOfBundle(readBundle(a.body, NO_LIMITS, true), processId), continues: a.headers.get("continues") === "true" }))), bytes: a.body.length };
       }
       const page = jsonOf<{ continues?: unknown; assignments?: Record<string, ItemJson> }>(a);
       return { page: cut(converting(a, () => ({ slots: slotsOfJson(page), continues: page.continues === true }))), bytes: a.body.length };
