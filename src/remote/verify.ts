@@ -14,8 +14,7 @@ import { DEFAULT_LIMITS, NO_LIMITS } from "../ans104/limits.ts";
 import { parseItem } from "../ans104/parse.ts";
 import { tagValue } from "../ans104/tags.ts";
 import { verifyItem } from "../ans104/verify.ts";
-import { equal } from "../crypto/bytes.ts";
-import { addressOf } from "../crypto/ids.ts";
+import { addressOf, addressOfKey } from "../crypto/ids.ts";
 import { chainNext, chainSeed } from "../schedule/hash-chain.ts";
 import type { SlotStatus, StoredSlot } from "../schedule/store.ts";
 import { aos2Owner, aos2State, checkAos2, UNVERIFIED_CHECKS } from "./verify-aos2.ts";
@@ -52,12 +51,6 @@ const UNVERIFIED = Promise.resolve<SlotStatus>("unverified");
 /** Slots whose signatures are checked side by side: enough to keep WebCrypto busy (it runs them off the thread), few enough that thousands of pending checks do not cost more in memory than they save. */
 const IN_FLIGHT = 128;
 
-// One scheduler signs every slot: its address is hashed once, not once a slot.
-let lastOwner: { owner: Uint8Array; address: string } | undefined;
-function signerAddress(owner: Uint8Array): string {
-  if (!lastOwner || !equal(lastOwner.owner, owner)) lastOwner = { owner: owner.slice(), address: addressOf(owner) };
-  return lastOwner.address;
-}
 
 /** Every check but the signatures: what a chain-checked slot passed. */
 const LINK_CHECKS = ["format", "slot continuity", "Process tag", "Nonce", "Hash-Chain", "Timestamp order", "assignment signer", "assignment id", "message id"];
@@ -102,7 +95,7 @@ function link(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefine
   const timestamp = integer(tagValue(tags, "Timestamp"));
   if (Number.isNaN(timestamp)) throw failed(at, "Timestamp", "an integer", tagValue(tags, "Timestamp") ?? "none");
   if (prev && timestamp < prev.timestamp) throw failed(at, "Timestamp order", `at least ${prev.timestamp}`, timestamp);
-  const signer = signerAddress(assignment.owner);
+  const signer = addressOfKey(assignment.owner); // one scheduler signs every slot: hashed once
   if (ctx.scheduler !== undefined && signer !== ctx.scheduler) throw failed(at, "assignment signer", ctx.scheduler, signer);
 
   // Slot 0 is the process itself; every other slot names its message.

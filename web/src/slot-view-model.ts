@@ -6,7 +6,7 @@ import { NO_LIMITS } from "../../src/ans104/limits.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
 import { tagValue, type Tag } from "../../src/ans104/tags.ts";
 import { utf8 } from "../../src/crypto/bytes.ts";
-import { addressOf } from "../../src/crypto/ids.ts";
+import { addressOfKey } from "../../src/crypto/ids.ts";
 import { aos2Of, type Aos2Struct } from "../../src/formats/aos2.ts";
 import type { SlotStatus, StoredSlot } from "../../src/schedule/store.ts";
 
@@ -28,9 +28,9 @@ export interface SlotModel {
   scheduler: string;
 }
 
-function itemView(bytes: Uint8Array, id?: string): ItemView {
+function itemView(bytes: Uint8Array, id: string): ItemView {
   const item = parseItem(bytes, NO_LIMITS, id);
-  return { tags: item.tags, data: item.data, signer: addressOf(item.owner), signature: `type ${item.signatureType}, ${item.signature.length} bytes` };
+  return { tags: item.tags, data: item.data, signer: addressOfKey(item.owner), signature: `type ${item.signatureType}, ${item.signature.length} bytes` };
 }
 
 function structView(s: Aos2Struct): ItemView {
@@ -41,7 +41,8 @@ function structView(s: Aos2Struct): ItemView {
 export function slotModel(s: StoredSlot): SlotModel {
   const unverified = s.status === "unverified";
   const assignment = unverified ? structView(aos2Of(s.assignment, "assignment")) : itemView(s.assignment, s.assignmentId);
-  const message = s.message ? (unverified ? structView(aos2Of(s.message, "message")) : itemView(s.message)) : undefined;
+  // A kept message's id is the one its slot names (checked when it was kept): not hashed again.
+  const message = s.message ? (unverified ? structView(aos2Of(s.message, "message")) : itemView(s.message, s.messageId)) : undefined;
   return {
     stored: s,
     assignment,
