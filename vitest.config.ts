@@ -18,6 +18,11 @@ export default defineConfig({
       { plugins: [vectors()], test: { name: "core-node", environment: "node", include: ["test/core/**/*.test.ts", "test/interop/**/*.test.ts", "test/layout/**/*.test.ts"] } },
       { plugins: [vectors(), workerd()], test: { name: "core-workerd", include: ["test/core/**/*.test.ts"] } },
       { plugins: [vectors(), workerd()], test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000 } },
+      // Settings other than the defaults, each checked against its default in test/worker.
+      {
+        plugins: [vectors(), workerd({ INDEX_DELAY_MS: "60000", REMOTE_CACHE_ASYNC: "false", SCHEDULER_FOLLOW_HINTS: "false" })],
+        test: { name: "worker-settings", include: ["test/worker-settings/**/*.test.ts"], testTimeout: 30_000 },
+      },
       {
         plugins: [vectors(), workerd({ SCHEDULER_KEY: rsaJwk(), SCHEDULING_MODE: "aggressive", AO_BENCH_TOKEN: "test-token-0123456789abcdef" })],
         test: { name: "worker-rsa-aggressive", include: ["test/worker-rsa-aggressive/**/*.test.ts"], testTimeout: 60_000 },
