@@ -1,0 +1,73 @@
+/**
+ * HTTP to another scheduler (src/remote/http.ts; docs/remote.md "Every request has a deadline and
+ * follows at most 5 redirects; answers over 64 MiB are refused. Silence is a 504"), against an
+ * injected fetch standing in for misbehaving remotes. The worker maps remote-timeout to 504 and
+ * remote-failed to 502 (worker/http/errors.ts); test/e2e/settings.test.ts sees a real silent remote.
+ */
+import { describe, expect, test } from "vitest";
+import { RemoteError } from "../../../src/remote/errors.ts";
+import { MAX_HOPS, request, type Fetch } from "../../../src/remote/http.ts";
+
+const MIB = 1024 * 1024;
+
+async function failure(p: Promise<unknown>): Promise<RemoteError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(RemoteError);
+  return err as RemoteError;
+}
+
+/** A remote that redirects `hops` times (each to the next path), then answers 200. */
+function redirecting(hops: number): { fetch: Fetch; asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    fetch: async (input) => {
+      asked.push(new URL(input).pathname);
+      const n = asked.length - 1;
+      return n < hops ? new Response(null, { status: 307, headers: { location: `/hop${n + 1}` } }) : new Response("done");
+    },
+  };
+}
+
+describe("requests to another scheduler", () => {
+  test("the 5-redirect cap: 5 redirects are followed to the answer; a 6th is refused naming the cap", async () => {
+    expect(MAX_HOPS).toBe(5);
+    const five = redirecting(5);
+    const answer = await request("http://remote.test/start", {}, { fetch: five.fetch });
+    expect(five.asked).toEqual(["/start", "/hop1", "/hop2", "/hop3", "/hop4", "/hop5"]);
+    expect(answer).toMatchObject({ status: 200, url: "http://remote.test/hop5" });
+    const six = redirecting(6);
+    const err = await failure(request("http://remote.test/start", {}, { fetch: six.fetch }));
+    expect(six.asked).toHaveLength(6);
+    expect(err.code).toBe("remote-failed");
+    expect(err.message).toBe("scheduler http://remote.test: more than 5 redirects (last to /hop6)");
+  });
+
+  test("silence: a remote that never answers is a remote-timeout (504) naming it, at the deadline given", async () => {
+    const never: Fetch = (_input, init) => new Promise((_, reject) => init!.signal!.addEventListener("abort", () => reject(init!.signal!.reason)));
+    const err = await failure(request("http://silent.test/x", {}, { fetch: never, timeoutMs: 50 }));
+    expect(err.code).toBe("remote-timeout");
+    expect(err.message).toBe("scheduler http://silent.test did not answer within 50 ms");
+  });
+
+  test("the 64 MiB answer cap: a declared length over it is refused unread; a streamed answer is cut off past it", async () => {
+    let pulled = 0;
+    const body = () =>
+      new ReadableStream<Uint8Array>({
+        pull(c) {
+          pulled++;
+          c.enqueue(chunk);
+        },
+      });
+    const chunk = new Uint8Array(MIB); // the same chunk again and again: the test holds one MiB, not 64
+    const declared = await failure(request("http://big.test/x", {}, { fetch: async () => new Response(body(), { headers: { "content-length": String(64 * MIB + 1) } }) }));
+    expect(declared.message).toBe(`scheduler http://big.test sent ${64 * MIB + 1} bytes; at most ${64 * MIB} are read`);
+    expect(pulled).toBeLessThanOrEqual(1); // a stream may pull once when made; nothing was read from it
+    pulled = 0;
+    const streamed = await failure(request("http://big.test/x", {}, { fetch: async () => new Response(body()) }));
+    expect(streamed.code).toBe("remote-failed");
+    expect(streamed.message).toBe(`scheduler http://big.test sent more than ${64 * MIB} bytes`);
+    expect(pulled).toBeGreaterThanOrEqual(65);
+    expect(pulled).toBeLessThanOrEqual(67);
+  });
+});
