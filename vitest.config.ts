@@ -11,6 +11,8 @@ const workerd = (bindings: Record<string, string> = {}) =>
 // The other identity and mode: an Arweave RSA-4096 scheduler key in aggressive mode.
 const rsaJwk = () => JSON.stringify(generateKeyPairSync("rsa", { modulusLength: 4096 }).privateKey.export({ format: "jwk" }));
 
+const oneAtATime = { sequence: { groupOrder: 1 }, maxWorkers: 1, maxConcurrency: 2 };
+
 export default defineConfig({
   test: {
     projects: [
@@ -29,11 +31,13 @@ export default defineConfig({
       },
       // The dashboard's modules over fake-indexeddb in Node (the same modules run in pages and Web Workers).
       { plugins: [vectors()], test: { name: "web", environment: "node", include: ["test/web/**/*.test.ts"], setupFiles: ["fake-indexeddb/auto"] } },
+      // Real nodes and Chromium: after everything else, one file at a time and at most two concurrent
+      // tests within a file, whatever the machine's size, so a busy two-core machine runs them steadily.
       {
         plugins: [vectors()],
-        test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], globalSetup: ["test/browser/global-setup.ts"], testTimeout: 180_000, hookTimeout: 180_000 },
+        test: { name: "browser", environment: "node", include: ["test/browser/**/*.test.ts"], globalSetup: ["test/browser/global-setup.ts"], testTimeout: 180_000, hookTimeout: 180_000, ...oneAtATime },
       },
-      { plugins: [vectors()], test: { name: "e2e", environment: "node", include: ["test/e2e/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
+      { plugins: [vectors()], test: { name: "e2e", environment: "node", include: ["test/e2e/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000, ...oneAtATime } },
     ],
   },
 });

@@ -17,6 +17,8 @@ export interface RawItem {
   data: Uint8Array;
   /** base64url(sha256(signature)). */
   id: string;
+  /** The item's bytes. */
+  raw: Uint8Array;
 }
 
 const LENGTHS: Record<number, [signature: number, owner: number]> = { 1: [512, 512], 2: [64, 32] };
@@ -90,7 +92,7 @@ export function parseRawItem(raw: Uint8Array): RawItem {
   const tagBytes = raw.subarray(at, at + tagLength);
   const tags = decodeTags(tagBytes);
   if (tags.length !== tagCount) throw new Error(`header says ${tagCount} tags, block holds ${tags.length}`);
-  return { signatureType, signature, owner, target, anchor, tagBytes, tags, data: raw.subarray(at + tagLength), id: b64u(sha256(signature)) };
+  return { signatureType, signature, owner, target, anchor, tagBytes, tags, data: raw.subarray(at + tagLength), id: b64u(sha256(signature)), raw };
 }
 
 /** An ANS-104 bundle: 32-byte LE count, then per item 32-byte LE size and 32-byte id, then the items. */
