@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ed25519Signer, type Signer } from "../../src/crypto/signers.ts";
-import { signLocation } from "../../src/remote/location.ts";
+import { signItem } from "../../src/ans104/sign.ts";
+import { locationTags, signLocation } from "../../src/remote/location.ts";
 import { signMessage, signProcess } from "../support/items.ts";
 import { clientSigner, seed } from "../support/keys.ts";
 import { CountingProxy } from "./counting-proxy.ts";
@@ -93,6 +94,17 @@ describe("scheduler-location records: Time-To-Live is enforced", () => {
     expect(res.json.error).toContain(bKey.address);
     expect(res.json.error).toMatch(/expired/);
     expect(stale.requests).toEqual([]);
+  });
+
+  test("a gateway record that fails its checks (Time-To-Live 0) is never used either: 421 naming why, its URL never asked", async () => {
+    const pid = await processOfB("unusable record");
+    const bad = await proxyToB();
+    const tags = locationTags({ url: bad.url, variant: "ao.N.1", nonce: ++nonce, ttl: HOUR, timestamp: Date.now() }).map((t) => (t.name === "Time-To-Live" ? { ...t, value: "0" } : t));
+    gateway.add((await signItem(bKey, { tags })).raw);
+    const res = await slotThroughA(pid);
+    expect(res.status, res.json.error).toBe(421);
+    expect(res.json.error).toMatch(/is unusable \(scheduler-location record: Time-To-Live must be above 0\)/);
+    expect(bad.requests).toEqual([]);
   });
 
   test("a record that expires between two requests: the first request uses it, the second looks again and does not; a newer record is then used", async () => {
