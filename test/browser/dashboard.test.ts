@@ -240,7 +240,8 @@ describe("the dashboard, as a user would use it", () => {
 
   test("exports the legacy mirror as an ANS-104 bundle and as JSON with the same 40 assignments; removed, it comes back from either file with every slot checked again; search finds a message and an assignment at their slots", async () => {
     await page.goto(`${a.url}/dashboard/#/process/${legacy}`);
-    await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
+    // The page before showed another process: wait for this one's verdict, not for any verdict.
+    await expect.poll(() => page.getByTestId("verify").textContent()).toContain("Verified: 40 slots");
     const files: Record<string, string> = {};
     for (const [kind, ext] of [["bundle", "ans104"], ["JSON", "json"]] as const) {
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: `Export ${kind}` }).click()]);
@@ -277,8 +278,9 @@ describe("the dashboard, as a user would use it", () => {
   test("a JSON file that marks slot 3 chain-checked (bytes a lossy source rebuilt, its signature broken) imports as chain-checked only, and says so; its bundle export is refused, pointing to JSON", async () => {
     // Its own export of the legacy mirror to start from (the file the test before this one wrote is that test's).
     await page.goto(`${a.url}/dashboard/#/process/${legacy}`);
-    await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
+    await expect.poll(() => page.getByTestId("verify").textContent()).toContain("Verified: 40 slots");
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export JSON" }).click()]);
+    expect(download.suggestedFilename()).toBe(`${legacy}.json`);
     const good = join(SHOTS, `${legacy}.for-chain-checked.json`);
     await download.saveAs(good);
     const file = readScheduleFile(readFileSync(good));
