@@ -8,6 +8,7 @@ import { serializeItem } from "../../src/ans104/serialize.ts";
 import { signItem } from "../../src/ans104/sign.ts";
 import { encodeTags, type Tag } from "../../src/ans104/tags.ts";
 import { fromB64url } from "../../src/crypto/base64url.ts";
+import { locationTags } from "../../src/remote/location.ts";
 import { messageTags, processTags, signMessage } from "../support/items.ts";
 import { ANS104, call, current, post, schedulerAddress, spawn, testClient } from "./support.ts";
 
@@ -95,6 +96,12 @@ const rows: Row[] = [
   ["A device segment where a process id goes (/~scheduler@1.0/slot/current)", async () => call("/~scheduler@1.0/slot/current"), 404, /no route for GET \/~scheduler@1.0\/slot\/current/],
   ["Read of an unknown process", async () => call(`/~scheduler@1.0/schedule?target=${"B".repeat(42)}A`), 404, /not known to this scheduler/],
   ["next for a slot that does not exist (after wait)", async () => call(`/~scheduler@1.0/next?target=${pid}&from=99&wait=50`), 404, /slot 99 of process .* is not yet available \(current slot is \d+\)/],
+  ...(
+    [
+      ["a hint to a loopback address", () => call(`/${"E".repeat(42)}A/slot?hint=${encodeURIComponent("http://127.0.0.1:9")}`), /destination "http:\/\/127\.0\.0\.1:9" .*REMOTE_PRIVATE=deny/],
+      ["a posted location record whose Url carries credentials", async () => post(await signItem(await testClient(), { tags: locationTags({ url: "http://user:pw@sched.example", variant: "ao.N.1", nonce: 1, ttl: 60_000, timestamp: Date.now() }) }), "/~scheduler@1.0/location"), /destination "http:\/\/…@sched\.example"/],
+    ] as const
+  ).map(([what, request, error]): Row => [`A hint, or a posted location record's Url, that is not http(s), carries credentials, or (with REMOTE_PRIVATE=deny) names a loopback, private, link-local, unique-local, multicast or reserved address: ${what}`, request, 400, error]),
   ["Unknown route", async () => call("/~scheduler@1.0/nope"), 404, /no route for GET \/~scheduler@1.0\/nope/],
   ["the bench's seeding route on a server without AO_BENCH_TOKEN", async () => call(`/~bench@1.0/seed?target=${pid}&count=5`, { method: "POST", headers: { "x-bench-token": "" }, body: good.raw }), 404, /no route for POST/],
 ];

@@ -1,12 +1,13 @@
 /**
- * HTTP to another scheduler (src/remote/http.ts; docs/remote.md "Every request has a deadline and
- * follows at most 5 redirects; answers over 64 MiB are refused. Silence is a 504"), against an
- * injected fetch standing in for misbehaving remotes. The worker maps remote-timeout to 504 and
+ * HTTP to another scheduler (src/remote/http.ts; docs/remote.md: a deadline, at most 5 redirects,
+ * answers read up to 16 MiB, silence a 504), at the limits themselves, against an injected fetch
+ * standing in for misbehaving remotes (test/core/remote/http.test.ts has the destination policy
+ * and what of an answer is repeated). The worker maps remote-timeout to 504 and
  * remote-failed to 502 (worker/http/errors.ts); test/e2e/settings.test.ts sees a real silent remote.
  */
 import { describe, expect, test } from "vitest";
 import { RemoteError } from "../../../src/remote/errors.ts";
-import { MAX_HOPS, request, type Fetch } from "../../../src/remote/http.ts";
+import { MAX_ANSWER_BYTES, MAX_HOPS, request, type Fetch } from "../../../src/remote/http.ts";
 
 const MIB = 1024 * 1024;
 
@@ -40,7 +41,7 @@ describe("requests to another scheduler", () => {
     const err = await failure(request("http://remote.test/start", {}, { fetch: six.fetch }));
     expect(six.asked).toHaveLength(6);
     expect(err.code).toBe("remote-failed");
-    expect(err.message).toBe("scheduler http://remote.test: more than 5 redirects (last to /hop6)");
+    expect(err.message).toBe("scheduler http://remote.test: more than 5 redirects (the last to http://remote.test)");
   });
 
   test("silence: a remote that never answers is a remote-timeout (504) naming it, at the deadline given", async () => {
@@ -50,7 +51,7 @@ describe("requests to another scheduler", () => {
     expect(err.message).toBe("scheduler http://silent.test did not answer within 50 ms");
   });
 
-  test("the 64 MiB answer cap: a declared length over it is refused unread; a streamed answer is cut off past it", async () => {
+  test("the 16 MiB answer cap: a declared length over it is refused unread; a streamed answer is cut off past it", async () => {
     let pulled = 0;
     const body = () =>
       new ReadableStream<Uint8Array>({
@@ -59,15 +60,17 @@ describe("requests to another scheduler", () => {
           c.enqueue(chunk);
         },
       });
-    const chunk = new Uint8Array(MIB); // the same chunk again and again: the test holds one MiB, not 64
-    const declared = await failure(request("http://big.test/x", {}, { fetch: async () => new Response(body(), { headers: { "content-length": String(64 * MIB + 1) } }) }));
-    expect(declared.message).toBe(`scheduler http://big.test sent ${64 * MIB + 1} bytes; at most ${64 * MIB} are read`);
+    expect(MAX_ANSWER_BYTES).toBe(16 * MIB);
+    const chunk = new Uint8Array(MIB); // the same chunk again and again: the test holds one MiB, not 16
+    const declared = await failure(request("http://big.test/x", {}, { fetch: async () => new Response(body(), { headers: { "content-length": String(16 * MIB + 1) } }) }));
+    expect(declared.code).toBe("remote-too-large");
+    expect(declared.message).toBe(`scheduler http://big.test sent more than ${16 * MIB} bytes, the most this node reads of one answer`);
     expect(pulled).toBeLessThanOrEqual(1); // a stream may pull once when made; nothing was read from it
     pulled = 0;
     const streamed = await failure(request("http://big.test/x", {}, { fetch: async () => new Response(body()) }));
-    expect(streamed.code).toBe("remote-failed");
-    expect(streamed.message).toBe(`scheduler http://big.test sent more than ${64 * MIB} bytes`);
-    expect(pulled).toBeGreaterThanOrEqual(65);
-    expect(pulled).toBeLessThanOrEqual(67);
+    expect(streamed.code).toBe("remote-too-large");
+    expect(streamed.message).toBe(`scheduler http://big.test sent more than ${16 * MIB} bytes, the most this node reads of one answer`);
+    expect(pulled).toBeGreaterThanOrEqual(17);
+    expect(pulled).toBeLessThanOrEqual(19);
   });
 });
