@@ -505,7 +505,7 @@ describe("legacy clients: aoconnect (legacy mode, MU_URL = our server) and assig
     gateway.graphqlFailure = "silent";
     const silent = await postRoot(`?process-id=${pid}&assign=${z}`);
     expect(silent.status, JSON.stringify(silent.body)).toBe(504);
-    expect(String((silent.body as Json).error)).toMatch(/gateway .*graphql: no answer within 5000 ms/);
+    expect(String((silent.body as Json).error)).toMatch(/^gateway http:\/\/127\.0\.0\.1:\d+ did not answer within 5000 ms$/);
     gateway.graphqlFailure = undefined;
     gateway.pending.add(z);
     const pending = await postRoot(`?process-id=${pid}&assign=${z}&base-layer`);
