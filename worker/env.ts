@@ -30,7 +30,7 @@ declare global {
        * `npm start` sets it from HOST (allow on loopback); unset, as deployed, means deny.
        */
       REMOTE_PRIVATE?: string;
-      /** false: a remote page is written to the cache before the answer instead of after it. */
+      /** false: a message posted for a remote process has its assignment cached before the answer instead of after it. */
       REMOTE_CACHE_ASYNC?: string;
       /** Set only by `npm run bench`: the token its seeding route requires (http/routes/bench.ts). */
       AO_BENCH_TOKEN?: string;

@@ -35,7 +35,7 @@ export class MirrorObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // Caching is asynchronous by default: an answer does not wait for its slots' write.
+    // A posted assignment is cached after its answer by default (pages are written whole before they are served: appendAll).
     this.#store = new SqliteStore(ctx.storage, {
       deferred: env.REMOTE_CACHE_ASYNC !== "false",
       onWriteFailure: (err) => ctx.abort(`mirror write failed: ${String(err)}`),

@@ -122,13 +122,13 @@ async function placeByTag(env: Env, process: DataItem, self: string): Promise<Pl
   const failures: string[] = [];
   for (const address of named) {
     try {
-      const record = await locationOf(env, address);
-      if (!record) {
-        failures.push(`${address}: no location record`);
+      const found = await locationOf(env, address);
+      if ("missing" in found) {
+        failures.push(`${address}: ${found.missing}`);
         continue;
       }
-      const place: Place = { kind: "remote", remote: { url: allowedDestination(env, record.record.url), variant: record.record.variant, address }, via: "location" };
-      places.set(pid, { place, until: record.until });
+      const place: Place = { kind: "remote", remote: { url: allowedDestination(env, found.record.url), variant: found.record.variant, address }, via: "location" };
+      places.set(pid, { place, until: found.until });
       return place;
     } catch (err) {
       // The first that resolves wins; a gateway failure on one is reported only if none does. A
@@ -153,8 +153,14 @@ async function processItem(env: Env, pid: string, cachedProcess?: () => Promise<
   return gatewayItem(env.GATEWAY_URL, pid);
 }
 
-/** A scheduler's unexpired location record: this isolate's copy, the node's, or the gateway's (then kept). */
-async function locationOf(env: Env, address: string): Promise<{ record: LocationRecord; until: number } | undefined> {
+type Located = { record: LocationRecord; until: number } | { missing: string };
+
+/**
+ * A scheduler's unexpired location record: this isolate's copy, the node's, or the gateway's (then
+ * kept). An expired record is never used, from any of them (docs/remote.md); nor is a gateway
+ * record that fails its checks: either way the scheduler cannot be located, and `missing` says why.
+ */
+async function locationOf(env: Env, address: string): Promise<Located> {
   const now = Date.now();
   const cached = records.peek(address);
   if (cached && cached.until > now) return cached;
@@ -165,13 +171,21 @@ async function locationOf(env: Env, address: string): Promise<{ record: Location
     records.set(address, found);
     return found;
   }
-  if (!env.GATEWAY_URL) return undefined;
+  if (!env.GATEWAY_URL) return { missing: "no location record" };
   const item = await gatewayLocation(env.GATEWAY_URL, address);
-  if (!item) return undefined;
-  const record = await verifyLocation(item, address);
+  if (!item) return { missing: "no location record" };
+  let record: LocationRecord;
+  try {
+    record = await verifyLocation(item, address);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "bad-location") throw err;
+    return { missing: `its newest location record ${item.id} is unusable (${(err as Error).message})` };
+  }
+  const until = expiresAt(record, now);
+  if (until <= now) return { missing: `its newest location record ${record.id} expired at ${new Date(until).toISOString()} (Timestamp ${record.timestamp} + Time-To-Live ${record.ttl} ms)` };
   allowedDestination(env, record.url); // one that breaks the policy is not kept
-  const kept = unwrap(await node.keepLocation(record.raw, false));
-  const found = { record, until: kept.expiresAt > now ? kept.expiresAt : expiresAt(record, now) };
+  unwrap(await node.keepLocation(record.raw, false));
+  const found = { record, until };
   records.set(address, found);
   return found;
 }

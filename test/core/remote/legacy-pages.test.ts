@@ -49,11 +49,14 @@ describe("legacy SU pages read back and verified (real schedule of 4QTy…)", ()
   test("with show-anchor: every item rebuilds to its exact bytes and every slot is verified", async () => {
     const page = legacyPage(real, false, "nonce", { showAnchor: true });
     const slots = slotsOf(page.edges as LegacyEdge[]);
+    expect(slots).toHaveLength(real.length);
+    expect(real).toHaveLength(31);
     slots.forEach((s, i) => {
       expect(Array.from(s.assignment)).toEqual(Array.from(real[i].assignment));
       if (real[i].message) expect(Array.from(s.message!)).toEqual(Array.from(real[i].message!));
     });
     const { slots: kept } = await verifySlots(slots, { processId: PROCESS_4QTY, scheduler: undefined }, undefined);
+    expect(kept).toHaveLength(31);
     expect(kept.every((s) => s.status === "verified")).toBe(true);
   });
 
