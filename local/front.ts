@@ -43,7 +43,7 @@ function forwardable(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
-const json = (status: number, error: string) => ({ status, body: JSON.stringify({ error }) });
+const json = (status: number, error: string) => ({ status, body: JSON.stringify({ error }) + "\n" });
 
 /** Writes an error answer straight to a socket that has no response object (a request that never parsed). */
 function rawAnswer(socket: Socket, status: number, reason: string, error: string): void {

@@ -5,6 +5,7 @@ import { MAX_BODY_BYTES } from "../config.ts";
 import { discardUnreadBody } from "./body.ts";
 import { errorResponse } from "./errors.ts";
 import { measured } from "./metrics.ts";
+import { json } from "./render.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { forkRoutes } from "./routes/forks.ts";
 import { hyperbeamRoutes } from "./routes/hyperbeam.ts";
@@ -62,7 +63,7 @@ export function createApp(): Hono<AppEnv> {
   forkRoutes(app);
   locationRoutes(app);
   legacyRoutes(app); // after: its `/:id` must not shadow HyperBEAM's paths
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.notFound((c) => json(c, { error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError(errorResponse);
   return app;
 }
