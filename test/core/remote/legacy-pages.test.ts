@@ -5,7 +5,6 @@
  * (every byte recoverable: verified).
  */
 import { describe, expect, test } from "vitest";
-import { readBundle } from "../../../src/ans104/bundle.ts";
 import { NO_LIMITS } from "../../../src/ans104/limits.ts";
 import { parseItem } from "../../../src/ans104/parse.ts";
 import { b64url, fromB64url } from "../../../src/crypto/base64url.ts";
@@ -13,17 +12,10 @@ import { addressOf } from "../../../src/crypto/ids.ts";
 import { FormatError } from "../../../src/formats/errors.ts";
 import { itemFromLegacyNode, legacyPage, type LegacyEdge } from "../../../src/formats/legacy-su.ts";
 import { verifySlots, type RemoteSlot } from "../../../src/remote/verify.ts";
-import { readAssignment } from "../../../src/schedule/assignment.ts";
 import type { StoredSlot } from "../../../src/schedule/store.ts";
-import { PROCESS_4QTY, scheduleExpectedJson, suOutputItems } from "../../support/vectors.ts";
+import { PROCESS_4QTY, scheduleExpectedJson, suOutputSlots } from "../../support/vectors.ts";
 
-const real: StoredSlot[] = suOutputItems()
-  .map((raw) => {
-    const [assignment, message] = readBundle(parseItem(raw, NO_LIMITS).data);
-    const info = readAssignment(assignment);
-    return { slot: info.slot, assignmentId: assignment.id, messageId: info.messageId ?? info.processId, timestamp: info.timestamp, assignment: assignment.raw, message: message?.raw };
-  })
-  .sort((a, b) => a.slot - b.slot);
+const real: StoredSlot[] = suOutputSlots();
 const suAddress = addressOf(parseItem(real[0].assignment, NO_LIMITS).owner);
 
 function slotsOf(edges: LegacyEdge[]): RemoteSlot[] {
