@@ -95,6 +95,7 @@ export function errorResponse(err: unknown, c: Context): Response {
   if (status === undefined) return json(c, { error: "internal error" }, 500);
   if (e.code === "fork") countFork();
   const body: Record<string, unknown> = { error: String(e.message) };
+  c.set("error", body.error);
   if (e.details && typeof e.details === "object") Object.assign(body, e.details);
   const headers = e.headers && typeof e.headers === "object" ? (e.headers as Record<string, string>) : undefined;
   return json(c, body, status as 400, headers);

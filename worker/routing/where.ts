@@ -71,15 +71,18 @@ const hintVariants = new BoundedCache<{ variant: Promise<Variant>; until: number
 
 /**
  * The scheduler a hint names: its URL, spoken to in the variant it answers to (src/remote/detect.ts:
- * ours and HyperBEAM-style nodes as ao.N.1, a legacy SU as ao.TN.1), asked once and remembered
- * with the hint. Concurrent requests with a new hint share one detection.
+ * ours as ao.N.1, a legacy SU as ao.TN.1), asked once and remembered with the hint. A HyperBEAM
+ * node is spoken to as ao.N.1, HyperBEAM's own default for hints: its aos-2 schedules keep no
+ * signatures to verify, and only the dashboard reads them (labelled unverified). Concurrent
+ * requests with a new hint share one detection.
  */
 export async function hintPlace(env: Env, hint: string): Promise<Place> {
   const url = allowedDestination(env, schedulerUrl(hint));
   const now = Date.now();
-  let known = hintVariants.peek(url);
+  let known: { variant: Promise<Variant>; until: number } | undefined = hintVariants.peek(url);
   if (!known || known.until <= now) {
-    const variant = detectVariant(url, { timeoutMs: Number(env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS, privateAccess: privateAccess(env) });
+    const http = { timeoutMs: Number(env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS, privateAccess: privateAccess(env) };
+    const variant = detectVariant(url, http).then((d): Variant => (d === "aos-2" ? "ao.N.1" : d));
     known = { variant, until: now + HINT_VARIANT_TTL_MS };
     hintVariants.set(url, known);
     // A failed detection is not remembered: the next request with this hint asks again.

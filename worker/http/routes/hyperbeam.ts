@@ -106,8 +106,11 @@ async function getStatus(c: C): Promise<Response> {
   if (from !== "") idParam(c, "from", from);
   const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT, 1);
   const node = c.env.NODE.getByName("node");
-  const [signer, page, own] = await Promise.all([schedulerSigner(c.env), node.processes(from, limit), node.ownStatus()]);
+  const [signer, page, own, totals] = await Promise.all([schedulerSigner(c.env), node.processes(from, limit), node.ownStatus(), node.totals()]);
   c.header("cache-control", "no-store");
+  const counters: Record<string, Record<string, number>> = {};
+  for (const [pid, n] of Object.entries(page.counters)) counters[pid] = { posts: n.posts, "re-posts": n.reposts, reads: n.reads, "last-write": n.lastWrite };
+  const cache = totals.cache;
   return json(c, {
     address: signer.address,
     processes: page.processes,
@@ -115,6 +118,9 @@ async function getStatus(c: C): Promise<Response> {
     "cache-control": "no-store",
     location: own.location && { url: own.location.url, variant: own.location.variant, nonce: own.location.nonce, "time-to-live": own.location.ttl, id: own.location.id },
     outbox: { ...own.outbox, note: own.outbox.uploadUrl ? undefined : "UPLOAD_URL is not set: records stay on this node" },
+    // Written out by each process's object a few seconds after they change (docs/architecture.md "Observability").
+    "process-counters": counters,
+    cache: { hits: cache.hits, misses: cache.misses, "remote-fetches": cache.fetches, "remote-bytes": cache.bytes, "verify-failures": cache.verifyFailures, forks: cache.forks },
   });
 }
 

@@ -186,7 +186,7 @@ export function legacyRoutes(app: Hono<AppEnv>): void {
   app.post("/", postRoot);
   app.get("/timestamp", async (c) => json(c, { timestamp: String(Date.now()), block_height: padHeight(await requestHeight(c)) }));
   app.get("/health", health);
-  app.get("/metrics", (c) => c.text(renderMetrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
+  app.get("/metrics", async (c) => c.text(renderMetrics(await c.env.NODE.getByName("node").totals()), 200, { "content-type": "text/plain; version=0.0.4" }));
   app.get("/processes/:id", processMeta);
   app.get("/:pid/latest", latest);
   app.get("/:id", byId);
