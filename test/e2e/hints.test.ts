@@ -3,7 +3,8 @@
  * schedule of process 4QTy… from test/vectors: the hint's variant is detected (once, then
  * remembered with the hint), and both surfaces answer from the legacy SU through the verified
  * cache: HyperBEAM's `slot`, `schedule` and its inline `target=<pid>?hint=<url>`, and the legacy
- * page, `latest` and `processes` with `hint`.
+ * page, `latest` and `processes` with `hint`. What the cache did is counted node-wide, in `status`
+ * and `/metrics`: hits, misses, remote fetches and bytes, and a page refused by a check.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -22,6 +23,14 @@ async function get(path: string, init?: RequestInit): Promise<{ status: number; 
   const res = await fetch(`${node.url}${path}`, init);
   const text = await res.text();
   return { status: res.status, json: JSON.parse(text) };
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  for (const deadline = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 250))) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error("timed out");
+  }
 }
 
 const nonceOf = (assignment: { tags: { name: string; value: string }[] }) => assignment.tags.find((t) => t.name === "Nonce")?.value;
@@ -45,6 +54,17 @@ describe("a hint to a legacy SU", () => {
   test("without a hint the process is unknown here, on both surfaces", async () => {
     expect((await get(`/~scheduler@1.0/slot?target=${pid}`)).status).toBe(404);
     expect((await get(`/${pid}`)).status).toBe(404);
+  });
+
+  test("a page altered on the way (one assignment's Timestamp) is refused with a 502 naming the slot and the check", async () => {
+    su.tamper = 5;
+    try {
+      const res = await get(`/${pid}?hint=${hint}&from-nonce=-1&to-nonce=30&limit=100`);
+      expect(res.status).toBe(502);
+      expect(res.json).toMatchObject({ slot: 5, check: "assignment signature" });
+    } finally {
+      su.tamper = undefined;
+    }
   });
 
   test("GET /~scheduler@1.0/slot?target=P&hint=<SU> answers the SU's current slot, naming the SU's signer", async () => {
@@ -80,6 +100,24 @@ describe("a hint to a legacy SU", () => {
   test("the variant is remembered with the hint: later requests do not ask the SU which variant it speaks", () => {
     expect(su.count("GET /~scheduler@1.0/info")).toBe(1);
     expect(su.count("GET /")).toBe(1);
+  });
+
+  test("status and /metrics count what the cache did: hits, misses, remote fetches and their bytes, the refused page", async () => {
+    const before = su.requests.length;
+    expect((await get(`/~scheduler@1.0/schedule?target=${pid}&hint=${hint}&from=0&to=30`)).status).toBe(200); // all cached: a hit
+    expect(su.requests.length).toBe(before);
+    const cache = await until(async () => {
+      const c = (await get("/~scheduler@1.0/status")).json.cache;
+      return c.hits >= 2 && c.misses >= 2 ? c : undefined;
+    });
+    expect(cache["verify-failures"]).toBe(1);
+    expect(cache.forks).toBe(0);
+    // Every request the cache sent (the variant probes are the resolver's, not the cache's).
+    expect(cache["remote-fetches"]).toBe(su.requests.filter((r) => r.startsWith(`GET /${pid}`)).length);
+    expect(cache["remote-bytes"]).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    expect(metrics).toMatch(/^ao_scheduler_cache_verify_failures_total 1$/m);
+    expect(metrics).toMatch(new RegExp(`^ao_scheduler_cache_hits_total ${cache.hits}$`, "m"));
   });
 
   test("a hint that speaks no known variant is a 502 naming both probes", async () => {

@@ -3,7 +3,7 @@
  * real 31-slot schedule of process 4QTy… from test/vectors, served in the SU's routes and JSON
  * shapes (`GET /`, `GET /<pid>?from-nonce=&to-nonce=&limit=`, `GET /<pid>/latest`,
  * `GET /processes/<pid>`), rendered by the project's legacy formatter. Anything else is the SU's
- * 404. Every request is counted.
+ * 404. Every request is counted; `tamper` alters one slot's Timestamp in the pages it serves.
  */
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { NO_LIMITS } from "../../src/ans104/limits.ts";
@@ -20,6 +20,8 @@ export class LegacySuServer {
   /** The SU's own address: the signer of its assignments. */
   readonly address = addressOf(parseItem(this.slots[0].assignment, NO_LIMITS).owner);
   readonly requests: string[] = [];
+  /** A slot whose assignment's Timestamp is altered in every page served (its signature then fails). */
+  tamper: number | undefined;
   url = "";
   #server: Server | undefined;
 
@@ -54,7 +56,13 @@ export class LegacySuServer {
       const limit = Number(q("limit") ?? 100);
       const page = this.slots.filter((s) => s.slot >= from && s.slot <= to).slice(0, limit);
       const more = (page.at(-1)?.slot ?? from - 1) < to;
-      return send(res, 200, legacyPage(page, more, "nonce", { showAnchor: q("show-anchor") !== null }));
+      const json = legacyPage(page, more, "nonce", { showAnchor: q("show-anchor") !== null });
+      for (const e of json.edges) {
+        const tags = e.node.assignment.tags;
+        const ts = tags.find((t) => t.name === "Timestamp");
+        if (ts && tags.some((t) => t.name === "Nonce" && t.value === String(this.tamper))) ts.value = String(Number(ts.value) + 1);
+      }
+      return send(res, 200, json);
     }
     send(res, 404, { error: "Message or Process not found" });
   }
