@@ -7,9 +7,11 @@
  * The settings come from the environment, with the names README's configuration table gives.
  * What only a local node has (PORT, HOST, STATE_DIR) does not go; SCHEDULER_KEY is checked but
  * never sent as a variable (it is a secret: `npx wrangler secret put SCHEDULER_KEY`); the
- * bench's AO_BENCH_TOKEN is refused. With RATE_LIMIT_SIGNER or RATE_LIMIT_IP set, the deployed
- * Worker also gets Cloudflare's rate-limiting bindings for the same rule: wrangler is given
- * wrangler.toml with those bindings added (written to wrangler.deploy.toml, git-ignored).
+ * bench's AO_BENCH_TOKEN is refused. What a deployment adds to wrangler.toml comes from three
+ * settings of its own: RATE_LIMIT_SIGNER and RATE_LIMIT_IP also give the Worker Cloudflare's
+ * rate-limiting bindings for the same rule, CUSTOM_DOMAIN serves it on that domain (and is the
+ * default PUBLIC_URL), ANALYTICS_DATASET binds a Workers Analytics Engine dataset. wrangler is then
+ * given wrangler.toml with those added (written to wrangler.deploy.toml, git-ignored).
  * `--dry-run` builds and checks everything without an account and uploads nothing.
  */
 import { spawnSync } from "node:child_process";
@@ -36,7 +38,15 @@ const dryRun = values["dry-run"]!;
 const config = await readConfig(process.env, root).catch((err) => fail(err instanceof ConfigError ? err.message : String(err)));
 if (process.env.AO_BENCH_TOKEN) fail("AO_BENCH_TOKEN is set: it turns on the bench's seeding route, which a deployed node must never have. Unset it.");
 
+const domain = process.env.CUSTOM_DOMAIN || undefined;
+if (domain !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(domain)) {
+  fail(`CUSTOM_DOMAIN must be a host name such as su.example.org (no scheme, no path); got ${JSON.stringify(domain.slice(0, 80))}`);
+}
+const dataset = process.env.ANALYTICS_DATASET || undefined;
+if (dataset !== undefined && !/^[A-Za-z0-9_]{1,64}$/.test(dataset)) fail(`ANALYTICS_DATASET must be a dataset name of letters, digits and _; got ${JSON.stringify(dataset.slice(0, 80))}`);
+
 const vars = { ...config.bindings };
+if (domain && !vars.PUBLIC_URL) vars.PUBLIC_URL = `https://${domain}`;
 delete vars.SCHEDULER_KEY; // a secret, never a variable
 delete vars.AO_BENCH_TOKEN;
 // `npm start` allows private destinations on loopback; deployed, only an explicit setting does.
@@ -50,16 +60,18 @@ if (!vars.PUBLIC_URL) notes.push("PUBLIC_URL is not set: the node publishes no l
 if (vars.REMOTE_PRIVATE === "allow") notes.push("REMOTE_PRIVATE=allow: anyone can have the deployed node send requests to private addresses.");
 for (const n of notes) console.warn(`[deploy] note: ${n}`);
 
-// The rate-limiting bindings for the limits set, added to a copy of wrangler.toml.
-const limits = (["SIGNER_RATE_LIMIT", "IP_RATE_LIMIT"] as const).flatMap((binding) => {
+// What the deployment adds to wrangler.toml (arrays of tables, so they may follow any table).
+const added = (["SIGNER_RATE_LIMIT", "IP_RATE_LIMIT"] as const).flatMap((binding) => {
   const limit = vars[binding === "SIGNER_RATE_LIMIT" ? "RATE_LIMIT_SIGNER" : "RATE_LIMIT_IP"];
   return limit ? [`\n[[ratelimits]]\nname = "${binding}"\nnamespace_id = "${RATE_LIMIT_NAMESPACES[binding]}"\nsimple = { limit = ${Number(limit)}, period = 60 }\n`] : [];
 });
+if (domain) added.push(`\n[[routes]]\npattern = "${domain}"\ncustom_domain = true\n`);
+if (dataset) added.push(`\n[[analytics_engine_datasets]]\nbinding = "ANALYTICS"\ndataset = "${dataset}"\n`);
 let configPath = join(root, "wrangler.toml");
-if (limits.length) {
+if (added.length) {
   configPath = join(root, "wrangler.deploy.toml");
   const header = "# Written by `npm run deploy` (local/deploy.ts) from wrangler.toml: do not edit, it is written again on every deploy.\n";
-  writeFileSync(configPath, header + readFileSync(join(root, "wrangler.toml"), "utf8") + limits.join(""));
+  writeFileSync(configPath, header + readFileSync(join(root, "wrangler.toml"), "utf8") + added.join(""));
 }
 
 const args = ["deploy", "--config", configPath, ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];

@@ -40,6 +40,8 @@ describe("npm run deploy -- --dry-run", () => {
       SPAWN_ALLOW: ALLOWED,
       RATE_LIMIT_SIGNER: "120",
       RATE_LIMIT_IP: "600",
+      CUSTOM_DOMAIN: "su.example.org",
+      ANALYTICS_DATASET: "ao_scheduler",
       PORT: "9999",
     });
     expect(run.status, run.output).toBe(0);
@@ -56,6 +58,14 @@ describe("npm run deploy -- --dry-run", () => {
     const generated = readFileSync(join(ROOT, "wrangler.deploy.toml"), "utf8");
     expect(generated).toContain(readFileSync(join(ROOT, "wrangler.toml"), "utf8"));
     expect(generated).toMatch(/\[\[ratelimits\]\]\nname = "SIGNER_RATE_LIMIT"\nnamespace_id = "14001"\nsimple = \{ limit = 120, period = 60 \}/);
+    expect(generated).toContain('[[routes]]\npattern = "su.example.org"\ncustom_domain = true');
+    expect(run.output).toMatch(/env\.ANALYTICS \(ao_scheduler\)\s+Analytics Engine Dataset/);
+  }, 300_000);
+
+  test("CUSTOM_DOMAIN is the default PUBLIC_URL", async () => {
+    const run = await deploy({ CUSTOM_DOMAIN: "su.example.org" });
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain("--var PUBLIC_URL:https://su.example.org");
   }, 300_000);
 
   test("a setting that cannot work stops it with exit 2 naming the setting, before anything is built", async () => {

@@ -103,3 +103,17 @@ test("each code reaches the client as its table status; remote-rejected passes t
   expect((await app.fetch(new Request("http://scheduler.test/"))).status).toBe(502);
   logged.mockRestore();
 });
+
+test("a Durable Object past what one object can take (the runtime's overloaded error) is a 503 with retry-after, not a bare 500", async () => {
+  const app = new Hono();
+  app.get("/", () => {
+    throw Object.assign(new Error("Durable Object is overloaded. Too many requests queued."), { overloaded: true });
+  });
+  app.onError(errorResponse);
+  const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+  const res = await app.fetch(new Request("http://scheduler.test/"));
+  logged.mockRestore();
+  expect(res.status).toBe(503);
+  expect(res.headers.get("retry-after")).toBe("1");
+  expect(await res.json()).toEqual({ error: "Durable Object is overloaded. Too many requests queued." });
+});

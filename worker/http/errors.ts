@@ -76,11 +76,13 @@ export const STATUS_BY_CODE = {
   fork: 502,
 } as const satisfies Record<ErrorCode, number>;
 
-type Fields = { status?: unknown; code?: unknown; message?: unknown; details?: unknown; headers?: unknown };
+type Fields = { status?: unknown; code?: unknown; message?: unknown; details?: unknown; headers?: unknown; overloaded?: unknown };
 
 /** Status for an error with a known shape, or undefined for anything else (a bug: 500). */
 function statusOf(err: Fields): number | undefined {
   if (typeof err.status === "number" && ((err.status >= 400 && err.status < 600) || err.status === 307)) return err.status;
+  // A process's Durable Object past what one object can take (about 1,000 requests a second): busy, not broken.
+  if (err.overloaded === true) return 503;
   if (typeof err.code !== "string") return undefined;
   // Another scheduler refused the request: its status (a 4xx) is passed on.
   const passed = (err.details as { status?: unknown } | undefined)?.status;
@@ -97,6 +99,6 @@ export function errorResponse(err: unknown, c: Context): Response {
   const body: Record<string, unknown> = { error: String(e.message) };
   c.set("error", body.error);
   if (e.details && typeof e.details === "object") Object.assign(body, e.details);
-  const headers = e.headers && typeof e.headers === "object" ? (e.headers as Record<string, string>) : undefined;
+  const headers = e.headers && typeof e.headers === "object" ? (e.headers as Record<string, string>) : e.overloaded === true ? { "retry-after": "1" } : undefined;
   return json(c, body, status as 400, headers);
 }
