@@ -89,4 +89,4 @@ const res = await fetch(`${node}/~scheduler@1.0/location`, { method: "POST", hea
 );
 const text = await res.text();
 if (!res.ok) fail(`${node} answered ${res.status}: ${text}`);
-process.stdout.write(text + "\n");
+process.stdout.write(text.endsWith("\n") ? text : text + "\n");
