@@ -25,7 +25,7 @@ const root = process.cwd(); // scripts/deploy.mjs runs this from the checkout's 
 /** Cloudflare's rate-limiting namespaces this Worker uses (each must be unique in the account). */
 export const RATE_LIMIT_NAMESPACES = { SIGNER_RATE_LIMIT: "14001", IP_RATE_LIMIT: "14002" } as const;
 /** Settings that only mean something to a local node. */
-const LOCAL_ONLY = ["PORT", "HOST", "STATE_DIR"];
+const LOCAL_ONLY = ["PORT", "HOST", "STATE_DIR", "INSPECTOR_PORT"];
 
 function fail(message: string): never {
   console.error(`[deploy] ${message}`);
