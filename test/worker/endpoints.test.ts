@@ -105,6 +105,7 @@ describe("JSON answers", () => {
     const answers: [string, Response][] = [
       ["info", await call("/~scheduler@1.0/info")],
       ["status", await call("/~scheduler@1.0/status")],
+      ["forks", await call("/~scheduler@1.0/forks")],
       ["slot", await call(`/${pid}/slot`)],
       ["schedule page", await call(`/${pid}/schedule`)],
       ["aos-2 page", await call(`/${pid}/schedule`, { headers: { accept: "application/aos-2" } })],
@@ -119,7 +120,7 @@ describe("JSON answers", () => {
       ["a 404 route", await call("/~scheduler@1.0/nope")],
       ["a 404 process", await call(`/${"Q".repeat(43)}/slot`)],
     ];
-    expect(answers).toHaveLength(15);
+    expect(answers).toHaveLength(16);
     for (const [what, res] of answers) {
       expect(res.headers.get("content-type"), what).toMatch(/^application\/json/);
       const text = await res.text();
