@@ -120,9 +120,15 @@ describe("a hint to a legacy SU", () => {
     expect(metrics).toMatch(new RegExp(`^ao_scheduler_cache_hits_total ${cache.hits}$`, "m"));
   });
 
-  test("a hint that speaks no known variant is a 502 naming both probes", async () => {
-    const res = await get(`/~scheduler@1.0/slot?target=${pid}&hint=${encodeURIComponent(`${su.url}/nowhere`)}`);
-    expect(res.status).toBe(502);
-    expect(res.json.error).toMatch(/speaks no known variant: GET \/~scheduler@1.0\/info \(ao\.N\.1\) answered 404; GET \/ \(ao\.TN\.1\) answered 404/);
+  test("a hint that answers neither question is spoken to as ao.N.1 (HyperBEAM's default), not remembered: the answer names what it said, and the next request asks again", async () => {
+    const nowhere = `${su.url}/nowhere`;
+    const probes = () => su.count("GET /nowhere/~scheduler@1.0/info");
+    for (let i = 1; i <= 2; i++) {
+      const res = await get(`/~scheduler@1.0/slot?target=${pid}&hint=${encodeURIComponent(nowhere)}`);
+      expect(res.status).toBe(404);
+      expect(res.json.error).toBe(`scheduler ${su.url} answered 404: Message or Process not found`);
+      expect(su.count(`GET /nowhere/${pid}/slot`)).toBe(i);
+      expect(probes()).toBe(i);
+    }
   });
 });

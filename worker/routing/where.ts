@@ -73,8 +73,10 @@ const hintVariants = new BoundedCache<{ variant: Promise<Variant>; until: number
  * The scheduler a hint names: its URL, spoken to in the variant it answers to (src/remote/detect.ts:
  * ours as ao.N.1, a legacy SU as ao.TN.1), asked once and remembered with the hint. A HyperBEAM
  * node is spoken to as ao.N.1, HyperBEAM's own default for hints: its aos-2 schedules keep no
- * signatures to verify, and only the dashboard reads them (labelled unverified). Concurrent
- * requests with a new hint share one detection.
+ * signatures to verify, and only the dashboard reads them (labelled unverified). So is a URL that
+ * answers neither question (or does not answer), without remembering it: the request itself then
+ * says what that URL answers, and the next one asks again. Concurrent requests with a new hint
+ * share one detection.
  */
 export async function hintPlace(env: Env, hint: string): Promise<Place> {
   const url = allowedDestination(env, schedulerUrl(hint));
@@ -82,11 +84,15 @@ export async function hintPlace(env: Env, hint: string): Promise<Place> {
   let known: { variant: Promise<Variant>; until: number } | undefined = hintVariants.peek(url);
   if (!known || known.until <= now) {
     const http = { timeoutMs: Number(env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS, privateAccess: privateAccess(env) };
-    const variant = detectVariant(url, http).then((d): Variant => (d === "aos-2" ? "ao.N.1" : d));
+    const variant: Promise<Variant> = detectVariant(url, http).then(
+      (d) => (d === "aos-2" ? "ao.N.1" : d),
+      () => {
+        if (hintVariants.peek(url)?.variant === variant) hintVariants.set(url, { variant, until: 0 });
+        return "ao.N.1";
+      },
+    );
     known = { variant, until: now + HINT_VARIANT_TTL_MS };
     hintVariants.set(url, known);
-    // A failed detection is not remembered: the next request with this hint asks again.
-    variant.catch(() => hintVariants.peek(url)?.variant === variant && hintVariants.set(url, { variant, until: 0 }));
   }
   return { kind: "remote", remote: { url, variant: await known.variant, address: undefined }, via: "hint" };
 }
