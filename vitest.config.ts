@@ -6,7 +6,7 @@ import { vectors } from "./scripts/vectors-plugin.mjs";
 
 // Tests read the global index right after writing: publish it quickly (production default is 5 s).
 const workerd = (bindings: Record<string, string> = {}) =>
-  cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { INDEX_DELAY_MS: "100", ...bindings } } });
+  cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { INDEX_DELAY_MS: "100", LOG_LEVEL: "warn", ...bindings } } });
 
 // The other identity and mode: an Arweave RSA-4096 scheduler key in aggressive mode.
 const rsaJwk = () => JSON.stringify(generateKeyPairSync("rsa", { modulusLength: 4096 }).privateKey.export({ format: "jwk" }));

@@ -87,12 +87,13 @@ export function slotsOfJson(page: { assignments?: Record<string, ItemJson & { bo
     .sort((x, y) => x.slot - y.slot);
 }
 
-function slotOfEdge(edge: LegacyEdge, i: number): RemoteSlot {
+/** A legacy page's edge as a slot: each item rebuilt from its JSON, and whether each kept its exact bytes. */
+export function slotOfEdge(edge: LegacyEdge, i: number): RemoteSlot {
   const assignment = itemFromLegacyNode(edge?.node?.assignment, `edges[${i}].node.assignment`);
   const message = edge.node.message ? itemFromLegacyNode(edge.node.message as LegacyItemNode, `edges[${i}].node.message`) : undefined;
   const nonce = integer(edge.node.assignment.tags.find((t) => t.name === "Nonce")?.value);
   if (nonce === undefined) throw new FormatError(`edges[${i}].node.assignment.tags`, "has no integer Nonce");
-  return { slot: nonce, assignment: assignment.raw, message: message?.raw, lossless: assignment.lossless && (message?.lossless ?? true) };
+  return { slot: nonce, assignment: assignment.raw, message: message?.raw, lossless: assignment.lossless && (message?.lossless ?? true), assignmentLossless: assignment.lossless };
 }
 
 /** Slots of a HyperBEAM aos-2 page: each edge's structs, as JSON bytes, to be checked by verify-aos2.ts. */

@@ -13,6 +13,11 @@ export interface RemoteSlot {
   message: Uint8Array | undefined;
   /** False when the bytes were rebuilt from a rendering that may have lost some of them. */
   lossless: boolean;
+  /**
+   * Whether the assignment's own bytes are exact, when `lossless` is false for the message's sake
+   * alone (a legacy SU shows binary data as lossy text): its signature must then check.
+   */
+  assignmentLossless?: boolean;
   /** Set when the message is bytes this host verified itself (a post it passed on): not checked again. */
   messageVerified?: boolean;
   /** "aos-2": `assignment` and `message` are the JSON structs a HyperBEAM node rendered (verify-aos2.ts), not ANS-104 items. */

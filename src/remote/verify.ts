@@ -106,7 +106,8 @@ function link(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefine
   const message = s.message ? parsed(s.message, at, "message", NO_LIMITS) : undefined;
   if (message && message.id !== messageId) throw failed(at, "message id", messageId, message.id);
   if (!message && at === 0) throw failed(at, "process", `the process item ${ctx.processId}`, "no item");
-  const signatures = Promise.all([signed(assignment, s, at, "assignment signature"), message && !s.messageVerified ? signed(message, s, at, "message signature") : true]).then(
+  const exact = s.lossless || s.assignmentLossless === true;
+  const signatures = Promise.all([signed(assignment, exact, at, "assignment signature"), message && !s.messageVerified ? signed(message, s.lossless, at, "message signature") : true]).then(
     ([a, m]): SlotStatus => (a && m ? "verified" : "chain-checked"),
   );
   signatures.catch(() => {}); // awaited by the caller, in slot order; never an unhandled rejection meanwhile
@@ -131,10 +132,10 @@ export async function verifySlot(s: RemoteSlot, ctx: VerifyContext, previous: Ch
  * Whether an item's signature checks. A bad signature on exact bytes is a failure; on bytes
  * rebuilt from a lossy rendering it only means the check could not be made.
  */
-async function signed(item: DataItem, s: RemoteSlot, at: number, check: string): Promise<boolean> {
+async function signed(item: DataItem, lossless: boolean, at: number, check: string): Promise<boolean> {
   const verdict = await verifyItem(item);
   if (verdict === "valid") return true;
-  if (!s.lossless && verdict === "invalid-signature") return false;
+  if (!lossless && verdict === "invalid-signature") return false;
   throw failed(at, check, "a valid signature", verdict);
 }
 

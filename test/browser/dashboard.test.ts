@@ -97,6 +97,9 @@ describe("the dashboard, as a user would use it", () => {
     await page.goto(`${a.url}/dashboard/#/`);
     await expect.poll(() => page.getByTestId("node-address").textContent()).toBe(a.address);
     await expect.poll(() => page.locator(`a[href="#/process/${big}"]`).count()).toBe(1);
+    // Its counters, as its object wrote them out: the spawn was its one post (the bench's seeding route is not one).
+    await expect.poll(() => page.locator("tr", { has: page.locator(`a[href="#/process/${big}"]`) }).getByTestId("posts").textContent(), { timeout: 20_000 }).toBe("1");
+    expect(await page.getByTestId("node-cache").textContent()).toMatch(/^\d[\d,]* hits, \d[\d,]* misses; /);
     await page.screenshot({ path: join(SHOTS, "node.png"), fullPage: true });
   });
 

@@ -66,7 +66,7 @@ const rows: Row[] = [
   ['Message without a target (this includes a "process" with no Type=Process)', async () => post(await signed(processTags(await schedulerAddress()).filter((t) => t.name !== "Type"), false)), 400, /has no target/],
   ["An item with Type=Assignment", async () => post(await signed(messageTags().map((t) => (t.name === "Type" ? { ...t, value: "Assignment" } : t))), `/${pid}/schedule`), 400, /is an Assignment; only schedulers make those/],
   ...["Data-Protocol", "Module", "Scheduler"].map((name): Row => [`Process missing Data-Protocol, Module or Scheduler: no ${name}`, async () => post(await signed(processTags(await schedulerAddress()).filter((t) => t.name !== name), false)), 400, new RegExp(`missing required tag: ${name}`)]),
-  ["Process whose Scheduler is another node", async () => post(await signed(processTags("fcoN_xJeisVsPXA-trzVAuIiqO3ydLQxM-L4XbrQKzY"), false)), 421, /scheduled by fcoN_xJeisVsPXA-trzVAuIiqO3ydLQxM-L4XbrQKzY, not by this node/],
+  ["Process whose Scheduler is another node that cannot be located (one that can is posted to it)", async () => post(await signed(processTags("fcoN_xJeisVsPXA-trzVAuIiqO3ydLQxM-L4XbrQKzY"), false)), 404, /^process [\w-]{43} names scheduler fcoN_xJeisVsPXA-trzVAuIiqO3ydLQxM-L4XbrQKzY, which is not this node \([\w-]{43}\) and cannot be located: no location record here \(no GATEWAY_URL is set to look one up\)$/],
   ["Message to a process this node does not know", async () => post(await signMessage(await testClient(), "A".repeat(43)), "/~scheduler@1.0/schedule"), 404, /not known to this scheduler; spawn it first/],
   ["Item posted under another process's path", async () => post(good, `/${"A".repeat(43)}/schedule`), 400, /was posted to A{43}/],
   ["Wrong or missing content-type on a HyperBEAM POST: wrong", async () => post(good, `/${pid}/schedule`, { "content-type": "application/json" }), 415, /unsupported content-type "application\/json"/],
@@ -89,6 +89,9 @@ const rows: Row[] = [
       ["lookahead", "2.5"],
     ] as const
   ).map(([name, value]): Row => [`Non-numeric, negative or fractional from / to / limit / wait / lookahead: ${name}=${value}`, async () => call(name === "wait" || name === "lookahead" ? `/~scheduler@1.0/next?target=${pid}&${name}=${value}` : `/${pid}/schedule?${name}=${value}`), 400, new RegExp(`${name} must be an integer`)]),
+  ["from after to: 5 and 3", async () => call(`/${pid}/schedule?from=5&to=3`), 400, /^from \(5\) is after to \(3\): a range needs from <= to$/],
+  ["from after to, or from-nonce after to-nonce (both bounds: the start exclusive, the end inclusive): timestamps", async () => call(`/${pid}?from=1700000000001&to=1700000000000`), 400, /^from \(1700000000001\) is after to \(1700000000000\)/],
+  ["from after to, or from-nonce after to-nonce (both bounds: the start exclusive, the end inclusive): nonces", async () => call(`/${pid}?from-nonce=4&to-nonce=2`), 400, /^from-nonce \(4\) is after to-nonce \(2\)/],
   ["limit over 1000, wait over 30000: limit 1001", async () => call(`/${pid}/schedule?limit=1001`), 400, /limit must be an integer from 1 to 1000, got "1001"/],
   ["limit over 1000, wait over 30000: wait 30001", async () => call(`/~scheduler@1.0/next?target=${pid}&wait=30001`), 400, /wait must be an integer from 0 to 30000, got "30001"/],
   ["limit or lookahead of 0 (a page that could never advance): limit", async () => call(`/${pid}/schedule?limit=0`), 400, /limit must be an integer from 1 to 1000, got "0"/],

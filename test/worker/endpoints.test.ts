@@ -94,3 +94,35 @@ describe("next", () => {
     expect((await json(res)).current).toBe(0);
   });
 });
+
+describe("JSON answers", () => {
+  test("every JSON answer, errors included, ends with a newline and parses", async () => {
+    const { id: pid } = await spawn();
+    const message = await signMessage(await testClient(), pid, "newline");
+    const answers: [string, Response][] = [
+      ["info", await call("/~scheduler@1.0/info")],
+      ["status", await call("/~scheduler@1.0/status")],
+      ["forks", await call("/~scheduler@1.0/forks")],
+      ["slot", await call(`/${pid}/slot`)],
+      ["schedule page", await call(`/${pid}/schedule`)],
+      ["aos-2 page", await call(`/${pid}/schedule`, { headers: { accept: "application/aos-2" } })],
+      ["post", await post(message, `/${pid}/schedule`)],
+      ["legacy post", await call("/", { method: "POST", body: message.raw })],
+      ["legacy root", await call("/")],
+      ["legacy page", await call(`/${pid}`)],
+      ["legacy latest", await call(`/${pid}/latest`)],
+      ["timestamp", await call("/timestamp")],
+      ["health", await call("/health")],
+      ["a 400", await call("/~scheduler@1.0/schedule?target=nope")],
+      ["a 404 route", await call("/~scheduler@1.0/nope")],
+      ["a 404 process", await call(`/${"Q".repeat(43)}/slot`)],
+    ];
+    expect(answers).toHaveLength(16);
+    for (const [what, res] of answers) {
+      expect(res.headers.get("content-type"), what).toMatch(/^application\/json/);
+      const text = await res.text();
+      expect(text.endsWith("}\n"), `${what}: ${JSON.stringify(text.slice(-20))}`).toBe(true);
+      expect(() => JSON.parse(text), what).not.toThrow();
+    }
+  });
+});

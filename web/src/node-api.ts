@@ -16,6 +16,10 @@ export interface NodeStatus {
   continues: boolean;
   location: { url: string; variant: string; nonce: number; "time-to-live": number; id: string } | null;
   outbox: { uploadUrl: string | null; pending: number; delivered: number; note?: string };
+  /** Each listed process's counts, as its object last wrote them out (a few seconds behind). */
+  "process-counters"?: Record<string, { posts: number; "re-posts": number; reads: number; "last-write": number }>;
+  /** The node's cache of other schedulers' processes. */
+  cache?: { hits: number; misses: number; "remote-fetches": number; "remote-bytes": number; "verify-failures": number; forks: number };
 }
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {

@@ -8,6 +8,7 @@ import { MAX_PROOFS, proofFileName, type ForkProof } from "../../../src/remote/f
 import type { AppEnv } from "../../env.ts";
 import { HttpError } from "../errors.ts";
 import { idParam } from "../params.ts";
+import { json } from "../render.ts";
 
 type C = Context<AppEnv>;
 const D = "/~scheduler@1.0";
@@ -15,7 +16,7 @@ const D = "/~scheduler@1.0";
 async function listForks(c: C): Promise<Response> {
   const forks = await c.env.NODE.getByName("node").forks();
   c.header("cache-control", "no-store");
-  return c.json({
+  return json(c, {
     forks: forks.map((f) => ({ id: f.id, process: f.process, slot: f.slot, scheduler: f.scheduler, source: f.source, "found-at": f.found, proof: `${D}/forks/${f.id}` })),
     count: forks.length,
     limit: MAX_PROOFS,
