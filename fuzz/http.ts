@@ -104,8 +104,9 @@ export class Connection {
   #wake: (() => void) | undefined;
   #headRequest = false;
 
-  constructor(port: number, host = "127.0.0.1") {
-    this.#socket = connect({ port, host, allowHalfOpen: true });
+  /** `localAddress`: the loopback address to connect from (another client, as the server sees it). */
+  constructor(port: number, host = "127.0.0.1", localAddress?: string) {
+    this.#socket = connect({ port, host, allowHalfOpen: true, ...(localAddress ? { localAddress } : {}) });
     this.#socket.setNoDelay(true);
     this.#connected = new Promise((resolve) => {
       this.#socket.once("connect", () => resolve(undefined));

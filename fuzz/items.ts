@@ -31,6 +31,11 @@ export class Items {
     this.#scheduler = scheduler;
   }
 
+  /** The client's address: the owner of every item it signs. */
+  get clientAddress(): string {
+    return this.#signer.address;
+  }
+
   static async create(seed: number, scheduler: string): Promise<Items> {
     return new Items(await ed25519Signer(CLIENT_SEED), seed, scheduler);
   }

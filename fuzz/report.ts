@@ -5,7 +5,7 @@ import { describeOutcome, type Outcome } from "./http.ts";
  * Fails the run: a 5xx, no answer or close within the deadline, the server gone, other clients
  * delayed, a schedule changed, a request reaching the internal services (destinations.ts).
  */
-export type FailureKind = "5xx" | "hang" | "exit" | "delayed" | "schedule" | "reached";
+export type FailureKind = "5xx" | "hang" | "exit" | "delayed" | "schedule" | "reached" | "policy";
 
 export interface Finding {
   kind: FailureKind | "warning";
@@ -74,6 +74,7 @@ export class Report {
   exits = () => this.#of("exit");
   delays = () => this.#of("delayed");
   scheduleChanged = () => this.#of("schedule") > 0;
+  policyBreaches = () => this.#of("policy");
   failed = () => this.findings.some((f) => f.kind !== "warning");
   #of = (kind: Finding["kind"]) => this.findings.filter((f) => f.kind === kind).length;
 
@@ -110,14 +111,14 @@ export class Report {
       ...table,
       "",
       `probes (other clients, 2 s deadline): ${this.#probeMs.length}, max ${Math.max(0, ...this.#probeMs)} ms`,
-      `5xx: ${this.count5xx()}   hangs: ${this.hangs()}   exits: ${this.exits()}   delayed: ${this.delays()}   reached the internal services: ${this.reachedRequests}   warnings: ${warnings}`,
+      `5xx: ${this.count5xx()}   hangs: ${this.hangs()}   exits: ${this.exits()}   delayed: ${this.delays()}   reached the internal services: ${this.reachedRequests}   policy breaches: ${this.policyBreaches()}   warnings: ${warnings}`,
       this.scheduleNote,
     ].join("\n");
   }
 
   /** Every failure (and then every warning), one per line, with what reproduces it. */
   details(reproduce: (id: string) => string, maxWarnings = 40): string {
-    const line = (f: Finding) => `  [${f.kind}] ${f.id} ${f.route} | ${f.input} | ${f.detail}${f.id.startsWith("#") || f.id.startsWith("raw:") ? ` | reproduce: ${reproduce(f.id)}` : ""}`;
+    const line = (f: Finding) => `  [${f.kind}] ${f.id} ${f.route} | ${f.input} | ${f.detail}${f.id.startsWith("#") || f.id.startsWith("raw:") || f.id.startsWith("policy:") ? ` | reproduce: ${reproduce(f.id)}` : ""}`;
     const failures = this.findings.filter((f) => f.kind !== "warning");
     const warnings = this.findings.filter((f) => f.kind === "warning");
     const out: string[] = [];

@@ -1,8 +1,9 @@
 /**
  * `npm run fuzz`: seeded bad input against a real server (see fuzz/fuzz.ts). Exits 1 on any 5xx,
- * hang, server exit, delayed client or schedule change, printing each with what reproduces it.
+ * hang, server exit, delayed client, schedule change or policy breach, printing each with what
+ * reproduces it.
  *
- *   npm run fuzz -- [--requests 2000] [--seed S] [--case 12,raw:slowloris] [--concurrency 4] [--url http://127.0.0.1:8787]
+ *   npm run fuzz -- [--requests 2000] [--seed S] [--case 12,raw:slowloris,policy] [--concurrency 4] [--url http://127.0.0.1:8787]
  */
 import { parseArgs } from "node:util";
 import { runFuzz } from "./fuzz.ts";

@@ -33,11 +33,12 @@ export async function stopAllTargets(): Promise<void> {
   await Promise.all([...started].map((t) => t.stop()));
 }
 
-export async function startTarget(root: string): Promise<Target> {
+/** Starts `npm start` on a fresh STATE_DIR; `extra` adds settings (the policy cases' limits). */
+export async function startTarget(root: string, extra: Record<string, string> = {}): Promise<Target> {
   const stateDir = mkdtempSync(join(tmpdir(), "ao-fuzz-"));
   // A fixed key: the control process names this scheduler, so its id (and every item) is the same each run of a seed.
   // Private destinations denied, as on a node others reach: hints and records aimed at this machine must not get through.
-  const env = { SCHEDULER_KEY: SCHEDULER_KEY_HEX, SCHEDULER_KEY_FILE: undefined, GATEWAY_URL: undefined, REMOTE_PRIVATE: "deny" };
+  const env = { SCHEDULER_KEY: SCHEDULER_KEY_HEX, SCHEDULER_KEY_FILE: undefined, GATEWAY_URL: undefined, REMOTE_PRIVATE: "deny", ...extra };
   let server: Server;
   let port = 0;
   const launch = async () => {
@@ -54,7 +55,7 @@ export async function startTarget(root: string): Promise<Target> {
     get port() {
       return port;
     },
-    describe: `npm start (scripts/start.mjs) with a fresh STATE_DIR and REMOTE_PRIVATE=deny`,
+    describe: `npm start (scripts/start.mjs) with a fresh STATE_DIR and REMOTE_PRIVATE=deny${Object.entries(extra).map(([k, v]) => `, ${k}=${v}`).join("")}`,
     alive: () => running(server),
     exitStatus: () => (server.child.signalCode ? `signal ${server.child.signalCode}` : `code ${server.child.exitCode}`),
     async restart() {

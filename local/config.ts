@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import { isId } from "../src/crypto/ids.ts";
 import { parseKeyMaterial, signerFor } from "../src/crypto/keys.ts";
 import { NO_GATEWAY_NOTE } from "../src/remote/gateway.ts";
 import { privateRule } from "../src/remote/url-policy.ts";
@@ -61,6 +62,16 @@ function httpUrl(env: Env, name: string): string | undefined {
     throw new ConfigError(`${name} must be an http(s) URL without query or fragment, e.g. https://arweave.net; got ${show(value)}`);
   }
   return value.replace(/\/+$/, "");
+}
+
+/** SPAWN_ALLOW: owner addresses, comma-separated. */
+function spawnAllow(value: string): string {
+  const list = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((a) => !isId(a));
+  if (list.length === 0 || bad !== undefined) {
+    throw new ConfigError(`SPAWN_ALLOW must be a comma-separated list of 43-character owner addresses (base64url of SHA-256 of the owner key); got ${show(bad ?? value)}`);
+  }
+  return list.join(",");
 }
 
 const KEY_FORMS = "a 32-byte Ed25519 seed (64 hex digits or 43 base64url characters), an Ed25519 JWK (kty OKP, d), or an Arweave RSA-4096 JWK (kty RSA, n, d)";
@@ -132,6 +143,12 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
   if (bindings.REMOTE_PRIVATE === "allow" && !onLoopback) {
     warnings.push(`REMOTE_PRIVATE=allow on HOST=${host}: anyone who reaches this node can have it send requests to loopback and private addresses.`);
   }
+  const allow = get(env, "SPAWN_ALLOW");
+  if (allow !== undefined) bindings.SPAWN_ALLOW = spawnAllow(allow);
+  for (const name of ["RATE_LIMIT_SIGNER", "RATE_LIMIT_IP"]) {
+    if (get(env, name) !== undefined) bindings[name] = String(integer(env, name, 0, 1, 9_999_999));
+  }
+  bindings.LOG_LEVEL = logLevel;
   const key = keyText(env, root);
   if (key) {
     await checkKey(key);

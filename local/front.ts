@@ -17,7 +17,10 @@ export interface FrontOptions {
   upstream: URL;
   /** Largest request body, in bytes (D8: 10 MiB). */
   maxBody: number;
-  /** Called once per finished request, for the access log. */
+  /**
+   * Called with a JSON log line for each answer the front gives itself (a request the worker never
+   * saw: malformed, too slow, too large); the worker logs every other request in the same shape.
+   */
   onRequest?: (line: string) => void;
 }
 
@@ -44,7 +47,7 @@ function forwardable(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
-const json = (status: number, error: string) => ({ status, body: JSON.stringify({ error }) });
+const json = (status: number, error: string) => ({ status, body: JSON.stringify({ error }) + "\n" });
 
 /** Writes an error answer straight to a socket that has no response object (a request that never parsed). */
 function rawAnswer(socket: Socket, status: number, reason: string, error: string): void {
@@ -101,15 +104,19 @@ export function startFront(o: FrontOptions): Promise<Server> {
   );
 
   function proxy(req: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now();
+    const started = Date.now();
     let upstream: ReturnType<typeof upstreamRequest> | undefined;
     let idle: NodeJS.Timeout | undefined;
     let done = false;
+    let refused: string | undefined; // the front's own error answer
 
     res.on("finish", () => {
       clearTimeout(idle);
       if (active.get(req.socket)?.res === res) active.delete(req.socket);
-      o.onRequest?.(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`);
+      if (refused !== undefined) {
+        const path = (req.url ?? "").split("?")[0].slice(0, 200);
+        o.onRequest?.(JSON.stringify({ t: started, method: req.method, path, route: "front", status: res.statusCode, ms: Date.now() - started, error: refused }));
+      }
     });
     // The client went away before its answer was complete (an abandoned long-poll, say): stop the work behind it.
     res.on("close", () => {
@@ -131,6 +138,7 @@ export function startFront(o: FrontOptions): Promise<Server> {
         return;
       }
       const { body } = json(status, error);
+      refused = error;
       res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
       res.end(body, () => linger(req.socket));
     };
@@ -153,13 +161,16 @@ export function startFront(o: FrontOptions): Promise<Server> {
     }
 
     const hasBody = (declared !== undefined && declared !== "0") || req.headers["transfer-encoding"] !== undefined;
+    // The client's address, as Cloudflare's edge gives it deployed (never what the client claims).
+    const upstreamHeaders = forwardable(req.headers);
+    upstreamHeaders["cf-connecting-ip"] = req.socket.remoteAddress ?? "";
     // The body as passed on so far, kept until the runtime answers, in case the request is sent again (below).
     const sent: Buffer[] = [];
     let ended = false;
     let resent = false;
     const send = (pooled: boolean) => {
       const r = upstreamRequest(
-        { host: o.upstream.hostname, port: o.upstream.port, method: req.method, path, headers: forwardable(req.headers), agent: pooled ? agent : false, timeout: UPSTREAM_TIMEOUT_MS },
+        { host: o.upstream.hostname, port: o.upstream.port, method: req.method, path, headers: upstreamHeaders, agent: pooled ? agent : false, timeout: UPSTREAM_TIMEOUT_MS },
         (answer) => {
           if (done || res.headersSent) return answer.destroy();
           done = true;

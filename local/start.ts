@@ -9,6 +9,7 @@ import { ConfigError, readConfig } from "./config.ts";
 import { startFront } from "./front.ts";
 import { exportNodeKey } from "./node-key.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
+import { lockStateDir, noteNode, StateDirInUse } from "./state-lock.ts";
 
 // scripts/start.mjs runs this from the checkout's root.
 const root = process.cwd();
@@ -25,6 +26,19 @@ async function main(): Promise<void> {
 
   const config = await readConfig(process.env, root).catch((err) => fail(err instanceof ConfigError ? err.message : String(err)));
   for (const w of config.warnings) console.warn(`[start] warning: ${w}`);
+
+  // One node per STATE_DIR: a second one is refused before it touches anything there.
+  let unlock: () => void = () => {};
+  try {
+    unlock = lockStateDir(config.stateDir, { port: config.port, host: config.host });
+  } catch (err) {
+    fail(err instanceof StateDirInUse ? err.message : `cannot lock STATE_DIR ${config.stateDir}: ${(err as Error).message}`);
+  }
+  const forget = at < 0 ? noteNode(root, config.port, config.stateDir) : () => {};
+  process.on("exit", () => {
+    forget();
+    unlock();
+  });
 
   let runtime: Runtime | undefined;
   let stopping = false;

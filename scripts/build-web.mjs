@@ -6,11 +6,15 @@ import { join } from "node:path";
 
 const SOURCES = ["web", "src", "vite.config.ts", "package-lock.json"];
 
+// tsc -b writes its .tsbuildinfo beside each tsconfig (src/, web/): not a source. Counted (with
+// its folder's mtime), every type check made the build look stale, and the nodes a test run
+// starts side by side all rebuilt at once, racing to put their build in place. Folders count by
+// their files only (a file deleted alone is one nothing imports any more).
 function newest(path) {
-  if (!existsSync(path)) return 0;
+  if (!existsSync(path) || path.endsWith(".tsbuildinfo")) return 0;
   const s = statSync(path);
   if (!s.isDirectory()) return s.mtimeMs;
-  return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), s.mtimeMs);
+  return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), 0);
 }
 
 export async function ensureWebBuilt(root) {

@@ -28,8 +28,9 @@ try {
   const r = JSON.parse(readFileSync(report, "utf8"));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
-  // A file that fails to load has no tests; count it, or a broken suite would read as green.
-  failed += r.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+  // A file that fails to load, or whose beforeAll fails (its tests then read as skipped), has no
+  // failed test; count it, or a broken suite would read as green.
+  failed += r.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
 } catch {
   console.error("[test] vitest wrote no report");
   failed++;

@@ -30,10 +30,23 @@ declare global {
        * `npm start` sets it from HOST (allow on loopback); unset, as deployed, means deny.
        */
       REMOTE_PRIVATE?: string;
-      /** false: a remote page is written to the cache before the answer instead of after it. */
+      /** false: a message posted for a remote process has its assignment cached before the answer instead of after it. */
       REMOTE_CACHE_ASYNC?: string;
       /** The most live subscribers one process may have (docs/live.md; default 1000): one more is answered 429. */
       SUBSCRIBERS_PER_PROCESS?: string;
+      /** Comma-separated owner addresses allowed to spawn processes on this node; unset: anyone. */
+      SPAWN_ALLOW?: string;
+      /** Writes a minute one signer may make (unset: no limit). */
+      RATE_LIMIT_SIGNER?: string;
+      /** Writes (POSTs) a minute one client address may make (unset: no limit). */
+      RATE_LIMIT_IP?: string;
+      /** Cloudflare's rate-limiting bindings for the same rules, set by `npm run deploy` (docs/deploy.md). */
+      SIGNER_RATE_LIMIT?: RateLimit;
+      IP_RATE_LIMIT?: RateLimit;
+      /** `info` (default): one JSON line per request; `warn`, `error`, `none`: none; `debug`: the same as info. */
+      LOG_LEVEL?: string;
+      /** Workers Analytics Engine dataset: when bound, one data point per request (docs/deploy.md). */
+      ANALYTICS?: AnalyticsEngineDataset;
       /** Set only by `npm run bench`: the token its seeding route requires (http/routes/bench.ts). */
       AO_BENCH_TOKEN?: string;
     }
@@ -42,5 +55,5 @@ declare global {
 
 export type Env = Cloudflare.Env;
 
-/** Hono's environment type for this app. */
-export type AppEnv = { Bindings: Env };
+/** Hono's environment type for this app: `error` is an error answer's message, for the request's log line. */
+export type AppEnv = { Bindings: Env; Variables: { error?: string } };

@@ -23,8 +23,12 @@ function writeU32(out: Uint8Array, pos: number, n: number): void {
   out[pos + 3] = (n >>> 24) & 0xff;
 }
 
-/** Reads every item of a bundle; each header id must match its item, and no bytes may be left. */
-export function readBundle(bytes: Uint8Array, limits: Readonly<Limits> = NO_LIMITS): DataItem[] {
+/**
+ * Reads every item of a bundle; each header id must match its item, and no bytes may be left.
+ * `trustIds`: take each item's id from its header, unhashed, for a reader that checks every id
+ * itself later (a mirror's check workers hash each signature again).
+ */
+export function readBundle(bytes: Uint8Array, limits: Readonly<Limits> = NO_LIMITS, trustIds = false): DataItem[] {
   need(bytes, 0, 32, "bundle item count");
   const count = u256(bytes, 0, "bundle item count");
   need(bytes, 32, count * 64, "bundle headers");
@@ -34,8 +38,8 @@ export function readBundle(bytes: Uint8Array, limits: Readonly<Limits> = NO_LIMI
     const h = 32 + i * 64;
     const size = u256(bytes, h, `bundle item ${i} size`);
     need(bytes, pos, size, `bundle item ${i}`);
-    const item = parseItem(bytes.subarray(pos, pos + size), limits);
     const id = b64url(bytes.subarray(h + 32, h + 64));
+    const item = parseItem(bytes.subarray(pos, pos + size), limits, trustIds ? id : undefined);
     if (id !== item.id) throw new Ans104Error("bad-bundle", `bundle item ${i} id`, `header says ${id}, item is ${item.id}`, h + 32);
     items.push(item);
     pos += size;

@@ -1,5 +1,6 @@
 /** AO ids and addresses: 43-character unpadded base64url of 32 bytes. */
 import { b64url, fromB64url } from "./base64url.ts";
+import { BoundedCache } from "./bounded-cache.ts";
 import { sha256 } from "./hash.ts";
 
 const ID_SHAPE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
@@ -12,6 +13,11 @@ export const idOfSignature = (signature: Uint8Array): string => b64url(sha256(si
 
 /** An owner's address: SHA-256 of the public key bytes, for every signature type. */
 export const addressOf = (owner: Uint8Array): string => b64url(sha256(owner));
+
+// Schedules repeat a few keys (the scheduler's, its clients'): reading one, an address is hashed once a key.
+const addresses = new BoundedCache<string>(1024);
+/** addressOf, remembered per key. */
+export const addressOfKey = (owner: Uint8Array): string => addresses.get(b64url(owner), () => addressOf(owner));
 
 /** Raw 32 bytes of an id; throws TypeError naming `title` for anything else. */
 export function idBytes(id: string, title = "id"): Uint8Array {

@@ -2,6 +2,9 @@
  * A client for another scheduler, speaking its variant: `ao.N.1` (HyperBEAM's paths; one of ours
  * answers pages as ANS-104 bundles) or `ao.TN.1` (the legacy SU's JSON, legacy-su.md §1). Every
  * answer comes back as ANS-104 bytes (RemoteSlot), exact or rebuilt, for src/remote/verify.ts.
+ * A HyperBEAM node is read as `aos-2`: through its `accept: application/aos-2` JSON (§6.1), whose
+ * slots come back as the structs it rendered, to be checked as far as they can be and kept
+ * "unverified" (src/remote/verify-aos2.ts).
  */
 import { readBundle } from "../ans104/bundle.ts";
 import type { DataItem } from "../ans104/data-item.ts";
@@ -10,6 +13,7 @@ import { parseItem } from "../ans104/parse.ts";
 import { tagValue } from "../ans104/tags.ts";
 import { FormatError } from "../formats/errors.ts";
 import { itemFromJson, type ItemJson } from "../formats/item-json.ts";
+import { aos2Bytes, readAos2Page } from "../formats/aos2.ts";
 import { itemFromLegacyNode, type LegacyEdge, type LegacyItemNode } from "../formats/legacy-su.ts";
 import { RemoteError } from "./errors.ts";
 import { jsonOf, MAX_ANSWER_BYTES, origin, refusal, remoteText, request, type Answer, type HttpOptions } from "./http.ts";
@@ -17,6 +21,9 @@ import type { RemoteSlot } from "./verify.ts";
 
 export type Variant = "ao.N.1" | "ao.TN.1";
 export const VARIANTS: readonly Variant[] = ["ao.N.1", "ao.TN.1"];
+/** How a scheduler is read: in its variant's own format, or (a HyperBEAM node, variant ao.N.1) through its aos-2 JSON. */
+export type Dialect = Variant | "aos-2";
+export const DIALECTS: readonly Dialect[] = [...VARIANTS, "aos-2"];
 
 export interface RemotePage {
   slots: RemoteSlot[];
@@ -31,6 +38,7 @@ export interface RemoteSlotState {
 }
 
 const ANS104 = "application/ans104";
+const AOS2 = "application/aos-2";
 /** Legacy pages are asked for this many slots (the CU's own page size). */
 export const LEGACY_PAGE = 1000;
 
@@ -47,7 +55,11 @@ function converting<T>(a: Answer, convert: () => T): T {
 
 const integer = (text: string | undefined): number | undefined => (text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : undefined);
 
-/** Slots of a bundle page: each assignment, then its message when the next item is the one it names. */
+/**
+ * Slots of a bundle page: each assignment, then its message when the next item is the one it
+ * names. Items may carry their header ids unchecked (readBundle's trustIds): verify.ts hashes every
+ * signature again, so a header that lies pairs nothing it should not keep.
+ */
 export function slotsOfBundle(items: readonly DataItem[], processId: string): RemoteSlot[] {
   const slots: RemoteSlot[] = [];
   for (let i = 0; i < items.length; i++) {
@@ -75,22 +87,30 @@ export function slotsOfJson(page: { assignments?: Record<string, ItemJson & { bo
     .sort((x, y) => x.slot - y.slot);
 }
 
-function slotOfEdge(edge: LegacyEdge, i: number): RemoteSlot {
+/** A legacy page's edge as a slot: each item rebuilt from its JSON, and whether each kept its exact bytes. */
+export function slotOfEdge(edge: LegacyEdge, i: number): RemoteSlot {
   const assignment = itemFromLegacyNode(edge?.node?.assignment, `edges[${i}].node.assignment`);
   const message = edge.node.message ? itemFromLegacyNode(edge.node.message as LegacyItemNode, `edges[${i}].node.message`) : undefined;
   const nonce = integer(edge.node.assignment.tags.find((t) => t.name === "Nonce")?.value);
   if (nonce === undefined) throw new FormatError(`edges[${i}].node.assignment.tags`, "has no integer Nonce");
-  return { slot: nonce, assignment: assignment.raw, message: message?.raw, lossless: assignment.lossless && (message?.lossless ?? true) };
+  return { slot: nonce, assignment: assignment.raw, message: message?.raw, lossless: assignment.lossless && (message?.lossless ?? true), assignmentLossless: assignment.lossless };
+}
+
+/** Slots of a HyperBEAM aos-2 page: each edge's structs, as JSON bytes, to be checked by verify-aos2.ts. */
+export function slotsOfAos2(page: unknown): { slots: RemoteSlot[]; continues: boolean } {
+  const { edges, continues } = readAos2Page(page);
+  const slots = edges.map((e): RemoteSlot => ({ slot: e.cursor, assignment: aos2Bytes(e.node.assignment), message: e.node.message ? aos2Bytes(e.node.message) : undefined, lossless: false, rendering: "aos-2" }));
+  return { slots, continues };
 }
 
 export class SchedulerClient {
   readonly url: string;
-  readonly variant: Variant;
+  readonly variant: Dialect;
   readonly #http: HttpOptions;
   /** Slots asked for per page since an answer passed the size bound; undefined: as many as the remote gives. */
   #span: number | undefined;
 
-  constructor(url: string, variant: Variant, http: HttpOptions = {}) {
+  constructor(url: string, variant: Dialect, http: HttpOptions = {}) {
     this.url = url.replace(/\/+$/, "");
     this.variant = variant;
     this.#http = http;
@@ -104,8 +124,9 @@ export class SchedulerClient {
 
   /** The remote's current slot (and its clock and height when it says). */
   async slot(processId: string): Promise<RemoteSlotState> {
-    if (this.variant === "ao.N.1") {
-      const a = await this.#get(`/${processId}/slot`);
+    if (this.variant !== "ao.TN.1") {
+      // A HyperBEAM node finds a process it holds by `target`; a process path would have it load the process first.
+      const a = await this.#get(this.variant === "aos-2" ? `/~scheduler@1.0/slot?target=${processId}` : `/${processId}/slot`);
       const j = jsonOf<Record<string, unknown>>(a);
       const current = Number(j.current);
       if (!Number.isSafeInteger(current)) throw new RemoteError("remote-failed", `scheduler ${origin(a.url)} sent a slot answer without an integer current`, { remote: origin(a.url) });
@@ -142,21 +163,26 @@ export class SchedulerClient {
 
   /** Slots from `from`, at most `span` of them when given. */
   async #page(processId: string, from: number, to: number | undefined, span: number | undefined): Promise<{ page: RemotePage; bytes: number }> {
+    // ao.N.1 and aos-2 are narrowed by range: the remote's `continues` then speaks of the narrower range only.
+    const upTo = span === undefined ? to : Math.min(to ?? Infinity, from + span - 1);
+    const range = `from=${from}${upTo === undefined ? "" : `&to=${upTo}`}`;
+    const cut = (p: RemotePage): RemotePage => (upTo !== to && p.slots.at(-1)?.slot === upTo ? { ...p, continues: true } : p);
+    if (this.variant === "aos-2") {
+      const a = await this.#get(`/~scheduler@1.0/schedule?target=${processId}&${range}`, AOS2);
+      const page = jsonOf<unknown>(a);
+      return { page: cut(converting(a, () => slotsOfAos2(page))), bytes: a.body.length };
+    }
     if (this.variant === "ao.N.1") {
-      // Narrowed by range: the remote's `continues` then speaks of the narrower range only.
-      const upTo = span === undefined ? to : Math.min(to ?? Infinity, from + span - 1);
-      const range = `from=${from}${upTo === undefined ? "" : `&to=${upTo}`}`;
       const a = await this.#get(`/${processId}/schedule?${range}`, ANS104);
-      const cut = (p: RemotePage): RemotePage => (upTo !== to && p.slots.at(-1)?.slot === upTo ? { ...p, continues: true } : p);
       if ((a.headers.get("content-type") ?? "").startsWith(ANS104)) {
-        return { page: cut(converting(a, () => ({ slots: slotsOfBundle(readBundle(a.body, NO_LIMITS), processId), continues: a.headers.get("continues") === "true" }))), bytes: a.body.length };
+        return { page: cut(converting(a, () => ({ slots: slotsOfBundle(readBundle(a.body, NO_LIMITS, true), processId), continues: a.headers.get("continues") === "true" }))), bytes: a.body.length };
       }
       const page = jsonOf<{ continues?: unknown; assignments?: Record<string, ItemJson> }>(a);
       return { page: cut(converting(a, () => ({ slots: slotsOfJson(page), continues: page.continues === true }))), bytes: a.body.length };
     }
     // Narrowed by limit: the legacy SU's has_next_page stays exact.
-    const range = `from-nonce=${from - 1}${to === undefined ? "" : `&to-nonce=${to}`}&limit=${span ?? LEGACY_PAGE}`;
-    const a = await this.#get(`/${processId}?process-id=${processId}&${range}&show-anchor=true`);
+    const nonces = `from-nonce=${from - 1}${to === undefined ? "" : `&to-nonce=${to}`}&limit=${span ?? LEGACY_PAGE}`;
+    const a = await this.#get(`/${processId}?process-id=${processId}&${nonces}&show-anchor=true`);
     const page = jsonOf<{ page_info?: { has_next_page?: unknown }; edges?: LegacyEdge[] }>(a);
     return {
       page: converting(a, () => {
@@ -169,6 +195,7 @@ export class SchedulerClient {
 
   /** Schedules a signed item on the remote; answers its assignment as a slot (the message is `raw`). */
   async post(processId: string, raw: Uint8Array, itemId: string): Promise<RemoteSlot> {
+    if (this.variant === "aos-2") throw new RemoteError("remote-failed", `scheduler ${origin(this.url)} is read through its aos-2 rendering, which takes no posts: post to it in its own protocol`, { remote: this.url });
     if (this.variant === "ao.N.1") {
       const a = await request(`${this.url}/${processId}/schedule`, { method: "POST", headers: { "content-type": ANS104, accept: ANS104 }, body: raw as Uint8Array<ArrayBuffer> }, this.#http);
       if (a.status < 200 || a.status > 299) throw refusal(a);

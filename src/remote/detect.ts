@@ -1,10 +1,11 @@
 /**
- * Which variant a scheduler URL speaks, asked of the server itself: `ao.N.1` when it answers
- * `/~scheduler@1.0/info` with an address (ours, HyperBEAM-like), `ao.TN.1` when its root answers
- * the legacy SU's `{timestamp, address}` (legacy-su.md §1.2). ao.N.1 is asked first because our
- * node answers both.
+ * How to read a scheduler URL, asked of the server itself: `ao.N.1` when it answers
+ * `/~scheduler@1.0/info` with an address (ours), `aos-2` when it answers with HyperBEAM's own
+ * info (the device's `exports`, naming `schedule`, and no address: hyperbeam-scheduler.md §1.2),
+ * `ao.TN.1` when its root answers the legacy SU's `{timestamp, address}` (legacy-su.md §1.2).
+ * The info path is asked first because our node answers both.
  */
-import type { Variant } from "./client.ts";
+import type { Dialect } from "./client.ts";
 import { RemoteError } from "./errors.ts";
 import { origin, request, type HttpOptions } from "./http.ts";
 
@@ -28,10 +29,12 @@ const isText = (v: unknown): boolean => typeof v === "string" && v !== "";
  * tried and what each answered.
  * @example const client = new SchedulerClient(url, await detectVariant(url));
  */
-export async function detectVariant(url: string, http: HttpOptions = {}): Promise<Variant> {
+export async function detectVariant(url: string, http: HttpOptions = {}): Promise<Dialect> {
   const base = url.replace(/\/+$/, "");
   const info = await probe(`${base}/~scheduler@1.0/info`, http);
   if (isText(info.json?.address)) return "ao.N.1";
+  const exports = info.json?.exports;
+  if (Array.isArray(exports) && exports.includes("schedule")) return "aos-2";
   const root = await probe(`${base}/`, http);
   const ts = root.json?.timestamp;
   if (isText(root.json?.address) && (typeof ts === "number" || (typeof ts === "string" && /^\d+$/.test(ts)))) return "ao.TN.1";

@@ -32,6 +32,8 @@ export interface HttpOptions {
   role?: string;
   /** Stops the request from outside (a paused mirror), besides the deadline. */
   signal?: AbortSignal;
+  /** Told of every answer read, redirects excepted (the worker's cache counts its fetches and bytes). */
+  onAnswer?: (a: Answer) => void;
 }
 
 export const REMOTE_TIMEOUT_MS = 10_000;
@@ -94,7 +96,9 @@ export async function request(url: string, init: RequestInit, o: HttpOptions = {
       if (!ok && err.code === "remote-too-large") return new Uint8Array(0);
       throw err;
     });
-    return { status: res.status, headers: res.headers, body, url: at };
+    const answer = { status: res.status, headers: res.headers, body, url: at };
+    o.onAnswer?.(answer);
+    return answer;
   }
 }
 

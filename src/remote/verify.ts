@@ -14,48 +14,28 @@ import { DEFAULT_LIMITS, NO_LIMITS } from "../ans104/limits.ts";
 import { parseItem } from "../ans104/parse.ts";
 import { tagValue } from "../ans104/tags.ts";
 import { verifyItem } from "../ans104/verify.ts";
-import { addressOf } from "../crypto/ids.ts";
+import { addressOf, addressOfKey } from "../crypto/ids.ts";
 import { chainNext, chainSeed } from "../schedule/hash-chain.ts";
 import type { SlotStatus, StoredSlot } from "../schedule/store.ts";
-import { RemoteError } from "./errors.ts";
+import { aos2Owner, aos2State, checkAos2, UNVERIFIED_CHECKS } from "./verify-aos2.ts";
+import { expectedSlot as nextSlot, failed, integer, type ChainState, type RemoteSlot, type VerifyContext } from "./slot.ts";
 
-/** A slot as another scheduler served it, in ANS-104 bytes (exact, or rebuilt from JSON). */
-export interface RemoteSlot {
-  /** The slot the source put it at (its key, cursor or Nonce). */
-  slot: number;
-  assignment: Uint8Array;
-  message: Uint8Array | undefined;
-  /** False when the bytes were rebuilt from a rendering that may have lost some of them. */
-  lossless: boolean;
-  /** Set when the message is bytes this host verified itself (a post it passed on): not checked again. */
-  messageVerified?: boolean;
-}
-
-/** What the next slot is checked against: the last slot kept. */
-export interface ChainState {
-  slot: number;
-  assignmentId: string;
-  hashChain: string;
-  timestamp: number;
-}
-
-export interface VerifyContext {
-  processId: string;
-  /** The scheduler's address, from its location record: every assignment must be signed by it. */
-  scheduler: string | undefined;
-}
+export type { ChainState, RemoteSlot, VerifyContext } from "./slot.ts";
 
 /** Who signed an assignment (its id, when known, spares hashing the signature again). */
 export const signerOf = (assignment: Uint8Array, id?: string): string => addressOf(parseItem(assignment, NO_LIMITS, id).owner);
 
+/** Who signed a kept slot's assignment (for an unverified slot: whom it claims). */
+export const signerOfStored = (s: StoredSlot): string => (s.status === "unverified" ? aos2Owner(s.assignment) : signerOf(s.assignment, s.assignmentId));
+
+/** The id of a remote slot's assignment, unchecked. */
+export const assignmentIdOf = (s: RemoteSlot): string => (s.rendering === "aos-2" ? aos2State(s.slot, s.assignment).assignmentId : parseItem(s.assignment, NO_LIMITS).id);
+
 /** What a kept slot's chain state is (for checking the slot after it). */
 export function chainStateOf(s: StoredSlot): ChainState {
+  if (s.status === "unverified") return aos2State(s.slot, s.assignment);
   const item = parseItem(s.assignment, NO_LIMITS, s.assignmentId);
   return { slot: s.slot, assignmentId: s.assignmentId, hashChain: tagValue(item.tags, "Hash-Chain") ?? "", timestamp: s.timestamp };
-}
-
-function failed(slot: number, check: string, expected: string | number, found: string | number): RemoteError {
-  return new RemoteError("verification-failed", `slot ${slot}: ${check} check failed: expected ${expected}, found ${found}`, { slot, check, expected, found });
 }
 
 function parsed(bytes: Uint8Array, slot: number, what: string, limits = DEFAULT_LIMITS): DataItem {
@@ -66,7 +46,21 @@ function parsed(bytes: Uint8Array, slot: number, what: string, limits = DEFAULT_
   }
 }
 
-const integer = (text: string | undefined): number => (text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : NaN);
+const UNVERIFIED = Promise.resolve<SlotStatus>("unverified");
+
+/** Slots whose signatures are checked side by side: enough to keep WebCrypto busy (it runs them off the thread), few enough that thousands of pending checks do not cost more in memory than they save. */
+const IN_FLIGHT = 128;
+
+
+/** Every check but the signatures: what a chain-checked slot passed. */
+const LINK_CHECKS = ["format", "slot continuity", "Process tag", "Nonce", "Hash-Chain", "Timestamp order", "assignment signer", "assignment id", "message id"];
+
+/** What was and was not checked of a slot, by its status: the one wording the dashboard, the exports and audits use. */
+export const SLOT_CHECKS: Record<SlotStatus, { checked: readonly string[]; notChecked: readonly string[] }> = {
+  verified: { checked: [...LINK_CHECKS, "assignment signature", "message signature"], notChecked: [] },
+  "chain-checked": { checked: LINK_CHECKS, notChecked: ["assignment and message signatures (the source format lost bytes they cover)"] },
+  unverified: UNVERIFIED_CHECKS,
+};
 
 /** A slot whose fields, chain link and ids passed; its signatures are still being checked. */
 interface Linked {
@@ -82,10 +76,11 @@ interface Linked {
  * part) run side by side while its chain is checked in order.
  */
 function link(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefined | "unknown"): Linked {
+  if (s.rendering === "aos-2") return { ...checkAos2(s, ctx, previous), signatures: UNVERIFIED };
   // "unknown": a lone slot (a remote's answer to a post) whose predecessor is not at hand; its link is not checked.
   const linked = previous !== "unknown";
   const prev = linked ? previous : undefined;
-  const expectedSlot = linked ? (prev ? prev.slot + 1 : 0) : s.slot;
+  const expectedSlot = nextSlot(s, previous);
   const at = s.slot;
   if (!Number.isSafeInteger(s.slot) || s.slot !== expectedSlot) throw failed(at, "slot continuity", expectedSlot, s.slot);
   const assignment = parsed(s.assignment, at, "assignment");
@@ -100,7 +95,7 @@ function link(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefine
   const timestamp = integer(tagValue(tags, "Timestamp"));
   if (Number.isNaN(timestamp)) throw failed(at, "Timestamp", "an integer", tagValue(tags, "Timestamp") ?? "none");
   if (prev && timestamp < prev.timestamp) throw failed(at, "Timestamp order", `at least ${prev.timestamp}`, timestamp);
-  const signer = addressOf(assignment.owner);
+  const signer = addressOfKey(assignment.owner); // one scheduler signs every slot: hashed once
   if (ctx.scheduler !== undefined && signer !== ctx.scheduler) throw failed(at, "assignment signer", ctx.scheduler, signer);
 
   // Slot 0 is the process itself; every other slot names its message.
@@ -111,7 +106,8 @@ function link(s: RemoteSlot, ctx: VerifyContext, previous: ChainState | undefine
   const message = s.message ? parsed(s.message, at, "message", NO_LIMITS) : undefined;
   if (message && message.id !== messageId) throw failed(at, "message id", messageId, message.id);
   if (!message && at === 0) throw failed(at, "process", `the process item ${ctx.processId}`, "no item");
-  const signatures = Promise.all([signed(assignment, s, at, "assignment signature"), message && !s.messageVerified ? signed(message, s, at, "message signature") : true]).then(
+  const exact = s.lossless || s.assignmentLossless === true;
+  const signatures = Promise.all([signed(assignment, exact, at, "assignment signature"), message && !s.messageVerified ? signed(message, s.lossless, at, "message signature") : true]).then(
     ([a, m]): SlotStatus => (a && m ? "verified" : "chain-checked"),
   );
   signatures.catch(() => {}); // awaited by the caller, in slot order; never an unhandled rejection meanwhile
@@ -136,10 +132,10 @@ export async function verifySlot(s: RemoteSlot, ctx: VerifyContext, previous: Ch
  * Whether an item's signature checks. A bad signature on exact bytes is a failure; on bytes
  * rebuilt from a lossy rendering it only means the check could not be made.
  */
-async function signed(item: DataItem, s: RemoteSlot, at: number, check: string): Promise<boolean> {
+async function signed(item: DataItem, lossless: boolean, at: number, check: string): Promise<boolean> {
   const verdict = await verifyItem(item);
   if (verdict === "valid") return true;
-  if (!s.lossless && verdict === "invalid-signature") return false;
+  if (!lossless && verdict === "invalid-signature") return false;
   throw failed(at, check, "a valid signature", verdict);
 }
 
@@ -149,23 +145,29 @@ async function signed(item: DataItem, s: RemoteSlot, at: number, check: string):
  * slot is held to; the one used is returned.
  */
 export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyContext, previous: ChainState | undefined): Promise<{ slots: StoredSlot[]; scheduler: string | undefined }> {
-  const linked: Linked[] = [];
+  const out: StoredSlot[] = [];
+  const inFlight: Linked[] = [];
+  // Settles the oldest slot in flight; a signature failure there is the lowest, and is thrown.
+  const settle = async () => {
+    const l = inFlight.shift()!;
+    out.push({ ...l.stored, status: await l.signatures });
+  };
   let state = previous;
   let context = ctx;
   let broken: unknown;
   for (const s of slots) {
+    if (inFlight.length >= IN_FLIGHT) await settle();
     try {
       const l = link(s, context, state);
-      linked.push(l);
+      inFlight.push(l);
       state = l.state;
     } catch (err) {
       broken = err; // a signature failure at an earlier slot still comes first
       break;
     }
-    if (context.scheduler === undefined && s.slot === 0) context = { ...context, scheduler: signerOf(s.assignment) };
+    if (context.scheduler === undefined && s.slot === 0) context = { ...context, scheduler: remoteSigner(s) };
   }
-  const out: StoredSlot[] = [];
-  for (const l of linked) out.push({ ...l.stored, status: await l.signatures });
+  while (inFlight.length > 0) await settle();
   if (broken !== undefined) throw broken;
   return { slots: out, scheduler: context.scheduler };
 }
@@ -196,7 +198,7 @@ export async function verifySlotsInParts(slots: readonly RemoteSlot[], ctx: Veri
 function cutPage(slots: readonly RemoteSlot[], ctx: VerifyContext, parts: number): { parts: RemoteSlot[][]; before: ChainState[]; ctx: VerifyContext } | undefined {
   if (parts < 2 || slots.length < 2) return undefined;
   try {
-    const scheduler = ctx.scheduler ?? (slots[0].slot === 0 ? signerOf(slots[0].assignment) : undefined);
+    const scheduler = ctx.scheduler ?? (slots[0].slot === 0 ? remoteSigner(slots[0]) : undefined);
     if (scheduler === undefined) return undefined;
     const size = Math.ceil(slots.length / parts);
     const cut: RemoteSlot[][] = [];
@@ -211,8 +213,12 @@ function cutPage(slots: readonly RemoteSlot[], ctx: VerifyContext, parts: number
   }
 }
 
+/** Who signed (or, aos-2, claims to have signed) a remote slot's assignment. */
+const remoteSigner = (s: RemoteSlot): string => (s.rendering === "aos-2" ? aos2Owner(s.assignment) : signerOf(s.assignment));
+
 /** The state a slot leaves, read from its bytes without checking them. */
 function stateAsGiven(s: RemoteSlot): ChainState {
+  if (s.rendering === "aos-2") return aos2State(s.slot, s.assignment);
   const a = parseItem(s.assignment, NO_LIMITS);
   return { slot: s.slot, assignmentId: a.id, hashChain: tagValue(a.tags, "Hash-Chain") ?? "", timestamp: integer(tagValue(a.tags, "Timestamp")) };
 }

@@ -17,3 +17,6 @@ export const chainNext = (previousAssignmentId: string, previousChain: string): 
 /** HyperBEAM `scheduler@1.0` (main/edge): next = sha256(previous raw chain ‖ ascii(message id)); the first link starts from no bytes. */
 export const hyperbeamChainNext = (previousChain: string | undefined, messageId: string): string =>
   b64url(sha256(concat(previousChain === undefined ? new Uint8Array(0) : fromB64url(previousChain), utf8(messageId))));
+
+/** HyperBEAM's first link after its scheduler restarted on an existing schedule: it hashes the previous chain's base64url text, not its bytes (§2.2). */
+export const hyperbeamChainAfterRestart = (previousChain: string, messageId: string): string => b64url(sha256(concat(utf8(previousChain), utf8(messageId))));

@@ -6,9 +6,12 @@
 /**
  * How far a slot was checked. Slots this node scheduled are its own and carry no status. A slot
  * from another scheduler is "verified" (every signature, id and the chain checked) or, when its
- * source format lost what a signature check needs, "chain-checked" (everything else checked).
+ * source format lost what a signature check needs, "chain-checked" (everything else checked), or
+ * "unverified": read from a HyperBEAM node's aos-2 JSON, whose httpsig signatures this project
+ * cannot check (src/remote/verify-aos2.ts says what is checked). An unverified slot's
+ * `assignment` and `message` hold the aos-2 structs as JSON, not ANS-104 items.
  */
-export type SlotStatus = "verified" | "chain-checked";
+export type SlotStatus = "verified" | "chain-checked" | "unverified";
 
 export interface StoredSlot {
   slot: number;

@@ -85,11 +85,7 @@ async function probes(node: string): Promise<{ what: string; status: number; tex
   return out;
 }
 
-/**
- * One request over node:http. Not fetch: the Fetch standard sends a request answered 421 (this
- * node's answer to a spawn it cannot forward) again on a new connection, and Node's fetch then
- * fails on the body it already sent.
- */
+/** One request over node:http: exactly one exchange per probe, whatever the answer (fetch resends some on its own). */
 function exchange(url: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {}): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: init.method ?? "GET", headers: { ...init.headers, ...(init.body ? { "content-length": String(init.body.length) } : {}) } }, (res) => {

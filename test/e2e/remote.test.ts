@@ -3,8 +3,8 @@
  * a counting proxy that can also tamper or go down) holds a process and publishes its location
  * record to a small test gateway/bundler; A (`npm start`, same gateway) finds B from the
  * process's Scheduler tag and B's record, and serves B's process on both surfaces, in every
- * format, from a verified cache. Then: a tampered assignment, B gone, TTL expiry, a stale nonce,
- * redirect mode, and a restart of A.
+ * format, from a verified cache. Then: a tampered assignment, B gone, a stale nonce, redirect mode,
+ * and a restart of A (TTL expiry: location-ttl.test.ts).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -30,7 +30,7 @@ import { TestGateway } from "./test-gateway.ts";
 
 const ANS104 = "application/ans104";
 const MESSAGES = 30;
-const B_TTL_MS = 20_000;
+const B_TTL_MS = 3_600_000; // test/e2e/location-ttl.test.ts checks what happens when a record expires
 
 let gateway: TestGateway;
 let proxy: CountingProxy;
@@ -66,7 +66,8 @@ async function getJson(url: string, init?: RequestInit): Promise<{ status: numbe
 const postItem = (url: string, raw: Uint8Array, headers: Record<string, string> = { "content-type": ANS104 }) =>
   getJson(url, { method: "POST", headers, body: raw as Uint8Array<ArrayBuffer> });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+/** Polls `probe` until it answers; the deadline is only a bound under the test's own timeout, never a speed check. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 170_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -265,22 +266,15 @@ describe("what A refuses and survives", () => {
     try {
       const cached = await getJson(`${a.url}/${pid}/schedule?from=0&to=${MESSAGES}`);
       expect(cached.status).toBe(200);
-      const started = Date.now();
       const post = await postItem(`${a.url}/${pid}/schedule`, (await signMessage(client, pid, "B is down")).raw);
-      expect([502, 504]).toContain(post.status);
+      // A refused connection is a 502 at once: a 504 would mean A waited out REMOTE_TIMEOUT_MS instead.
+      expect(post.status, post.json.error).toBe(502);
       expect(post.json.error).toContain(proxy.url);
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(post.json.error).toMatch(/cannot be reached/);
     } finally {
       proxy.down = false;
     }
   });
-
-  test("an expired location record is looked up again on the gateway", async () => {
-    const before = gateway.count("POST /graphql");
-    await new Promise((r) => setTimeout(r, B_TTL_MS + 500));
-    expect((await getJson(`${a.url}/${pid}/slot`)).status).toBe(200);
-    expect(gateway.count("POST /graphql") - before).toBeGreaterThanOrEqual(1);
-  }, 60_000);
 
   test("with SCHEDULER_FOLLOW_REDIRECTS=false, a node answers 307 to B with the same path and query", async () => {
     redirecting = startServer(await freePort(), await tempDir(), { GATEWAY_URL: gateway.url, SCHEDULER_FOLLOW_REDIRECTS: "false" });
@@ -322,8 +316,10 @@ describe("what A refuses and survives", () => {
     expect(pending.oldest.lastError).toMatch(/503/);
 
     const dir = a.stateDir;
+    const recordUrl = a.url;
     await stopServer(a);
-    a = startServer(a.port, dir, aEnv(a.port));
+    const port = await freePort(); // a fresh port: nothing of the first run's sockets can answer for it
+    a = startServer(port, dir, aEnv(port));
     await waitReady(a);
     expect((await getJson(`${a.url}/~scheduler@1.0/status`)).json.outbox.pending).toBeGreaterThanOrEqual(1);
     proxy.down = true;
@@ -335,7 +331,7 @@ describe("what A refuses and survives", () => {
       proxy.down = false;
     }
     gateway.bundlerStatus = undefined;
-    await until("A's record on the gateway", async () => (gateway.items.some((i) => tagValue(i.tags, "Url") === a.url && tagValue(i.tags, "Nonce") === nonce) ? true : undefined), 60_000);
-    expect((await getJson(`${a.url}/~scheduler@1.0/status`)).json.outbox.pending).toBe(0);
+    await until("A's record on the gateway", async () => (gateway.items.some((i) => tagValue(i.tags, "Url") === recordUrl && tagValue(i.tags, "Nonce") === nonce) ? true : undefined));
+    await until("A's outbox to empty", async () => ((await getJson(`${a.url}/~scheduler@1.0/status`)).json.outbox.pending === 0 ? true : undefined));
   }, 120_000);
 });

@@ -91,8 +91,8 @@ export function startServer(port: number, stateDir: string, env: Record<string, 
 
 export const running = (s: Server) => s.child.exitCode === null && s.child.signalCode === null;
 
-/** Waits for a 200 from /~scheduler@1.0/info, failing early if the server exits. */
-export async function waitReady(s: Server, ms = 90_000): Promise<void> {
+/** Waits for a 200 from /~scheduler@1.0/info, failing early if the server exits; the deadline only bounds the wait below the hooks' 180 s timeout. */
+export async function waitReady(s: Server, ms = 170_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (!running(s)) throw new Error(`npm start exited (${s.child.exitCode ?? s.child.signalCode}) before answering:\n${s.log()}`);

@@ -63,14 +63,16 @@ export class TestGateway {
       return;
     }
     if (req.method === "POST" && url.pathname === "/graphql") {
-      const { variables = {} } = JSON.parse(body.toString("utf8")) as { variables?: { ids?: string[]; owners?: string[]; tags?: { name: string; values: string[] }[] } };
+      const { query = "", variables = {} } = JSON.parse(body.toString("utf8")) as { query?: string; variables?: { ids?: string[]; owners?: string[]; owner?: string; tags?: { name: string; values: string[] }[] } };
       let found: DataItem[];
       if (variables.ids) {
         found = this.items.filter((i) => variables.ids!.includes(i.id));
       } else {
-        const wanted = variables.tags ?? [];
+        // Our client passes owners and tags as variables; @permaweb/ao-scheduler-utils passes one `owner` and writes its tags into the query.
+        const owners = variables.owners ?? (variables.owner ? [variables.owner] : undefined);
+        const wanted = variables.tags ?? (query.includes('"Scheduler-Location"') ? [{ name: "Type", values: ["Scheduler-Location"] }] : []);
         found = this.items
-          .filter((i) => !variables.owners || variables.owners.includes(addressOf(i.owner)))
+          .filter((i) => !owners || owners.includes(addressOf(i.owner)))
           .filter((i) => wanted.every((w) => i.tags.some((t) => t.name === w.name && w.values.includes(t.value))))
           .reverse(); // newest first
       }

@@ -1,5 +1,10 @@
 /** Real signed data from test/vectors (provenance in its README), read by scripts/vectors-plugin.mjs. */
+import { readBundle } from "../../src/ans104/bundle.ts";
+import { NO_LIMITS } from "../../src/ans104/limits.ts";
+import { parseItem } from "../../src/ans104/parse.ts";
 import { fromB64url } from "../../src/crypto/base64url.ts";
+import { readAssignment } from "../../src/schedule/assignment.ts";
+import type { StoredSlot } from "../../src/schedule/store.ts";
 import { utf8Lossy } from "../../src/crypto/bytes.ts";
 import edMessage from "vectors:legacy-su/ed25519-message.bin";
 import suMessage from "vectors:legacy-su/su-message.bin";
@@ -23,6 +28,17 @@ export function suOutputItems(): Uint8Array[] {
     .filter((s) => s.length > 0)
     .map((s) => fromB64url(s));
 }
+/** The same 31 slots unwrapped (each storage item holds [assignment] or [assignment, item]), in slot order. */
+export function suOutputSlots(): StoredSlot[] {
+  return suOutputItems()
+    .map((raw) => {
+      const [assignment, message] = readBundle(parseItem(raw, NO_LIMITS).data);
+      const info = readAssignment(assignment);
+      return { slot: info.slot, assignmentId: assignment.id, messageId: info.messageId ?? info.processId, timestamp: info.timestamp, assignment: assignment.raw, message: message?.raw };
+    })
+    .sort((a, b) => a.slot - b.slot);
+}
+
 export const processExpectedJson = () => jsonOf(processExpected);
 export const scheduleExpectedJson = () => jsonOf(scheduleExpected);
 export const scheduleNonceExpectedJson = () => jsonOf(scheduleNonceExpected);

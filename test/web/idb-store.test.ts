@@ -1,10 +1,11 @@
 /**
  * The IndexedDB Store (web/src/idb-store.ts) over fake-indexeddb: the shared conformance suite,
- * one fresh database per test, plus what only a shared database can get wrong.
+ * one fresh database per test, plus what only a shared database can get wrong, how slots fall
+ * into chunks, and the move of a version-2 database (a slot a record) into chunks.
  */
-import type { StoreKey, StoreValue } from "idb";
+import { deleteDB, openDB, type StoreKey, type StoreValue } from "idb";
 import { expect, expectTypeOf, test } from "vitest";
-import type { DashboardSchema, SlotRecord } from "../../web/src/db.ts";
+import { CHUNK, openDashboardDb, type ChunkRecord, type DashboardSchema } from "../../web/src/db.ts";
 import { IdbStore } from "../../web/src/idb-store.ts";
 import { runStoreSuite, slotOf } from "../core/schedule/store.case.ts";
 import { withDb } from "./fresh-db.ts";
@@ -40,10 +41,64 @@ test("an append that is not the next slot is refused with a RangeError and store
     expect((await store.last())?.slot).toBe(1);
   }));
 
-test("the schema types slots as SlotRecord keyed [processId, slot]", () => {
-  expectTypeOf<StoreValue<DashboardSchema, "slots">>().toEqualTypeOf<SlotRecord>();
-  expectTypeOf<StoreKey<DashboardSchema, "slots">>().toEqualTypeOf<[string, number]>();
+test("the schema types chunks as ChunkRecord keyed [processId, first slot]", () => {
+  expectTypeOf<StoreValue<DashboardSchema, "chunks">>().toEqualTypeOf<ChunkRecord>();
+  expectTypeOf<StoreKey<DashboardSchema, "chunks">>().toEqualTypeOf<[string, number]>();
   expectTypeOf<StoreKey<DashboardSchema, "mirrors">>().toEqualTypeOf<string>();
+});
+
+test(`slots fall into chunks of ${CHUNK} from slot 0: appends fill the last chunk before starting the next, and every slot reads back by slot, id and time`, () =>
+  withDb(async (db) => {
+    const store = new IdbStore(db, "P".repeat(43));
+    await store.appendAll(Array.from({ length: 150 }, (_, n) => slotOf(n)));
+    await store.append(slotOf(150));
+    await store.appendAll(Array.from({ length: 100 }, (_, n) => slotOf(151 + n)));
+    const chunks = await db.getAll("chunks");
+    expect(chunks).toHaveLength(3);
+    expect(chunks.map((c) => [c.first, c.slots.length, c.slots[0].slot, c.slots.at(-1)!.slot])).toEqual([[0, 100, 0, 99], [100, 100, 100, 199], [200, 51, 200, 250]]);
+    expect(chunks.map((c) => [c.firstTimestamp, c.lastTimestamp])).toEqual([[1_000, 1_990], [2_000, 2_990], [3_000, 3_500]]);
+    const fresh = new IdbStore(db, "P".repeat(43));
+    for (const n of [0, 99, 100, 199, 200, 250]) {
+      expect((await fresh.get(n))?.assignmentId).toBe(slotOf(n).assignmentId);
+      expect(await fresh.slotOfMessage(slotOf(n).messageId)).toBe(n);
+      expect(await fresh.slotOfAssignment(slotOf(n).assignmentId)).toBe(n);
+    }
+    expect(await fresh.get(251)).toBeUndefined();
+    expect(await fresh.firstSlotAfter(1_995)).toBe(100);
+    expect(await fresh.lastSlotAtOrBefore(2_005)).toBe(100);
+    expect((await fresh.range({ from: 95, to: 205, limit: 1000, maxBytes: 1e9 })).map((s) => s.slot)).toEqual(Array.from({ length: 111 }, (_, i) => 95 + i));
+  }));
+
+test("a version-2 database (a slot a record) opens with every slot moved into chunks, each process apart, and the old store gone", async () => {
+  const name = "version-2";
+  const old = await openDB(name, 2, {
+    upgrade(d) {
+      const slots = d.createObjectStore("slots", { keyPath: ["processId", "slot"] });
+      slots.createIndex("message", ["processId", "messageId"]);
+      slots.createIndex("assignment", ["processId", "assignmentId"]);
+      slots.createIndex("timestamp", ["processId", "timestamp"]);
+      d.createObjectStore("mirrors", { keyPath: "processId" });
+      d.createObjectStore("forks", { keyPath: "id" }).createIndex("process", "processId");
+    },
+  });
+  for (const [pid, count] of [["A".repeat(43), 130], ["B".repeat(43), 3]] as const) {
+    for (let n = 0; n < count; n++) await old.put("slots", { ...slotOf(n), processId: pid });
+  }
+  old.close();
+  const db = await openDashboardDb(name);
+  try {
+    expect([...db.objectStoreNames].sort()).toEqual(["chunks", "forks", "mirrors"]);
+    const a = new IdbStore(db, "A".repeat(43));
+    const b = new IdbStore(db, "B".repeat(43));
+    expect((await a.range({ from: 0, to: 200, limit: 1000, maxBytes: 1e9 })).map((s) => s.slot)).toEqual(Array.from({ length: 130 }, (_, n) => n));
+    expect((await b.range({ from: 0, to: 200, limit: 1000, maxBytes: 1e9 })).map((s) => s.slot)).toEqual([0, 1, 2]);
+    expect(Array.from((await a.get(120))!.message!)).toEqual(Array.from(slotOf(120).message!));
+    expect(await a.slotOfMessage(slotOf(101).messageId)).toBe(101);
+    expect((await db.getAll("chunks")).map((c) => [c.processId[0], c.first, c.slots.length])).toEqual([["A", 0, 100], ["A", 100, 30], ["B", 0, 3]]);
+  } finally {
+    db.close();
+    await deleteDB(name);
+  }
 });
 
 test("a slot whose bytes are views into a larger buffer (a whole page) is stored as its own bytes only", () =>

@@ -23,7 +23,7 @@ test("a scratch process and two messages scheduled in the page: slots 0-2, signe
     expect(scheduled.slot).toBe(2);
     expect(addressOf(scheduled.assignment.owner)).toBe(k.scheduler.address);
     const store = new IdbStore(db, processId);
-    expect(await auditSchedule(store, { processId, scheduler: k.scheduler.address })).toEqual({ checked: 3, verified: 3, chainChecked: 0 });
+    expect(await auditSchedule(store, { processId, scheduler: k.scheduler.address })).toEqual({ checked: 3, verified: 3, chainChecked: 0, unverified: 0 });
     expect(await db.get("mirrors", processId)).toMatchObject({ url: "browser", state: "done", kept: 2 });
   }));
 

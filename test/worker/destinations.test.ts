@@ -61,7 +61,7 @@ describe("location records", () => {
     expect(res.status).toBe(200);
   });
 
-  test("a held record whose Url is loopback is passed over: a spawn naming its signer is refused with 421, its reason naming the rule", async () => {
+  test("a held record whose Url is loopback is passed over: a spawn naming its signer is refused with 404, its reason naming the rule", async () => {
     // As if kept before this policy, or while private destinations were allowed.
     const signer = await ed25519Signer(seed(0x43));
     const kept = await env.NODE.getByName("node").keepLocation(await record(0x43, "http://127.0.0.1:9"), false);
@@ -69,7 +69,8 @@ describe("location records", () => {
     const process = await signProcess(await testClient(), signer.address, [{ name: "Name", value: crypto.randomUUID() }]);
     const res = await post(process);
     const body = await json(res);
-    expect(res.status, body.error).toBe(421);
-    expect(body.error).toContain(`${signer.address}: destination "http://127.0.0.1:9" is a loopback address`);
+    expect(res.status, body.error).toBe(404);
+    expect(body.error).toContain(`names scheduler ${signer.address}, which is not this node`);
+    expect(body.error).toContain(`cannot be located: destination "http://127.0.0.1:9" is a loopback address`);
   });
 });

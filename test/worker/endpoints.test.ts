@@ -1,8 +1,9 @@
 /** slot, status (paginated), info, checkpoint and next (lookahead, long-poll). */
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
 import { signMessage } from "../support/items.ts";
-import { call, json, post, schedulerAddress, send, spawn, testClient } from "./support.ts";
+import { call, eventually, json, post, schedulerAddress, send, spawn, testClient } from "./support.ts";
 
 describe("slot", () => {
   test("JSON per §1.6 with the fields in their places, and the plain current", async () => {
@@ -26,13 +27,9 @@ describe("slot", () => {
 describe("status", () => {
   test("lists spawned processes, and pages past 1000 with from and continues", async () => {
     const spawned = await spawn();
-    // The node object registers spawns from each process's alarm; wait for it.
-    let listed: string[] = [];
-    for (let i = 0; i < 50 && !listed.includes(spawned.id); i++) {
-      listed = (await json(await call("/~scheduler@1.0/status"))).processes;
-      if (!listed.includes(spawned.id)) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(listed).toContain(spawned.id);
+    // The node object registers spawns from each process's alarm: run it now if it has not run yet.
+    await runDurableObjectAlarm(env.PROCESS.getByName(spawned.id));
+    await eventually(async () => (await json(await call("/~scheduler@1.0/status"))).processes.includes(spawned.id));
 
     const node = env.NODE.getByName("node");
     const fake = Array.from({ length: 1100 }, (_, i) => `Z${String(i).padStart(41, "0")}A`);
@@ -95,5 +92,37 @@ describe("next", () => {
     expect(res.status).toBe(404);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect((await json(res)).current).toBe(0);
+  });
+});
+
+describe("JSON answers", () => {
+  test("every JSON answer, errors included, ends with a newline and parses", async () => {
+    const { id: pid } = await spawn();
+    const message = await signMessage(await testClient(), pid, "newline");
+    const answers: [string, Response][] = [
+      ["info", await call("/~scheduler@1.0/info")],
+      ["status", await call("/~scheduler@1.0/status")],
+      ["forks", await call("/~scheduler@1.0/forks")],
+      ["slot", await call(`/${pid}/slot`)],
+      ["schedule page", await call(`/${pid}/schedule`)],
+      ["aos-2 page", await call(`/${pid}/schedule`, { headers: { accept: "application/aos-2" } })],
+      ["post", await post(message, `/${pid}/schedule`)],
+      ["legacy post", await call("/", { method: "POST", body: message.raw })],
+      ["legacy root", await call("/")],
+      ["legacy page", await call(`/${pid}`)],
+      ["legacy latest", await call(`/${pid}/latest`)],
+      ["timestamp", await call("/timestamp")],
+      ["health", await call("/health")],
+      ["a 400", await call("/~scheduler@1.0/schedule?target=nope")],
+      ["a 404 route", await call("/~scheduler@1.0/nope")],
+      ["a 404 process", await call(`/${"Q".repeat(43)}/slot`)],
+    ];
+    expect(answers).toHaveLength(16);
+    for (const [what, res] of answers) {
+      expect(res.headers.get("content-type"), what).toMatch(/^application\/json/);
+      const text = await res.text();
+      expect(text.endsWith("}\n"), `${what}: ${JSON.stringify(text.slice(-20))}`).toBe(true);
+      expect(() => JSON.parse(text), what).not.toThrow();
+    }
   });
 });

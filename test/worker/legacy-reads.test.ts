@@ -11,10 +11,11 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { indexedProcess, shardName } from "../../worker/objects/index-object.ts";
 import { forgetRecentIds } from "../../worker/routing/recent-ids.ts";
-import { signMessage } from "../support/items.ts";
+import { signItem } from "../../src/ans104/sign.ts";
+import { messageTags, signMessage } from "../support/items.ts";
 import { call, eventually, json, legacyPost, schedulerAddress, spawn, testClient } from "./support.ts";
 
-type Node = { message: null | { id: string; tags: Tag[]; data: string; target: string | null; anchor: string | null }; assignment: { id: string; owner: { key: string; address: string }; tags: Tag[]; signature: string; anchor: string | null; target: string } };
+type Node = { message: null | { id: string; owner: { key: string; address: string }; signature: string; tags: Tag[]; data: string; target: string | null; anchor: string | null }; assignment: { id: string; owner: { key: string; address: string }; tags: Tag[]; signature: string; anchor: string | null; target: string } };
 type Page = { page_info: { has_next_page: boolean }; edges: { node: Node; cursor: string }[] };
 
 const nonce = (n: Node) => Number(tagValue(n.assignment.tags, "Nonce"));
@@ -101,6 +102,7 @@ describe("pages", () => {
 
   test("assignments verify from the page JSON alone (ASCII anchors)", async () => {
     const page = await json<Page>(await call(`/${pid}?limit=3`));
+    expect(page.edges).toHaveLength(3);
     for (const { node } of page.edges) {
       const a = node.assignment;
       expect(a.anchor).toMatch(/^[A-Za-z0-9_-]{32}$/);
@@ -119,12 +121,40 @@ describe("pages", () => {
     }
   });
 
-  test("bad page parameters are 400s", async () => {
-    for (const q of ["from=abc", "to=1.5", "limit=0", "limit=x", "from-nonce=-2", "process-id=nope"]) {
+  test("show-anchor over HTTP: a message with a binary anchor shows it as null by default (as the SU does) and as base64url with show-anchor, from which the item rebuilds and verifies", async () => {
+    const target = (await spawn()).id;
+    const binary = new Uint8Array(32).fill(0xfe);
+    const m = await signItem(await testClient(), { target: fromB64url(target), anchor: binary, tags: messageTags(), data: utf8("binary anchor") });
+    expect((await legacyPost(m)).status).toBe(200);
+    const plain = await json<Page>(await call(`/${target}?process-id=${target}&from-nonce=0&to-nonce=1`));
+    expect(plain.edges).toHaveLength(1);
+    expect(plain.edges[0].node.message!.anchor).toBeNull();
+    const shown = await json<Page>(await call(`/${target}?process-id=${target}&from-nonce=0&to-nonce=1&show-anchor=true`));
+    expect(shown.edges).toHaveLength(1);
+    const node = shown.edges[0].node.message!;
+    expect(node.anchor).toBe(b64url(binary));
+    const rebuilt = parseItem(serializeItem({ signatureType: 2, signature: fromB64url(node.signature), owner: fromB64url(node.owner.key), target: fromB64url(node.target!), anchor: fromB64url(node.anchor!), tagCount: node.tags.length, tagBytes: encodeTags(node.tags), data: utf8(node.data) }));
+    expect(rebuilt.id).toBe(m.id);
+    expect(await verifyItem(rebuilt)).toBe("valid");
+  });
+
+  test("Non-integer from, to, limit, from-nonce, to-nonce; limit < 1; from-nonce < -1: each a 400", async () => {
+    const cases = ["from=abc", "to=1.5", "limit=0", "limit=x", "from-nonce=-2", "from-nonce=1.5", "to-nonce=x"];
+    expect(cases).toHaveLength(7);
+    for (const q of cases) {
       const res = await call(`/${pid}?${q}`);
       expect(res.status, q).toBe(400);
-      expect((await json(res)).error, q).toMatch(/must be/);
+      expect((await json(res)).error, q).toMatch(/must be an integer/);
     }
+  });
+
+  test("Malformed process-id or path id: a 400 naming it", async () => {
+    const query = await call(`/${pid}?process-id=nope`);
+    expect(query.status).toBe(400);
+    expect((await json(query)).error).toBe('process-id must be a 43-character base64url id, got "nope"');
+    const path = await call("/not-an-id");
+    expect(path.status).toBe(400);
+    expect((await json(path)).error).toMatch(/must be a 43-character base64url id, got "not-an-id"/);
   });
 });
 
@@ -146,13 +176,12 @@ describe("single reads", () => {
     expect((await json<Node>(await call(`/${sent[4]}?process-id=${other}`))).message!.id).toBe(sent[4]);
   });
 
-  test("a process id without process-id gives its page; unknown ids are 404", async () => {
+  test("a process id without process-id gives its page; Unknown id on GET /{id}: 404", async () => {
     const page = await json<Page>(await call(`/${pid}`));
     expect(page.edges[0].node.message!.id).toBe(pid);
     const unknown = await call(`/${"Q".repeat(42)}A`);
     expect(unknown.status).toBe(404);
     expect((await json(unknown)).error).toMatch(/Message or Process not found/);
-    expect((await call("/not-an-id")).status).toBe(400);
   });
 
   test("/{pid}/latest: the process's own node before any message, the last slot after", async () => {
@@ -166,6 +195,15 @@ describe("single reads", () => {
     expect(after.message!.id).toBe(m.id);
     expect(nonce(after)).toBe(1);
     expect((await call(`/${"R".repeat(42)}A/latest`)).status).toBe(404);
+  });
+
+  test("Unknown process on /{pid}/latest, /processes/{pid}: 404 naming it", async () => {
+    const unknown = `${"R".repeat(42)}A`;
+    for (const path of [`/${unknown}/latest`, `/processes/${unknown}`]) {
+      const res = await call(path);
+      expect(res.status, path).toBe(404);
+      expect((await json(res)).error, path).toMatch(new RegExp(`process ${unknown} is not known to this scheduler`));
+    }
   });
 
   test("/processes/{pid}: the process with its assignment's block and timestamp", async () => {

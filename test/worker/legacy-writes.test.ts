@@ -58,7 +58,7 @@ describe("POST / answers {id, timestamp: number}", () => {
       expect(res.status, `salt ${saltLength}`).toBe(200);
       expect((await json(res)).id).toBe(item.id);
     }
-  }, 60_000);
+  });
 });
 
 describe("legacy validation (each a 4xx naming the problem, no slot taken)", () => {
@@ -75,20 +75,21 @@ describe("legacy validation (each a 4xx naming the problem, no slot taken)", () 
   const client = () => testClient();
   const withTags = async (tags: { name: string; value: string }[]) => signItem(await client(), { target: fromB64url(pid), tags });
 
-  bad("no Type tag", () => withTags(messageTags().filter((t) => t.name !== "Type")), "", 400, /has no Type tag/);
-  bad("Type other than Process or Message", () => withTags(messageTags().map((t) => (t.name === "Type" ? { ...t, value: "Cron" } : t))), "", 400, /Type "Cron"; expected Process or Message/);
-  bad("no Data-Protocol", () => withTags(messageTags().filter((t) => t.name !== "Data-Protocol")), "", 400, /has no Data-Protocol tag/);
-  bad("a +link tag", () => withTags([...messageTags(), { name: "Data+link", value: "x" }]), "", 400, /cannot contain \+link/);
+  bad("No Type tag / Type other than Process or Message: no Type tag", () => withTags(messageTags().filter((t) => t.name !== "Type")), "", 400, /has no Type tag/);
+  bad("No Type tag / Type other than Process or Message: Type Cron", () => withTags(messageTags().map((t) => (t.name === "Type" ? { ...t, value: "Cron" } : t))), "", 400, /Type "Cron"; expected Process or Message/);
+  bad("No Data-Protocol tag", () => withTags(messageTags().filter((t) => t.name !== "Data-Protocol")), "", 400, /has no Data-Protocol tag/);
+  bad("Tag name or value ending in +link, on POST /", () => withTags([...messageTags(), { name: "Data+link", value: "x" }]), "", 400, /cannot contain \+link/);
   bad("process without Module and Scheduler", async () => signItem(await client(), { tags: processTags("x").filter((t) => t.name !== "Module" && t.name !== "Scheduler") }), "", 400, /missing required tags: Module, Scheduler/);
-  bad("message to an unknown process", async () => signMessage(await client(), "A".repeat(43)), "", 404, /not known to this scheduler/);
+  bad("Message or assign to an unknown process: a message", async () => signMessage(await client(), "A".repeat(43)), "", 404, /not known to this scheduler/);
   bad("process-id that is not the item's process", async () => signMessage(await client(), pid), "?process-id=" + "A".repeat(43), 400, /not process-id A{43}/);
   bad("empty body", async () => undefined, "", 400, /empty body/);
-  bad("process-id alone with no body", async () => undefined, "?process-id=PID", 400, /you must send both/);
-  bad("assign without process-id", async () => undefined, "?assign=" + "B".repeat(42) + "A", 400, /you must send both/);
-  bad("assign id of 42 characters", async () => undefined, "?process-id=PID&assign=" + "B".repeat(42), 400, /assign param must be 43 characters/);
-  bad("assign of an item this node does not hold, with no gateway", async () => undefined, "?process-id=PID&assign=" + "C".repeat(42) + "A", 404, /Transaction not found.*no GATEWAY_URL/);
-  bad("assign to an unknown process", async () => undefined, `?process-id=${"D".repeat(42)}A&assign=${"C".repeat(42)}A`, 404, /not known to this scheduler/);
-  bad("bad signature", async () => { const m = (await signMessage(await client(), pid)).raw.slice(); m[m.length - 1] ^= 1; return m; }, "", 400, /signature does not verify/);
+  bad("process-id alone with an empty body, or assign without process-id: process-id alone", async () => undefined, "?process-id=PID", 400, /you must send both/);
+  bad("process-id alone with an empty body, or assign without process-id: assign alone", async () => undefined, "?assign=" + "B".repeat(42) + "A", 400, /you must send both/);
+  bad("assign not 43 characters / not an id: 42 characters", async () => undefined, "?process-id=PID&assign=" + "B".repeat(42), 400, /assign param must be 43 characters/);
+  bad("assign not 43 characters / not an id: 43 characters, not base64url", async () => undefined, "?process-id=PID&assign=" + "!".repeat(43), 400, /assign must be a base64url id, got "!{43}"/);
+  bad("assign of an id neither held nor confirmed by the gateway: no GATEWAY_URL to ask", async () => undefined, "?process-id=PID&assign=" + "C".repeat(42) + "A", 404, /Transaction not found.*no GATEWAY_URL/);
+  bad("Message or assign to an unknown process: an assign", async () => undefined, `?process-id=${"D".repeat(42)}A&assign=${"C".repeat(42)}A`, 404, /not known to this scheduler/);
+  bad("Signature does not verify, on POST /", async () => { const m = (await signMessage(await client(), pid)).raw.slice(); m[m.length - 1] ^= 1; return m; }, "", 400, /signature does not verify/);
 });
 
 describe("assign", () => {
@@ -123,7 +124,7 @@ describe("assign", () => {
     expect(tagValue(assignment.tags, "Nonce")).toBe(String(before + 1));
   });
 
-  test("an assignment that would break the tag limits is refused and takes no slot", async () => {
+  test("assign whose assignment would break the D8 tag limits (too many or too long exclude values, with the process's Variant): a long exclude, and a long Variant, refused with no slot taken", async () => {
     const m = await signMessage(await testClient(), pid, "long exclude");
     await legacyPost(m);
     const before = await current(pid);
@@ -144,7 +145,7 @@ describe("assign", () => {
     expect(await current(process.id)).toBe(1);
   });
 
-  test("too many exclude values are refused before anything is signed", async () => {
+  test("assign whose assignment would break the D8 tag limits (too many or too long exclude values, with the process's Variant): too many exclude values, refused before anything is signed", async () => {
     const m = await signMessage(await testClient(), pid, "excluded");
     await legacyPost(m);
     const before = await current(pid);

@@ -1,11 +1,11 @@
 /**
- * The page's side of the dashboard: the IndexedDB it reads, the mirror worker that does the
- * fetching, verifying and writing off the main thread, and the audit workers that verify a kept
- * schedule again. Views call these and listen for changes.
+ * The page's side of the dashboard: the IndexedDB it reads, and the mirror worker that does the
+ * fetching, checking and writing off the main thread (and verifies kept schedules again). Views
+ * call these and listen for changes.
  */
-import { auditInParts } from "./audit.ts";
+import type { Progress } from "../../src/remote/mirror.ts";
 import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
-import type { AuditReport, Call, Event, Job, Progress } from "./worker-protocol.ts";
+import { fromWire, type AuditReport, type Call, type Event, type Job } from "./worker-protocol.ts";
 
 type Listener = (e: Event) => void;
 
@@ -33,7 +33,7 @@ export class App {
       const p = this.#pending.get(e.id);
       this.#pending.delete(e.id);
       if (e.ok) p?.resolve(e.value);
-      else p?.reject(new Error(e.error));
+      else p?.reject(fromWire(e.error));
       return;
     }
     if (e.type === "record" && e.progress) this.progress.set(e.record.processId, e.progress);
@@ -64,7 +64,7 @@ export class App {
   sync = (processId: string) => this.#call({ op: "sync", processId });
   remove = (processId: string) => this.#call({ op: "remove", processId });
   /** Verifies a mirror again from slot 0, in parts side by side (audit.ts); reports progress as "audit" events. */
-  audit = (processId: string): Promise<AuditReport> => auditInParts(this.db, processId, (report) => this.#emit({ type: "audit", report }));
+  audit = (processId: string) => this.#call<AuditReport>({ op: "audit", processId });
   follow = (processId: string, on: boolean) => this.#call({ op: "follow", processId, on });
   importFile = (bytes: Uint8Array) => this.#call<MirrorRecord>({ op: "import", bytes }, [bytes.buffer]);
 

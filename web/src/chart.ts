@@ -3,7 +3,7 @@ import { count } from "./format.ts";
 
 const BARS = 60;
 
-/** `timestamps` in slot order; each stands for `weight` slots when the schedule was sampled. */
+/** `timestamps` in order; each stands for `weight` slots when the schedule was sampled. */
 export function drawAssignments(canvas: HTMLCanvasElement, timestamps: readonly number[], weight = 1): void {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 600;

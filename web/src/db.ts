@@ -1,15 +1,33 @@
 /**
- * The dashboard's IndexedDB database: every mirrored process's slots in one `slots` store, keyed
- * [processId, slot], and one `mirrors` record per process (web/src/mirror-job.ts). Opened with idb,
- * whose DBSchema types every store, key and index below.
+ * The dashboard's IndexedDB database: every mirrored process's slots in one `chunks` store, up to
+ * CHUNK consecutive slots a record, keyed [processId, first slot]; one `mirrors` record per
+ * process (web/src/mirror-job.ts); and the fork proofs its mirrors found (`forks`, keyed by
+ * proof id). Opened with idb, whose DBSchema types every store, key and index below.
+ *
+ * Why chunks: IndexedDB charges per record far more than per byte (in Chromium every write is a
+ * round trip to the browser process, then a write per index), so a slot a record cost about as
+ * much to keep as checking its two signatures; a chunk of 100 costs a few times less.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from "idb";
-import type { Variant } from "../../src/remote/client.ts";
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
+import type { Dialect } from "../../src/remote/client.ts";
+import { MAX_PROOFS, proofId, type ForkProof } from "../../src/remote/fork-proof.ts";
 import type { SlotStatus, StoredSlot } from "../../src/schedule/store.ts";
 
-/** A StoredSlot plus the process it belongs to (the first half of every key). */
-export interface SlotRecord extends StoredSlot {
+/** Slots a chunk holds at most. */
+export const CHUNK = 100;
+
+/**
+ * Up to CHUNK consecutive slots of one process, from `first` (a multiple of CHUNK). `ids` carries
+ * "<processId> m <message id>" and "<processId> a <assignment id>" for each slot (a multiEntry
+ * index: lookups by id); the first and last timestamps index lookups by time.
+ */
+export interface ChunkRecord {
   processId: string;
+  first: number;
+  slots: StoredSlot[];
+  ids: string[];
+  firstTimestamp: number;
+  lastTimestamp: number;
 }
 
 export type MirrorState = "idle" | "running" | "paused" | "done" | "failed";
@@ -18,7 +36,8 @@ export type MirrorState = "idle" | "running" | "paused" | "done" | "failed";
 export interface MirrorRecord {
   processId: string;
   url: string;
-  variant: Variant;
+  /** How the source is read (its variant, or aos-2 for a HyperBEAM node). */
+  variant: Dialect;
   /** The scheduler's address, when a location record named it; otherwise slot 0's signer is trusted. */
   scheduler?: string;
   state: MirrorState;
@@ -36,30 +55,91 @@ export interface MirrorRecord {
 }
 
 export interface DashboardSchema extends DBSchema {
-  slots: {
+  chunks: {
     key: [string, number];
-    value: SlotRecord;
-    indexes: { message: [string, string]; assignment: [string, string]; timestamp: [string, number] };
+    value: ChunkRecord;
+    indexes: { ids: string; firstTimestamp: [string, number]; lastTimestamp: [string, number] };
   };
   mirrors: { key: string; value: MirrorRecord };
+  forks: { key: string; value: KeptFork; indexes: { process: string } };
+}
+
+/** A fork proof a mirror found (src/remote/fork-proof.ts), as the Forks list shows it. */
+export interface KeptFork {
+  id: string;
+  processId: string;
+  slot: number;
+  proof: ForkProof;
 }
 
 export type DashboardDb = IDBPDatabase<DashboardSchema>;
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 3;
 
 /** Opens (creating on first use) the dashboard database; tests pass their own name for a fresh one. */
 export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
   return openDB<DashboardSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      // One step per version; never edit an applied one.
+    async upgrade(db, oldVersion, _newVersion, tx) {
+      // One step per version; never edit an applied one. Versions 1 and 2 kept a slot a record, in
+      // a store the schema no longer types.
+      const old = db as unknown as IDBPDatabase;
       if (oldVersion < 1) {
-        const slots = db.createObjectStore("slots", { keyPath: ["processId", "slot"] });
+        const slots = old.createObjectStore("slots", { keyPath: ["processId", "slot"] });
         slots.createIndex("message", ["processId", "messageId"]);
         slots.createIndex("assignment", ["processId", "assignmentId"]);
         slots.createIndex("timestamp", ["processId", "timestamp"]);
         db.createObjectStore("mirrors", { keyPath: "processId" });
       }
+      if (oldVersion < 2) db.createObjectStore("forks", { keyPath: "id" }).createIndex("process", "processId");
+      if (oldVersion < 3) {
+        const chunks = db.createObjectStore("chunks", { keyPath: ["processId", "first"] });
+        chunks.createIndex("ids", "ids", { multiEntry: true });
+        chunks.createIndex("firstTimestamp", ["processId", "firstTimestamp"]);
+        chunks.createIndex("lastTimestamp", ["processId", "lastTimestamp"]);
+        // Every kept slot moves into chunks, in key order (process, then slot).
+        const from = (tx as unknown as IDBPTransaction<unknown, string[], "versionchange">).objectStore("slots");
+        let group: StoredSlot[] = [];
+        let process = "";
+        const flush = async () => {
+          if (group.length > 0) await chunks.put(chunkOf(process, group));
+          group = [];
+        };
+        for (let cursor = await from.openCursor(); cursor; cursor = await cursor.continue()) {
+          const { processId, ...slot } = cursor.value as StoredSlot & { processId: string };
+          if (processId !== process || slot.slot % CHUNK === 0) await flush();
+          process = processId;
+          group.push(slot);
+        }
+        await flush();
+        old.deleteObjectStore("slots");
+      }
     },
   });
+}
+
+/** The chunk record of consecutive slots (the first a multiple of CHUNK). */
+export function chunkOf(processId: string, slots: StoredSlot[]): ChunkRecord {
+  return {
+    processId,
+    first: slots[0].slot,
+    slots,
+    ids: slots.flatMap((s) => [`${processId} m ${s.messageId}`, `${processId} a ${s.assignmentId}`]),
+    firstTimestamp: slots[0].timestamp,
+    lastTimestamp: slots.at(-1)!.timestamp,
+  };
+}
+
+/** Counts a kept slot by its status (records kept before a status existed lack its count). */
+export function countStatus(counts: MirrorRecord["counts"], s: StoredSlot): void {
+  if (s.status) counts[s.status] = (counts[s.status] ?? 0) + 1;
+}
+
+/** Keeps a proof (once: the same two assignments are one proof), unless MAX_PROOFS are kept already. */
+export async function keepFork(db: DashboardDb, proof: ForkProof): Promise<KeptFork | undefined> {
+  const fork: KeptFork = { id: proofId(proof), processId: proof.process, slot: proof.slot, proof };
+  const tx = db.transaction("forks", "readwrite");
+  const [held, count] = await Promise.all([tx.store.getKey(fork.id), tx.store.count()]);
+  if (held === undefined && count < MAX_PROOFS) await tx.store.put(fork);
+  await tx.done;
+  return held === undefined && count >= MAX_PROOFS ? undefined : fork;
 }

@@ -27,5 +27,28 @@ export function replace(el: Element, ...children: Child[]): void {
   append(el, children);
 }
 
+/** A small status label (class ok, warn or bad). */
+export const badge = (b: { kind: string; label: string }) => h("span", { class: `badge ${b.kind}` }, b.label);
+
+/** What was and was not checked (src/remote/verify.ts SLOT_CHECKS), as two short lines. */
+export const checkList = (c: { checked: readonly string[]; notChecked: readonly string[] }) =>
+  h("span", { class: "checks" }, h("span", { "data-testid": "checked" }, `Checked: ${c.checked.join("; ")}.`), c.notChecked.length > 0 ? h("span", { "data-testid": "not-checked" }, ` Not checked: ${c.notChecked.join("; ")}.`) : null);
+
 /** A message for an empty or failed state: what happened and what to do about it. */
 export const notice = (kind: "empty" | "error" | "info", title: string, ...body: Child[]) => h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, h("strong", {}, title), ...body.map((b) => h("p", {}, b)));
+
+/**
+ * A 16×16 inline SVG icon drawn in the text colour. Symbol glyphs such as ⏮ depend on the fonts a
+ * machine has (headless Chromium draws an empty box); a path always draws.
+ */
+export function icon(path: string): SVGSVGElement {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  const p = document.createElementNS(NS, "path");
+  p.setAttribute("d", path);
+  svg.append(p);
+  return svg;
+}

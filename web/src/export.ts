@@ -16,9 +16,14 @@ async function allSlots(store: Store): Promise<StoredSlot[]> {
 export async function exportSchedule(store: Store, processId: string, kind: "bundle" | "json"): Promise<void> {
   const slots = await allSlots(store);
   const blob = kind === "bundle" ? new Blob([exportBundle(processId, slots) as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }) : new Blob([exportJson(processId, slots)], { type: "application/json" });
+  saveFile(blob, `${processId}.${kind === "bundle" ? "ans104" : "json"}`);
+}
+
+/** Hands the browser a file to save. */
+export function saveFile(blob: Blob, name: string): void {
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
-  a.download = `${processId}.${kind === "bundle" ? "ans104" : "json"}`;
+  a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }

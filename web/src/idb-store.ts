@@ -1,33 +1,36 @@
 /**
- * The Store over IndexedDB: one process's slots in the dashboard database (web/src/db.ts). Every
- * read is one key or index lookup, or a cursor that stops at what it needs; `last()` is a reverse
- * cursor over the process's key range, so nothing scans the schedule.
+ * The Store over IndexedDB: one process's slots in the dashboard database (web/src/db.ts), CHUNK
+ * consecutive slots a record. Every read is one key, index or range lookup: `last()` is a
+ * reverse cursor over the process's chunks, so nothing scans the schedule; lookups by id go
+ * through the chunks' multiEntry `ids` index, by time through their first and last timestamps.
+ * A chunk once read serves the slots it holds until another is read: slots never change once
+ * kept, so replay and single-slot reads do not read a chunk per slot.
  *
  * IndexedDB trap: a transaction commits once the event loop has nothing queued for it, so no
  * method awaits anything but its own requests while a transaction is open.
  */
 import { ownBytes } from "../../src/crypto/bytes.ts";
 import { slotBytes, type RangeQuery, type Store, type StoredSlot } from "../../src/schedule/store.ts";
-import type { DashboardDb, SlotRecord } from "./db.ts";
+import { CHUNK, chunkOf, type ChunkRecord, type DashboardDb } from "./db.ts";
 
 export interface IdbStoreOptions {
   /** Hears each slot after its append has committed (a mirror job counts statuses with it). */
   onAppend?: (slot: StoredSlot) => void;
 }
 
-/** A record without its process id: the StoredSlot it was made from. */
-function slotOf(r: SlotRecord): StoredSlot {
-  const { processId: _, ...slot } = r;
-  return slot;
-}
-
 /** A slot's items are often views into a whole page's buffer: stored as they are, a 1,000-slot page would be written 1,000 times over. */
-const recordOf = (s: StoredSlot, processId: string): SlotRecord => ({ ...s, assignment: ownBytes(s.assignment), message: s.message && ownBytes(s.message), processId });
+const own = (s: StoredSlot): StoredSlot => ({ ...s, assignment: ownBytes(s.assignment), message: s.message && ownBytes(s.message) });
+
+const firstOf = (slot: number) => slot - (slot % CHUNK);
+
+/** Every chunk of a process, for deleting a mirror (an IDBKeyRange: a global, read when called). */
+export const chunksOf = (processId: string): IDBKeyRange => IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
 
 export class IdbStore implements Store {
   readonly processId: string;
   readonly #db: DashboardDb;
   readonly #onAppend: ((slot: StoredSlot) => void) | undefined;
+  #read: ChunkRecord | undefined;
 
   constructor(db: DashboardDb, processId: string, o: IdbStoreOptions = {}) {
     this.#db = db;
@@ -35,86 +38,115 @@ export class IdbStore implements Store {
     this.#onAppend = o.onAppend;
   }
 
-  /** This process's keys from `lo` to `hi` slots or index values (read lazily: IDBKeyRange is a global). */
+  /** This process's keys from `lo` to `hi` (first slots or index values). */
   #range<T>(lo: T, hi: T, lowerOpen = false): IDBKeyRange {
     return IDBKeyRange.bound([this.processId, lo], [this.processId, hi], lowerOpen);
   }
 
-  async last() {
-    const cursor = await this.#db.transaction("slots").store.openCursor(this.#range(-Infinity, Infinity), "prev");
-    return cursor ? slotOf(cursor.value) : undefined;
+  #remember(chunk: ChunkRecord | undefined): ChunkRecord | undefined {
+    if (chunk) this.#read = chunk;
+    return chunk;
   }
 
-  async append(s: StoredSlot) {
-    // The gap check and the write share one transaction, so two writers cannot both append a slot.
-    const tx = this.#db.transaction("slots", "readwrite");
-    const write = async () => {
-      const head = await tx.store.openKeyCursor(this.#range(-Infinity, Infinity), "prev");
-      const expected = head ? head.key[1] + 1 : 0;
-      if (s.slot !== expected) {
-        tx.abort();
-        throw new RangeError(`append: expected slot ${expected}, got ${s.slot}`);
-      }
-      await tx.store.add(recordOf(s, this.processId));
-    };
-    // Await the writes and the commit together, so neither rejection is lost.
-    await Promise.all([write(), tx.done]);
-    this.#onAppend?.(s);
+  /** The chunk holding `slot`, from the one read last when it holds it. */
+  async #chunkOf(slot: number): Promise<ChunkRecord | undefined> {
+    const held = this.#read;
+    if (held && slot >= held.first && slot < held.first + held.slots.length) return held;
+    return this.#remember(await this.#db.get("chunks", [this.processId, firstOf(slot)]));
+  }
+
+  async last() {
+    const cursor = await this.#db.transaction("chunks").store.openCursor(this.#range(-Infinity, Infinity), "prev");
+    return this.#remember(cursor?.value)?.slots.at(-1);
+  }
+
+  append(s: StoredSlot) {
+    return this.appendAll([s]);
   }
 
   async appendAll(slots: readonly StoredSlot[]) {
     if (slots.length === 0) return;
-    // One transaction for the whole batch: IndexedDB pays per transaction, far more than per record.
-    const tx = this.#db.transaction("slots", "readwrite");
+    // One transaction for the whole batch, the gap check included, so two writers cannot both append a slot.
+    const tx = this.#db.transaction("chunks", "readwrite");
     const write = async () => {
-      const head = await tx.store.openKeyCursor(this.#range(-Infinity, Infinity), "prev");
-      const expected = head ? head.key[1] + 1 : 0;
+      const head = (await tx.store.openCursor(this.#range(-Infinity, Infinity), "prev"))?.value;
+      const expected = head ? head.first + head.slots.length : 0;
       const gap = slots.findIndex((s, i) => s.slot !== expected + i);
       if (gap >= 0) {
         tx.abort();
         throw new RangeError(`append: expected slot ${expected + gap}, got ${slots[gap].slot}`);
       }
-      await Promise.all(slots.map((s) => tx.store.add(recordOf(s, this.processId))));
+      // The last chunk is filled up first, then new ones begin at multiples of CHUNK.
+      let group = head && head.slots.length < CHUNK ? [...head.slots] : [];
+      const puts: Promise<unknown>[] = [];
+      for (const s of slots) {
+        if (s.slot % CHUNK === 0 && group.length > 0) {
+          puts.push(tx.store.put(chunkOf(this.processId, group)));
+          group = [];
+        }
+        group.push(own(s));
+      }
+      puts.push(tx.store.put(chunkOf(this.processId, group)));
+      await Promise.all(puts);
     };
+    // Await the writes and the commit together, so neither rejection is lost.
     await Promise.all([write(), tx.done]);
+    if (this.#read && this.#read.first >= firstOf(slots[0].slot)) this.#read = undefined; // a chunk read before may have grown
     for (const s of slots) this.#onAppend?.(s);
   }
 
   async get(slot: number) {
-    const r = await this.#db.get("slots", [this.processId, slot]);
-    return r ? slotOf(r) : undefined;
+    if (!Number.isSafeInteger(slot) || slot < 0) return undefined;
+    const chunk = await this.#chunkOf(slot);
+    return chunk?.slots[slot - chunk.first];
   }
 
-  async slotOfMessage(id: string) {
-    // Equal index keys come in primary-key order: the first is the lowest slot.
-    return (await this.#db.getKeyFromIndex("slots", "message", [this.processId, id]))?.[1];
+  /** The lowest slot whose message or assignment id is `id`. */
+  async #slotOf(kind: "m" | "a", id: string): Promise<number | undefined> {
+    // Equal index keys come in primary-key order: the first is the lowest chunk.
+    const key = await this.#db.getKeyFromIndex("chunks", "ids", `${this.processId} ${kind} ${id}`);
+    if (!key) return undefined;
+    const chunk = await this.#chunkOf(key[1]);
+    return chunk?.slots.find((s) => (kind === "m" ? s.messageId : s.assignmentId) === id)?.slot;
   }
 
-  async slotOfAssignment(id: string) {
-    return (await this.#db.getKeyFromIndex("slots", "assignment", [this.processId, id]))?.[1];
+  slotOfMessage(id: string) {
+    return this.#slotOf("m", id);
+  }
+
+  slotOfAssignment(id: string) {
+    return this.#slotOf("a", id);
   }
 
   async firstSlotAfter(timestamp: number) {
-    return (await this.#db.getKeyFromIndex("slots", "timestamp", this.#range(timestamp, Infinity, true)))?.[1];
+    // Timestamps never go back along a kept schedule: the first chunk ending after `timestamp` holds the slot.
+    const cursor = await this.#db.transaction("chunks").store.index("lastTimestamp").openCursor(this.#range(timestamp, Infinity, true));
+    return this.#remember(cursor?.value)?.slots.find((s) => s.timestamp > timestamp)?.slot;
   }
 
   async lastSlotAtOrBefore(timestamp: number) {
-    // Backwards, ties come highest slot first.
-    const cursor = await this.#db.transaction("slots").store.index("timestamp").openKeyCursor(this.#range(-Infinity, timestamp), "prev");
-    return cursor?.primaryKey[1];
+    // Backwards, ties come highest chunk first.
+    const cursor = await this.#db.transaction("chunks").store.index("firstTimestamp").openCursor(this.#range(-Infinity, timestamp), "prev");
+    const slots = this.#remember(cursor?.value)?.slots ?? [];
+    for (let i = slots.length - 1; i >= 0; i--) if (slots[i].timestamp <= timestamp) return slots[i].slot;
+    return undefined;
   }
 
   async range({ from, to, limit, maxBytes }: RangeQuery) {
-    if (to < from || limit < 1) return [];
-    // One request for the whole batch: a cursor costs a round trip to the browser's storage per slot.
-    const records = await this.#db.getAll("slots", this.#range(from, to), limit);
+    if (to < from || limit < 1 || from < 0) return [];
+    const end = Math.min(to, from + limit - 1);
+    // One request for the whole range: a cursor costs a round trip to the browser's storage per record.
+    const chunks = await this.#db.getAll("chunks", this.#range(firstOf(from), end));
+    this.#remember(chunks.at(-1));
     let bytes = 0;
     const out: StoredSlot[] = [];
-    for (const r of records) {
-      const s = slotOf(r);
-      bytes += slotBytes(s);
-      if (out.length > 0 && bytes > maxBytes) break;
-      out.push(s);
+    for (const chunk of chunks) {
+      for (const s of chunk.slots) {
+        if (s.slot < from || s.slot > end) continue;
+        bytes += slotBytes(s);
+        if (out.length > 0 && bytes > maxBytes) return out;
+        out.push(s);
+      }
     }
     return out;
   }

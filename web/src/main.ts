@@ -4,6 +4,7 @@ import { App } from "./app.ts";
 import { replace, notice, h } from "./dom.ts";
 import { href, parseRoute, type Route } from "./router.ts";
 import "./style.css";
+import { forksView } from "./views/forks.ts";
 import { mirrorsView } from "./views/mirrors.ts";
 import { nodeView } from "./views/node.ts";
 import { peerView } from "./views/peer.ts";
@@ -22,6 +23,7 @@ function show(route: Route): (() => void) | void {
     case "process": return processView(root, app, route.processId);
     case "slot": return slotView(root, app, route.processId, route.slot);
     case "peer": return peerView(root, app);
+    case "forks": return forksView(root, app);
     case "search": return searchView(root, app, route.query);
     case "missing": return replace(root, notice("empty", "No such page.", h("a", { href: href.node() }, "Back to the node")));
   }

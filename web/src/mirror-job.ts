@@ -6,41 +6,31 @@
  * Resuming needs nothing but the record: Mirror starts after the store's last slot, so a new job
  * from a stored record (after a reload, in another worker) never fetches a kept page again.
  */
-import { SchedulerClient, type Variant } from "../../src/remote/client.ts";
+import { SchedulerClient, type Dialect } from "../../src/remote/client.ts";
 import type { HttpOptions } from "../../src/remote/http.ts";
+import type { ForkProof } from "../../src/remote/fork-proof.ts";
 import { followSocket, subscribeUrl, type LiveSocket } from "../../src/remote/live.ts";
-import { Mirror } from "../../src/remote/mirror.ts";
+import { Mirror, type Progress } from "../../src/remote/mirror.ts";
 import type { VerifyPart } from "../../src/remote/verify.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
-import type { DashboardDb, MirrorRecord } from "./db.ts";
+import { countStatus, keepFork, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
 
-export interface JobProgress {
-  kept: number;
-  total: number;
-  /** Slots appended by this run. */
-  appended: number;
-  /** Slots per second over this run. */
-  rate: number;
-  /** Seconds to `total` at `rate`; undefined before a rate is known. */
-  etaSeconds: number | undefined;
-}
-
-export type JobEvent = { type: "progress"; progress: JobProgress; record: MirrorRecord } | { type: "state"; record: MirrorRecord };
+export type JobEvent = { type: "progress"; progress: Progress; record: MirrorRecord } | { type: "state"; record: MirrorRecord } | { type: "fork"; proof: ForkProof };
 
 export interface MirrorJobOptions {
   /** For the scheduler client; `redirects` defaults to "follow" (browsers hide manual redirects). */
   http?: HttpOptions;
   now?: () => number;
-  /** How each fetched page is checked (the mirror worker's pool of verify workers); verifySlots by default. */
+  /** How each fetched page is checked (the mirror worker's pool of check workers); verifySlots by default. */
   verify?: VerifyPart;
   /** Opens a WebSocket (the host's by default), for following a scheduler live. */
   socket?: (url: string) => LiveSocket & { binaryType?: string };
 }
 
 /** A record for a process not mirrored yet. */
-export function newMirrorRecord(o: { processId: string; url: string; variant: Variant; scheduler?: string | undefined }, now = Date.now()): MirrorRecord {
-  const record: MirrorRecord = { processId: o.processId, url: o.url, variant: o.variant, state: "idle", kept: -1, total: -1, counts: { verified: 0, "chain-checked": 0 }, startedAt: now, updatedAt: now };
+export function newMirrorRecord(o: { processId: string; url: string; variant: Dialect; scheduler?: string | undefined }, now = Date.now()): MirrorRecord {
+  const record: MirrorRecord = { processId: o.processId, url: o.url, variant: o.variant, state: "idle", kept: -1, total: -1, counts: { verified: 0, "chain-checked": 0, unverified: 0 }, startedAt: now, updatedAt: now };
   if (o.scheduler !== undefined) record.scheduler = o.scheduler;
   return record;
 }
@@ -81,7 +71,11 @@ export class MirrorJob {
     this.#socket = o.socket ?? ((url) => new WebSocket(url) as unknown as LiveSocket);
     this.#store = new IdbStore(db, record.processId, { onAppend: (s) => this.#counted(s) });
     const client = new SchedulerClient(record.url, record.variant, { redirects: "follow", ...o.http });
-    this.#mirror = new Mirror({ client, store: this.#store, processId: record.processId, scheduler: record.scheduler, verify: o.verify });
+    const onFork = async (proof: ForkProof) => {
+      await keepFork(db, proof);
+      this.#emit({ type: "fork", proof });
+    };
+    this.#mirror = new Mirror({ client, store: this.#store, processId: record.processId, scheduler: record.scheduler, verify: o.verify, onFork });
   }
 
   get record(): MirrorRecord {
@@ -169,11 +163,17 @@ export class MirrorJob {
       const began = this.#now();
       let appended = 0;
       for (;;) {
-        if (stop.aborted) return await this.#save({ state: "paused" });
-        const p = await this.#mirror.step();
-        appended += p.appended;
-        await this.#save({ kept: p.kept, total: Math.max(this.#record.total, p.kept) });
-        this.#progress(appended, began);
+        const run = appended;
+        const p = await this.#mirror.syncTo(
+          undefined,
+          async (p) => {
+            appended = run + p.appended;
+            await this.#save({ kept: p.kept, total: Math.max(this.#record.total, p.kept) });
+            this.#progress(appended, began, p.continues);
+          },
+          stop,
+        );
+        if (stop.aborted) return await this.#save({ state: p.continues || p.kept < this.#record.total ? "paused" : "done" });
         // A remote's `continues` can be lost (a cross-origin header not exposed): short of the total, ask again while pages bring slots.
         if (!p.continues && (p.kept >= this.#record.total || p.appended === 0)) return await this.#save({ state: "done" });
       }
@@ -185,7 +185,7 @@ export class MirrorJob {
   }
 
   #counted(s: StoredSlot): void {
-    if (s.status) this.#record.counts[s.status]++;
+    countStatus(this.#record.counts, s);
   }
 
   /** Catches the record up with slots a run appended but did not record (a page closed mid-page). */
@@ -200,12 +200,12 @@ export class MirrorJob {
     if (last !== this.#record.kept) await this.#save({ kept: last });
   }
 
-  #progress(appended: number, began: number): void {
+  #progress(appended: number, began: number, continues: boolean): void {
     const { kept, total } = this.#record;
     const seconds = (this.#now() - began) / 1000;
     const rate = seconds > 0 ? appended / seconds : 0;
-    const etaSeconds = kept >= total ? 0 : rate > 0 ? (total - kept) / rate : undefined;
-    this.#emit({ type: "progress", progress: { kept, total, appended, rate, etaSeconds }, record: this.record });
+    const eta = kept >= total ? 0 : rate > 0 ? (total - kept) / rate : undefined;
+    this.#emit({ type: "progress", progress: { kept, total, appended, continues, rate, eta }, record: this.record });
   }
 
   /** Persists a change; a change of state is announced. */

@@ -1,26 +1,28 @@
 /// <reference lib="webworker" />
 /**
- * The mirror worker: runs every mirror job (fetching and verifying), the live follow and imports
- * off the page's main thread. One job per process across tabs (a Web Lock named after it); jobs a reload
- * interrupted resume where their store stopped.
+ * The mirror worker: runs every mirror job (fetching, checking, keeping), the live follow, imports
+ * and audits off the page's main thread, with the page's one pool of check workers (pool.ts).
+ * One job per process across tabs (a Web Lock named after it); jobs a reload interrupted resume
+ * where their store stopped.
  */
 import { detectVariant } from "../../src/remote/detect.ts";
 import { request } from "../../src/remote/http.ts";
 import { importInto, readScheduleFile } from "../../src/remote/schedule-file.ts";
-import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
-import { IdbStore } from "./idb-store.ts";
+import { countStatus, openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
+import { chunksOf, IdbStore } from "./idb-store.ts";
 import { MirrorJob, newMirrorRecord } from "./mirror-job.ts";
 import { PEER_URL } from "./peer.ts";
-import { VerifyPool } from "./verify-pool.ts";
-import type { Call, Event, Job } from "./worker-protocol.ts";
+import { auditInParts } from "./audit.ts";
+import { CheckPool } from "./pool.ts";
+import { toWire, type Call, type Event, type Job } from "./worker-protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const FOLLOW_WAIT_MS = 20_000;
 const RETRY_MS = 5_000;
 const dbReady = openDashboardDb();
-// Each page a mirror fetches is checked in parts, one per core.
-const pool = new VerifyPool(navigator.hardwareConcurrency || 1);
+// Every check runs here, in parts, one worker per core.
+const pool = new CheckPool(navigator.hardwareConcurrency || 1);
 const jobs = new Map<string, MirrorJob>();
 const following = new Map<string, AbortController>();
 
@@ -30,7 +32,7 @@ function jobFor(db: DashboardDb, record: MirrorRecord): MirrorJob {
   let job = jobs.get(record.processId);
   if (!job) {
     job = new MirrorJob(db, record, { verify: pool.verify });
-    job.subscribe((e) => send(e.type === "progress" ? { type: "record", record: e.record, progress: { kept: e.progress.kept, total: e.progress.total, rate: e.progress.rate, eta: e.progress.etaSeconds } } : { type: "record", record: e.record }));
+    job.subscribe((e) => send(e.type === "progress" ? { type: "record", record: e.record, progress: e.progress } : e.type === "fork" ? e : { type: "record", record: e.record }));
     jobs.set(record.processId, job);
   }
   return job;
@@ -81,6 +83,7 @@ async function follow(db: DashboardDb, processId: string, on: boolean): Promise<
         }
         pushes = false; // this scheduler cannot push
       }
+      // Our node holds a `next` request open until the slot exists; a legacy SU, and a HyperBEAM node (whose `next` is internal), are asked again after a pause.
       if (record.variant === "ao.N.1") {
         const url = `${record.url}/~scheduler@1.0/next?target=${processId}&from=${kept + 1}&lookahead=1&wait=${FOLLOW_WAIT_MS}`;
         await request(url, { headers: { accept: "application/json" } }, { redirects: "follow", timeoutMs: FOLLOW_WAIT_MS + RETRY_MS, signal: stop.signal });
@@ -96,9 +99,9 @@ async function follow(db: DashboardDb, processId: string, on: boolean): Promise<
 async function importFile(db: DashboardDb, bytes: Uint8Array): Promise<MirrorRecord> {
   const file = readScheduleFile(bytes);
   const held = await db.get("mirrors", file.processId);
-  const record = held ?? { ...newMirrorRecord({ processId: file.processId, url: "file", variant: "ao.N.1" }), state: "done" as const };
+  const record = held ?? { ...newMirrorRecord({ processId: file.processId, url: "file", variant: file.dialect }), state: "done" as const };
   const counts = { ...record.counts };
-  const store = new IdbStore(db, file.processId, { onAppend: (s) => s.status && counts[s.status]++ });
+  const store = new IdbStore(db, file.processId, { onAppend: (s) => countStatus(counts, s) });
   await importInto(store, file, { processId: file.processId, scheduler: record.scheduler });
   const last = (await store.last())?.slot ?? -1;
   const next = { ...record, counts, kept: last, total: Math.max(record.total, last), updatedAt: Date.now() };
@@ -111,8 +114,8 @@ async function remove(db: DashboardDb, processId: string): Promise<void> {
   following.get(processId)?.abort();
   await jobs.get(processId)?.pause();
   jobs.delete(processId);
-  const tx = db.transaction(["slots", "mirrors"], "readwrite");
-  await tx.objectStore("slots").delete(IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]));
+  const tx = db.transaction(["chunks", "mirrors"], "readwrite");
+  await tx.objectStore("chunks").delete(chunksOf(processId));
   await tx.objectStore("mirrors").delete(processId);
   await tx.done;
   send({ type: "removed", processId });
@@ -138,6 +141,8 @@ async function handle(db: DashboardDb, call: Call): Promise<unknown> {
       return undefined;
     case "import":
       return importFile(db, call.bytes);
+    case "audit":
+      return auditInParts(db, pool, call.processId, (report) => send({ type: "audit", report }));
   }
 }
 
@@ -146,7 +151,7 @@ self.addEventListener("message", async (m: MessageEvent<{ id: number; call: Call
   try {
     send({ type: "reply", id: m.data.id, ok: true, value: await handle(db, m.data.call) });
   } catch (err) {
-    send({ type: "reply", id: m.data.id, ok: false, error: (err as Error).message ?? String(err) });
+    send({ type: "reply", id: m.data.id, ok: false, error: toWire(err) });
   }
 });
 

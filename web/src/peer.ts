@@ -14,7 +14,7 @@ import { NO_LIMITS } from "../../src/ans104/limits.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
 import { auditSchedule, type AuditResult } from "../../src/remote/audit.ts";
 import type { DashboardDb, MirrorRecord } from "./db.ts";
-import { IdbStore } from "./idb-store.ts";
+import { chunksOf, IdbStore } from "./idb-store.ts";
 
 /** Where a peer schedule's record says it comes from: this browser, not a URL. */
 export const PEER_URL = "browser";
@@ -75,7 +75,7 @@ async function keepRecord(db: DashboardDb, processId: string, scheduler: string,
   const held = await db.get("mirrors", processId);
   const record: MirrorRecord = held
     ? { ...held, kept: slot, total: slot, updatedAt: now }
-    : { processId, url: PEER_URL, variant: "ao.N.1", scheduler, state: "done", kept: slot, total: slot, counts: { verified: 0, "chain-checked": 0 }, startedAt: now, updatedAt: now };
+    : { processId, url: PEER_URL, variant: "ao.N.1", scheduler, state: "done", kept: slot, total: slot, counts: { verified: 0, "chain-checked": 0, unverified: 0 }, startedAt: now, updatedAt: now };
   await db.put("mirrors", record);
 }
 
@@ -89,8 +89,9 @@ const replayKey = (processId: string) => `replay:${processId}`;
  */
 export async function replayMirror(db: DashboardDb, keys: PeerKeys, processId: string): Promise<{ slots: number; skipped: number; audit: AuditResult }> {
   const key = replayKey(processId);
-  await db.delete("slots", IDBKeyRange.bound([key, -Infinity], [key, Infinity]));
+  await db.delete("chunks", chunksOf(key));
   const source = new IdbStore(db, processId);
+  if ((await source.get(0))?.status === "unverified") throw new Error(`process ${processId} is unverified (read from a HyperBEAM node's aos-2 rendering): it holds no signed message items to schedule again`);
   const target = new IdbStore(db, key);
   const scheduler = await Scheduler.open({ processId, store: target, signer: keys.scheduler });
   let skipped = 0;

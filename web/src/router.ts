@@ -8,6 +8,7 @@ export type Route =
   | { view: "process"; processId: string }
   | { view: "slot"; processId: string; slot: number }
   | { view: "peer" }
+  | { view: "forks" }
   | { view: "search"; query: string }
   | { view: "missing"; path: string };
 
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (!head) return { view: "node" };
   if (head === "mirrors" && !a) return { view: "mirrors" };
   if (head === "peer" && !a) return { view: "peer" };
+  if (head === "forks" && !a) return { view: "forks" };
   if (head === "search") return { view: "search", query: a ?? "" };
   if (head === "process" && a && !b) return { view: "process", processId: a };
   if (head === "process" && a && b && /^\d+$/.test(b)) return { view: "slot", processId: a, slot: Number(b) };
@@ -29,5 +31,6 @@ export const href = {
   process: (pid: string) => `#/process/${pid}`,
   slot: (pid: string, slot: number) => `#/process/${pid}/${slot}`,
   peer: () => "#/peer",
+  forks: () => "#/forks",
   search: (q: string) => `#/search/${encodeURIComponent(q)}`,
 };

@@ -5,11 +5,14 @@ import { MAX_BODY_BYTES } from "../config.ts";
 import { discardUnreadBody } from "./body.ts";
 import { errorResponse } from "./errors.ts";
 import { measured } from "./metrics.ts";
+import { json } from "./render.ts";
 import { benchRoutes } from "./routes/bench.ts";
+import { forkRoutes } from "./routes/forks.ts";
 import { hyperbeamRoutes } from "./routes/hyperbeam.ts";
 import { legacyRoutes } from "./routes/legacy.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { locationRoutes } from "./routes/location.ts";
+import { checkWriteFrom } from "../routing/write-policy.ts";
 
 const ALLOW_METHODS = "GET,HEAD,PUT,POST,DELETE,PATCH,QUERY";
 
@@ -41,13 +44,27 @@ function allowAnyOrigin(c: Context): void {
   headers.set("access-control-expose-headers", "*");
 }
 
+/** A write (POST) under RATE_LIMIT_IP: answered with the 429 when its address is past the limit. */
+async function limitedWrite(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
+  try {
+    const asked = checkWriteFrom(c.env, c.req.header("cf-connecting-ip") ?? "unknown");
+    if (asked) await asked;
+  } catch (err) {
+    c.res = errorResponse(err, c);
+    return;
+  }
+  await next();
+}
+
 /**
  * What every request gets, in one layer (each middleware is an async hop on every request): CORS,
- * its line in the metrics, and its unread body drained before the answer goes.
+ * the per-address write limit when one is set, its line in the metrics, and its unread body
+ * drained before the answer goes.
  */
 const around: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
   if (c.req.method === "OPTIONS") c.res = preflight(c);
+  else if (c.req.method === "POST" && c.env.RATE_LIMIT_IP) await limitedWrite(c, next);
   else await next();
   if (c.res.status !== 101) allowAnyOrigin(c); // an accepted WebSocket is answered as it is
   measured(c, started);
@@ -60,9 +77,10 @@ export function createApp(): Hono<AppEnv> {
   benchRoutes(app);
   hyperbeamRoutes(app);
   liveRoutes(app);
+  forkRoutes(app);
   locationRoutes(app);
   legacyRoutes(app); // after: its `/:id` must not shadow HyperBEAM's paths
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.notFound((c) => json(c, { error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError(errorResponse);
   return app;
 }

@@ -10,6 +10,7 @@ import type { RemoteErrorCode } from "../../src/remote/errors.ts";
 import type { GatewayErrorCode } from "../../src/remote/gateway.ts";
 import type { ScheduleErrorCode } from "../../src/schedule/errors.ts";
 import { countFork } from "./metrics.ts";
+import { json } from "./render.ts";
 
 export class HttpError extends Error {
   readonly status: number;
@@ -36,7 +37,10 @@ export const STATUS_BY_CODE = {
   "invalid-process": 400,
   "invalid-message": 400,
   "bad-request": 400,
-  "wrong-scheduler": 421,
+  // Not 421: HTTP clients (Node's fetch, browsers) send a request answered 421 again on a new
+  // connection by themselves, and Node's then fails on the body it already sent.
+  "wrong-scheduler": 404, // the process names another scheduler, and it cannot be found
+
   "unknown-process": 404,
   "not-found": 404,
   unavailable: 503,
@@ -62,7 +66,7 @@ export const STATUS_BY_CODE = {
   // RemoteError
   "bad-location": 400,
   "stale-nonce": 400,
-  "no-scheduler": 421, // the process is not this node's, and its scheduler cannot be found
+  "no-scheduler": 404, // the process is not this node's, and its scheduler cannot be found
   "remote-rejected": 502, // with the remote's 4xx in details.status, that status is passed on instead
   "remote-failed": 502,
   "remote-timeout": 504,
@@ -72,11 +76,13 @@ export const STATUS_BY_CODE = {
   fork: 502,
 } as const satisfies Record<ErrorCode, number>;
 
-type Fields = { status?: unknown; code?: unknown; message?: unknown; details?: unknown; headers?: unknown };
+type Fields = { status?: unknown; code?: unknown; message?: unknown; details?: unknown; headers?: unknown; overloaded?: unknown };
 
 /** Status for an error with a known shape, or undefined for anything else (a bug: 500). */
 function statusOf(err: Fields): number | undefined {
   if (typeof err.status === "number" && ((err.status >= 400 && err.status < 600) || err.status === 307)) return err.status;
+  // A process's Durable Object past what one object can take (about 1,000 requests a second): busy, not broken.
+  if (err.overloaded === true) return 503;
   if (typeof err.code !== "string") return undefined;
   // Another scheduler refused the request: its status (a 4xx) is passed on.
   const passed = (err.details as { status?: unknown } | undefined)?.status;
@@ -88,10 +94,11 @@ export function errorResponse(err: unknown, c: Context): Response {
   const e = (err ?? {}) as Fields;
   const status = statusOf(e);
   if (status === undefined || status >= 500) console.error("request failed:", err);
-  if (status === undefined) return c.json({ error: "internal error" }, 500);
+  if (status === undefined) return json(c, { error: "internal error" }, 500);
   if (e.code === "fork") countFork();
   const body: Record<string, unknown> = { error: String(e.message) };
+  c.set("error", body.error);
   if (e.details && typeof e.details === "object") Object.assign(body, e.details);
-  const headers = e.headers && typeof e.headers === "object" ? (e.headers as Record<string, string>) : undefined;
-  return c.json(body, status as 400, headers);
+  const headers = e.headers && typeof e.headers === "object" ? (e.headers as Record<string, string>) : e.overloaded === true ? { "retry-after": "1" } : undefined;
+  return json(c, body, status as 400, headers);
 }

@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
+import { json } from "./render.ts";
 import { gatewayState } from "../routing/height.ts";
 import { schedulerSigner } from "../objects/signer.ts";
 
@@ -38,5 +39,5 @@ export async function health(c: Context<AppEnv>): Promise<Response> {
   const ok = id.ok && store.ok;
   const degraded = gateway.configured && !gateway.ok;
   c.header("cache-control", "no-store");
-  return c.json({ status: ok ? (degraded ? "degraded" : "ok") : "failing", checks: { identity: id, storage: store, gateway } }, ok ? 200 : 503);
+  return json(c, { status: ok ? (degraded ? "degraded" : "ok") : "failing", checks: { identity: id, storage: store, gateway } }, ok ? 200 : 503);
 }

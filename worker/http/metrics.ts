@@ -2,9 +2,13 @@
  * Prometheus metrics for `GET /metrics`: requests by route and status, their latency, errors,
  * and assignments made. Counters live in the isolate (they restart from zero with it), which is
  * how Prometheus expects counters to behave. The latency histogram reuses the legacy SU's name.
+ * Deployed, an isolate is one of many: the node-wide counts (the process objects' and the
+ * remote-schedule caches', kept by the NodeObject) are what an operator can follow there.
  */
 import type { Context } from "hono";
+import type { AppEnv, Env } from "../env.ts";
 import { matchedRoutes } from "hono/route";
+import type { NodeCounts } from "../objects/counters.ts";
 
 const BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
@@ -20,8 +24,15 @@ function routeOf(c: Context): string {
   return matchedRoutes(c).find((r) => r.method !== "ALL")?.path ?? "unmatched";
 }
 
-/** Counts an answered request and its latency (`started`: Date.now() when it arrived). */
-export function measured(c: Context, started: number): void {
+/** Whether each request gets its log line: LOG_LEVEL info (the default) or debug. */
+const logsRequests = (env: Env) => env.LOG_LEVEL === undefined || env.LOG_LEVEL === "" || env.LOG_LEVEL === "info" || env.LOG_LEVEL === "debug";
+
+/**
+ * Counts an answered request and its latency (`started`: Date.now() when it arrived); logs it as
+ * one JSON line (what `wrangler tail` shows deployed) unless LOG_LEVEL is warn or quieter, and
+ * writes it to Workers Analytics Engine when an ANALYTICS dataset is bound.
+ */
+export function measured(c: Context<AppEnv>, started: number): void {
   const route = routeOf(c);
   const status = c.res.status;
   bump(requests, `method="${c.req.method}",route="${route}",status="${status}"`);
@@ -31,6 +42,8 @@ export function measured(c: Context, started: number): void {
   h.sum += ms;
   h.count++;
   latency.set(route, h);
+  if (logsRequests(c.env)) console.log(JSON.stringify({ t: started, method: c.req.method, path: c.req.path, route, status, ms, error: c.get("error") }));
+  c.env.ANALYTICS?.writeDataPoint({ blobs: [c.req.method, route, String(status)], doubles: [ms], indexes: [route] });
 }
 
 /** Counts one assignment made (kind: process, message or assign). */
@@ -39,8 +52,24 @@ export const countAssignment = (kind: "process" | "message" | "assign") => bump(
 /** Counts a fork: another scheduler serving a different assignment for a slot this node has cached. */
 export const countFork = () => void forks++;
 
-export function renderMetrics(): string {
+function nodeWide(t: NodeCounts): string[] {
+  const counter = (name: string, help: string, value: number) => [`# HELP ${name} ${help} (node-wide).`, `# TYPE ${name} counter`, `${name} ${value}`];
+  return [
+    ...counter("ao_scheduler_process_posts_total", "Items that took a new slot on this node's processes", t.processes.posts),
+    ...counter("ao_scheduler_process_reposts_total", "Items posted again to this node's processes, answered with their slot", t.processes.reposts),
+    ...counter("ao_scheduler_process_reads_total", "Reads of this node's processes", t.processes.reads),
+    ...counter("ao_scheduler_cache_hits_total", "Reads of other schedulers' processes answered from this node's verified cache alone", t.cache.hits),
+    ...counter("ao_scheduler_cache_misses_total", "Reads of other schedulers' processes that asked the remote", t.cache.misses),
+    ...counter("ao_scheduler_cache_remote_fetches_total", "Requests sent to other schedulers", t.cache.fetches),
+    ...counter("ao_scheduler_cache_remote_bytes_total", "Bytes of other schedulers' answers", t.cache.bytes),
+    ...counter("ao_scheduler_cache_verify_failures_total", "Remote pages refused by a check", t.cache.verifyFailures),
+    ...counter("ao_scheduler_cache_forks_total", "Remote schedules seen serving another assignment for a cached slot", t.cache.forks),
+  ];
+}
+
+export function renderMetrics(totals: NodeCounts): string {
   const lines = [
+    ...nodeWide(totals),
     "# HELP ao_scheduler_remote_forks_total Remote schedules seen serving a different assignment for a cached slot.",
     "# TYPE ao_scheduler_remote_forks_total counter",
     `ao_scheduler_remote_forks_total ${forks}`,

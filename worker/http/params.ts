@@ -13,6 +13,13 @@ export function intParam<T extends number | undefined>(c: Context, name: string,
   return Number(raw);
 }
 
+/** A range whose start is after its end is a 400 naming both (bounds as the route reads them). */
+export function orderedRange(from: [string, number | undefined], to: [string, number | undefined]): void {
+  if (from[1] !== undefined && to[1] !== undefined && from[1] > to[1]) {
+    throw new HttpError(400, `${from[0]} (${from[1]}) is after ${to[0]} (${to[1]}): a range needs ${from[0]} <= ${to[0]}`, { [from[0]]: from[1], [to[0]]: to[1] });
+  }
+}
+
 /** A 43-character id, from a route parameter or the query. */
 export function idParam(c: Context, name: string, value: string | undefined = c.req.param(name) ?? c.req.query(name)): string {
   if (value === undefined || value === "") throw new HttpError(400, `${name} is required: a 43-character process id`);
@@ -27,8 +34,7 @@ export function idParam(c: Context, name: string, value: string | undefined = c.
  * A process id (route parameter or query) with the scheduler hint HyperBEAM lets follow it:
  * `<pid>?hint=<url>` or `<pid>&hint=<url>` in the value, or a `hint` parameter of its own.
  */
-export function processParam(c: Context, name: string): { pid: string; hint: string | undefined } {
-  const raw = c.req.param(name) ?? c.req.query(name);
+export function processParam(c: Context, name: string, raw: string | undefined = c.req.param(name) ?? c.req.query(name)): { pid: string; hint: string | undefined } {
   let hint = c.req.query("hint") || undefined;
   let value = raw;
   const cut = raw?.search(/[?&]/) ?? -1;

@@ -1,5 +1,6 @@
 /** Content negotiation for schedule pages and assignments (`accept` header or query key). */
 import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { pageToAos2 } from "../../src/formats/aos2.ts";
 import { pageToBundle } from "../../src/formats/ans104-bundle.ts";
 import type { DataItem } from "../../src/ans104/data-item.ts";
@@ -10,6 +11,13 @@ import type { ScheduledWire } from "../contract.ts";
 export type Format = "json" | "aos-2" | "ans104";
 
 export const ANS104 = "application/ans104";
+
+const JSON_TYPE = { "content-type": "application/json" } as const;
+
+/** A JSON answer. It ends with a newline, so a shell prompt after `curl` starts on a line of its own. */
+export function json(c: Context, value: unknown, status: ContentfulStatusCode = 200, headers?: Record<string, string>): Response {
+  return c.body(JSON.stringify(value) + "\n", status, headers ? { ...JSON_TYPE, ...headers } : JSON_TYPE);
+}
 
 export function negotiate(c: Context): Format {
   let accept = c.req.query("accept") ?? c.req.header("accept") ?? "";
@@ -38,7 +46,7 @@ export function renderPage(c: Context, page: SchedulePage, format = negotiate(c)
       },
     });
   }
-  return c.json(format === "aos-2" ? pageToAos2(page) : pageToJson(page));
+  return json(c, format === "aos-2" ? pageToAos2(page) : pageToJson(page));
 }
 
 /**
@@ -50,5 +58,5 @@ export function renderPage(c: Context, page: SchedulePage, format = negotiate(c)
 export function renderAssignment(c: Context, processId: string, s: ScheduledWire, message: DataItem): Response {
   const headers = { slot: String(s.slot), timestamp: String(s.timestamp), process: processId, "block-height": String(s.height) };
   if (negotiate(c) === "ans104") return new Response(s.assignment, { headers: { "content-type": ANS104, ...headers } });
-  return c.json(assignmentToJson(s, message), 200, headers);
+  return json(c, assignmentToJson(s, message), 200, headers);
 }

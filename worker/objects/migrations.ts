@@ -96,6 +96,34 @@ export const NODE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_due ON outbox (next_at) WHERE sent IS NULL;
     `,
   },
+  {
+    id: 3,
+    description: "fork proofs this node's remote-schedule caches found (src/remote/fork-proof.ts), at most MAX_PROOFS",
+    sql: "CREATE TABLE forks (id TEXT PRIMARY KEY, process_id TEXT NOT NULL, slot INTEGER NOT NULL, scheduler TEXT NOT NULL, source TEXT NOT NULL, found INTEGER NOT NULL, proof TEXT NOT NULL) WITHOUT ROWID;",
+  },
+  {
+    id: 4,
+    description: "counters: each process's latest counts (posts, re-posts, reads, last write) and the remote-schedule caches' totals",
+    sql: `
+      CREATE TABLE process_counters (
+        process_id TEXT PRIMARY KEY,
+        posts INTEGER NOT NULL,
+        reposts INTEGER NOT NULL,
+        reads INTEGER NOT NULL,
+        last_write INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE cache_counters (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        hits INTEGER NOT NULL,
+        misses INTEGER NOT NULL,
+        fetches INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        verify_failures INTEGER NOT NULL,
+        forks INTEGER NOT NULL
+      );
+      INSERT INTO cache_counters VALUES (1, 0, 0, 0, 0, 0, 0);
+    `,
+  },
 ];
 
 export const INDEX_MIGRATIONS: readonly Migration[] = [

@@ -7,7 +7,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { SchedulerClient } from "../../src/remote/client.ts";
-import { REMOTE_TIMEOUT_MS } from "../../src/remote/http.ts";
+import { REMOTE_TIMEOUT_MS, type Answer } from "../../src/remote/http.ts";
+import type { ForkProof } from "../../src/remote/fork-proof.ts";
 import { CLOSE, closeReason, followSocket, type LiveSocket } from "../../src/remote/live.ts";
 import { checkDestination } from "../../src/remote/url-policy.ts";
 import { Mirror } from "../../src/remote/mirror.ts";
@@ -19,9 +20,13 @@ import { readLegacy, readRange, type LegacyQuery } from "../../src/schedule/lega
 import type { StoredSlot } from "../../src/schedule/store.ts";
 import { readSubscribeRequest, type LegacyReadResult, type Outcome, type ReadQuery, type ReadResult, type RemoteRef, type ScheduledWire, type SlotState } from "../contract.ts";
 import { privateAccess, subscriberLimit } from "../config.ts";
+import { COUNTER_FLUSH_MS, noCacheCounts, type CacheCounts } from "./counters.ts";
 import { outcome } from "./outcome.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import { Subscribers } from "./subscribers.ts";
+
+/** What one RPC call did: whether it had to ask the remote. */
+type Op = { fetched: boolean };
 
 /** A `next` that finds a prefetch in flight waits this long for it before fetching itself (HyperBEAM's LOOKAHEAD_TIMEOUT). */
 export const LOOKAHEAD_TIMEOUT_MS = 200;
@@ -39,6 +44,9 @@ export class MirrorObject extends DurableObject<Env> {
   readonly #store: SqliteStore;
   #mirror: Mirror | undefined;
   #prefetch: { upTo: number; done: Promise<unknown> } | undefined;
+  /** Counts since the last report to the NodeObject (counters.ts), and whether that report is due. */
+  #counts = noCacheCounts();
+  #reportDue = false;
   readonly #subscribers: Subscribers;
   /** The live follow of the remote scheduler while anyone subscribes, and its upstream socket when it pushes. */
   #following: Promise<void> | undefined;
@@ -47,7 +55,7 @@ export class MirrorObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // Caching is asynchronous by default: an answer does not wait for its slots' write.
+    // A posted assignment is cached after its answer by default (pages are written whole before they are served: appendAll).
     this.#store = new SqliteStore(ctx.storage, {
       deferred: env.REMOTE_CACHE_ASYNC !== "false",
       afterWrite: (rows) => this.#subscribers.written(rows),
@@ -169,8 +177,14 @@ export class MirrorObject extends DurableObject<Env> {
     if (m && m.client.url === remote.url && m.client.variant === remote.variant) return m;
     const timeoutMs = Number(this.env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS;
     // Every request, each redirect hop included, passes the destination policy (where.ts checked the URL already).
-    const client = new SchedulerClient(remote.url, remote.variant, { timeoutMs, privateAccess: privateAccess(this.env) });
-    this.#mirror = new Mirror({ client, store: this.#store, processId: pid, scheduler: remote.address });
+    const onAnswer = (a: Answer) => {
+      this.#counts.fetches++;
+      this.#counts.bytes += a.body.length;
+    };
+    const client = new SchedulerClient(remote.url, remote.variant, { timeoutMs, privateAccess: privateAccess(this.env), onAnswer });
+    // A fork between two validly signed assignments is kept as a proof, node-wide (GET /~scheduler@1.0/forks).
+    const onFork = (proof: ForkProof) => this.env.NODE.getByName("node").keepFork(proof);
+    this.#mirror = new Mirror({ client, store: this.#store, processId: pid, scheduler: remote.address, onFork });
     return this.#mirror;
   }
 
@@ -178,19 +192,72 @@ export class MirrorObject extends DurableObject<Env> {
     return (await this.#store.last())?.slot ?? -1;
   }
 
-  /** Makes sure slots up to `to` are kept (to the remote's end when undefined); answers whether more exist after them. */
-  async #cover(m: Mirror, to: number | undefined): Promise<boolean> {
+  /**
+   * Makes sure slots up to `to` are kept (to the remote's end when undefined); answers whether more
+   * exist after them. `op` is told when the remote had to be asked.
+   */
+  async #cover(m: Mirror, to: number | undefined, op: Op): Promise<boolean> {
     const kept = await this.#kept();
     if (to !== undefined && kept >= to) return false;
+    op.fetched = true;
     return (await m.syncTo(to)).continues;
+  }
+
+  /**
+   * Every RPC method: the work, its failure answered as a value, and counted: a read served from
+   * the cache alone is a hit, one that asked the remote a miss (`classify`); a failed check or a
+   * fork is counted too.
+   */
+  #served<T>(work: (op: Op) => Promise<T>, classify = true): Promise<Outcome<T>> {
+    const op: Op = { fetched: false };
+    return outcome(async () => {
+      try {
+        const value = await work(op);
+        if (classify) this.#counts[op.fetched ? "misses" : "hits"]++;
+        return value;
+      } catch (err) {
+        this.#countFailure(err);
+        throw err;
+      } finally {
+        this.#report();
+      }
+    });
+  }
+
+  #countFailure(err: unknown): void {
+    const code = (err as { code?: unknown })?.code;
+    if (code === "verification-failed") this.#counts.verifyFailures++;
+    else if (code === "fork") this.#counts.forks++;
+  }
+
+  /** Reports the counts to the NodeObject a few seconds from now (one alarm at a time). */
+  #report(): void {
+    if (this.#reportDue) return;
+    this.#reportDue = true;
+    this.ctx.storage.setAlarm(Date.now() + COUNTER_FLUSH_MS).catch((err: unknown) => {
+      this.#reportDue = false;
+      console.error("remote-schedule cache: arming its counters' report failed; the next read retries", err);
+    });
+  }
+
+  override async alarm(): Promise<void> {
+    const counts = this.#counts;
+    this.#counts = noCacheCounts();
+    this.#reportDue = false;
+    try {
+      await this.env.NODE.getByName("node").cacheCounts(counts);
+    } catch (err) {
+      for (const k of Object.keys(counts) as (keyof CacheCounts)[]) this.#counts[k] += counts[k];
+      throw err; // the runtime retries the alarm
+    }
   }
 
   /** HyperBEAM pages: the cached prefix, fetching only what is missing. */
   read(pid: string, remote: RemoteRef, q: ReadQuery): Promise<Outcome<ReadResult>> {
-    return outcome(async () => {
+    return this.#served(async (op) => {
       const m = this.#open(pid, remote);
       const end = q.to ?? q.from + q.limit - 1;
-      const more = await this.#cover(m, end);
+      const more = await this.#cover(m, end, op);
       const current = await this.#kept();
       const r = await readRange({ store: this.#store, current }, { ...q, to: Math.min(end, q.to ?? end) });
       // Unbounded reads continue when the remote has slots after what this page could hold.
@@ -200,16 +267,17 @@ export class MirrorObject extends DurableObject<Env> {
 
   /** Legacy pages: nonce ranges are slot ranges; timestamp ranges need the prefix up to past `to`. */
   readLegacy(pid: string, remote: RemoteRef, q: LegacyQuery): Promise<Outcome<LegacyReadResult>> {
-    return outcome(async () => {
+    return this.#served(async (op) => {
       const m = this.#open(pid, remote);
       if (q.mode === "nonce") {
-        await this.#cover(m, q.to ?? (q.from ?? -1) + q.limit + 1);
+        await this.#cover(m, q.to ?? (q.from ?? -1) + q.limit + 1, op);
       } else {
         // Fetch until the kept prefix reaches past `to` (or past `from` by a whole page), or the remote's end.
         for (;;) {
           const last = await this.#store.last();
           const firstAfter = q.from === undefined ? 0 : await this.#store.firstSlotAfter(q.from);
           if (last && ((q.to !== undefined && last.timestamp > q.to) || (firstAfter !== undefined && last.slot - firstAfter >= q.limit))) break;
+          op.fetched = true;
           const p = await m.step();
           if (!p.continues) break;
         }
@@ -221,26 +289,26 @@ export class MirrorObject extends DurableObject<Env> {
 
   /** The remote's current slot, asked live. */
   state(pid: string, remote: RemoteRef): Promise<Outcome<SlotState>> {
-    return outcome(async () => {
+    return this.#served(async (op) => {
       const m = this.#open(pid, remote);
       const s = await m.client.slot(pid);
-      return { current: s.current, timestamp: s.timestamp, height: s.height ?? 0, scheduler: remote.address ?? (await this.#signerOfSlot0(m)) };
-    });
+      return { current: s.current, timestamp: s.timestamp, height: s.height ?? 0, scheduler: remote.address ?? (await this.#signerOfSlot0(m, op)) };
+    }, false);
   }
 
   /** The CU's `next`: from the cache; a prefetch of the following batch starts after each answer. */
   next(pid: string, remote: RemoteRef, q: ReadQuery, waitMs: number): Promise<Outcome<ReadResult>> {
-    return outcome(async () => {
+    return this.#served(async (op) => {
       const m = this.#open(pid, remote);
       const want = q.from + q.limit - 1;
       const deadline = Date.now() + waitMs;
       if ((await this.#kept()) < q.from && this.#prefetch && this.#prefetch.upTo >= q.from) {
         await Promise.race([this.#prefetch.done.catch(() => {}), sleep(LOOKAHEAD_TIMEOUT_MS)]);
       }
-      let more = (await this.#kept()) >= want ? true : await this.#cover(m, want);
+      let more = (await this.#kept()) >= want ? true : await this.#cover(m, want, op);
       while ((await this.#kept()) < q.from && Date.now() < deadline) {
         await sleep(Math.min(POLL_MS, deadline - Date.now()));
-        more = await this.#cover(m, want);
+        more = await this.#cover(m, want, op);
       }
       const current = await this.#kept();
       const r = await readRange({ store: this.#store, current }, { ...q, to: want });
@@ -252,18 +320,22 @@ export class MirrorObject extends DurableObject<Env> {
   #prefetchAfter(m: Mirror, last: number, batch: number): void {
     const upTo = last + batch;
     if (this.#prefetch && this.#prefetch.upTo >= upTo) return;
-    const done = m.syncTo(upTo).catch((err) => console.warn(`prefetch after slot ${last}: ${(err as Error).message}`));
+    const done = m.syncTo(upTo).catch((err) => {
+      this.#countFailure(err);
+      console.warn(`prefetch after slot ${last}: ${(err as Error).message}`);
+    });
     this.#prefetch = { upTo, done };
     this.ctx.waitUntil(done);
   }
 
   /** One slot, or the remote's latest. */
   slot(pid: string, remote: RemoteRef, which: number | "latest"): Promise<Outcome<StoredSlot | undefined>> {
-    return outcome(async () => {
+    return this.#served(async (op) => {
       const m = this.#open(pid, remote);
+      op.fetched ||= which === "latest"; // the latest is the remote's to say
       const at = which === "latest" ? (await m.client.slot(pid)).current : which;
       if (at < 0) return undefined;
-      await this.#cover(m, at);
+      await this.#cover(m, at, op);
       return this.#store.get(at);
     });
   }
@@ -275,19 +347,19 @@ export class MirrorObject extends DurableObject<Env> {
 
   /** The slot holding `id` as its message or assignment, fetching the rest of the schedule if needed. */
   find(pid: string, remote: RemoteRef, id: string): Promise<Outcome<StoredSlot | undefined>> {
-    return outcome(async () => {
+    return this.#served(async (op) => {
       const cached = await this.#slotOf(id);
       if (cached !== undefined) return this.#store.get(cached);
       // The process itself is slot 0; anything else may be anywhere in the schedule.
-      await this.#cover(this.#open(pid, remote), id === pid ? 0 : undefined);
+      await this.#cover(this.#open(pid, remote), id === pid ? 0 : undefined, op);
       const slot = await this.#slotOf(id);
       return slot === undefined ? undefined : this.#store.get(slot);
     });
   }
 
   /** Who signed slot 0 (fetched if need be): the scheduler of a process found through a hint. */
-  async #signerOfSlot0(m: Mirror): Promise<string | undefined> {
-    await this.#cover(m, 0);
+  async #signerOfSlot0(m: Mirror, op: Op): Promise<string | undefined> {
+    await this.#cover(m, 0, op);
     const first = await this.#store.get(0);
     return first && signerOf(first.assignment, first.assignmentId);
   }
@@ -298,7 +370,7 @@ export class MirrorObject extends DurableObject<Env> {
 
   /** Posts a verified item to the remote; its assignment comes back checked (signer, process, message). */
   schedule(pid: string, remote: RemoteRef, raw: Uint8Array, id: string): Promise<Outcome<ScheduledWire>> {
-    return outcome(async () => {
+    return this.#served(async () => {
       const m = this.#open(pid, remote);
       const posted = await m.client.post(pid, raw, id);
       const kept = await this.#store.last();
@@ -309,6 +381,6 @@ export class MirrorObject extends DurableObject<Env> {
       if (previous) await this.#store.append(stored);
       const info = readAssignment(parseItem(stored.assignment, NO_LIMITS, stored.assignmentId));
       return { slot: stored.slot, assignment: stored.assignment, assignmentId: stored.assignmentId, created: true, message: undefined, messageId: stored.messageId, timestamp: info.timestamp, height: info.height, proxied: true };
-    });
+    }, false);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The node's own Durable Object (one, named "node"): the generated identity when no key is
  * configured, the processes this node schedules (for `status`), the scheduler-location records
- * it holds (its own and others'), and the outbox that uploads its record and the processes it
- * spawns. Its alarm delivers the outbox and renews its own record before half its lifetime has passed.
+ * it holds (its own and others'), the fork proofs its remote-schedule caches found, the outbox
+ * that uploads its record and the processes it spawns, and the counters its process objects and
+ * caches report (counters.ts). Its alarm delivers the outbox and renews its own record before half
+ * its lifetime has passed.
  */
 import { DurableObject } from "cloudflare:workers";
 import { fromB64url, b64url } from "../../src/crypto/base64url.ts";
@@ -12,6 +14,9 @@ import type { Variant } from "../../src/remote/client.ts";
 import { LOCATION_TTL_MS, readLocation, signLocation, type LocationRecord } from "../../src/remote/location.ts";
 import { NO_LIMITS } from "../../src/ans104/limits.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
+import type { ForkProof } from "../../src/remote/fork-proof.ts";
+import { CounterBook, type CacheCounts, type NodeCounts, type ProcessCounts } from "./counters.ts";
+import { ForkBook, type HeldFork } from "./fork-book.ts";
 import { LocationBook, type HeldLocation } from "./location-book.ts";
 import { migrate, NODE_MIGRATIONS } from "./migrations.ts";
 import { Outbox, uploadToBundler, type OutboxStatus } from "./outbox.ts";
@@ -28,14 +33,18 @@ export interface OwnLocationRequest {
 
 export class NodeObject extends DurableObject<Env> {
   readonly #book: LocationBook;
+  readonly #forks: ForkBook;
   readonly #outbox: Outbox;
+  readonly #counters: CounterBook;
   #signer: Promise<Signer> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage, NODE_MIGRATIONS);
     this.#book = new LocationBook(ctx.storage.sql);
+    this.#forks = new ForkBook(ctx.storage.sql);
     this.#outbox = new Outbox(ctx.storage.sql);
+    this.#counters = new CounterBook(ctx.storage.sql);
   }
 
   /** The persisted identity, generated (Ed25519) on first call. */
@@ -68,12 +77,46 @@ export class NodeObject extends DurableObject<Env> {
     }
   }
 
-  /** Process ids in id order after `after`, at most `limit`, and whether more exist. */
-  processes(after: string, limit: number): { processes: string[]; continues: boolean } {
+  /** Process ids in id order after `after`, at most `limit`, whether more exist, and the counts of those listed. */
+  processes(after: string, limit: number): { processes: string[]; continues: boolean; counters: Record<string, ProcessCounts> } {
     const rows = this.ctx.storage.sql
       .exec<{ process_id: string }>("SELECT process_id FROM processes WHERE process_id > ? ORDER BY process_id LIMIT ?", after, limit + 1)
       .toArray();
-    return { processes: rows.slice(0, limit).map((r) => r.process_id), continues: rows.length > limit };
+    const processes = rows.slice(0, limit).map((r) => r.process_id);
+    return { processes, continues: rows.length > limit, counters: this.#counters.processes(processes) };
+  }
+
+  // ## Counters (counters.ts)
+
+  /** A process object's counts, written out by its alarm. */
+  processCounts(processId: string, counts: ProcessCounts): void {
+    this.#counters.putProcess(processId, counts);
+  }
+
+  /** A remote-schedule cache's counts since its last report. */
+  cacheCounts(delta: CacheCounts): void {
+    this.#counters.addCache(delta);
+  }
+
+  /** Node-wide counts, for `status` and `/metrics`. */
+  totals(): NodeCounts {
+    return this.#counters.totals();
+  }
+
+  // ## Fork proofs
+
+  /** Keeps a proof a remote-schedule cache found and verified. */
+  keepFork(proof: ForkProof): { id: string; held: boolean } {
+    return this.#forks.keep(proof);
+  }
+
+  forks(): HeldFork[] {
+    return this.#forks.list();
+  }
+
+  /** One proof's JSON document, if held. */
+  fork(id: string): string | undefined {
+    return this.#forks.get(id);
   }
 
   // ## Scheduler-location records

@@ -7,9 +7,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { parseItem } from "../../src/ans104/parse.ts";
 import { readLegacy, type LegacyQuery } from "../../src/schedule/legacy-range.ts";
-import { Scheduler, type PlaceOptions } from "../../src/schedule/scheduler.ts";
+import { Scheduler, type PlaceOptions, type Scheduled } from "../../src/schedule/scheduler.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
 import { Background } from "./background.ts";
+import { ProcessCounters } from "./counters.ts";
 import { schedulingMode, subscriberLimit } from "../config.ts";
 import { readSubscribeRequest, type LegacyReadResult, type Outcome, type ReadQuery, type ReadResult, type ScheduledWire, type SlotState } from "../contract.ts";
 import { outcome } from "./outcome.ts";
@@ -22,6 +23,7 @@ export class ProcessObject extends DurableObject<Env> {
   readonly #store: SqliteStore;
   readonly #background: Background;
   readonly #subscribers: Subscribers;
+  readonly #counters = new ProcessCounters();
   #scheduler: Promise<Scheduler> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -35,7 +37,7 @@ export class ProcessObject extends DurableObject<Env> {
       // A deferred write failed after its slot was announced: restart from what is durable.
       onWriteFailure: (err) => ctx.abort(`deferred write failed: ${String(err)}`),
     });
-    this.#background = new Background(ctx, env, this.#store);
+    this.#background = new Background(ctx, env, this.#store, this.#counters);
     this.#subscribers = new Subscribers(ctx, this.#store, subscriberLimit(env));
   }
 
@@ -62,12 +64,12 @@ export class ProcessObject extends DurableObject<Env> {
 
   /** Schedules a raw item the worker has verified (`id` is the id it computed): a spawn of this process or a message to it. */
   schedule(pid: string, raw: Uint8Array, id: string, opts: PlaceOptions): Promise<Outcome<ScheduledWire>> {
-    return this.#with(pid, async (s) => scheduledWire(s, await s.schedule(parseItem(raw, undefined, id), opts)));
+    return this.#with(pid, async (s) => scheduledWire(s, this.#wrote(await s.schedule(parseItem(raw, undefined, id), opts))));
   }
 
   /** Legacy `assign`: a new slot naming `messageId`, carrying the item when the node holds it. */
   assign(pid: string, messageId: string, opts: { height?: number; exclude?: string[]; message?: Uint8Array }): Promise<Outcome<ScheduledWire>> {
-    return this.#with(pid, async (s) => scheduledWire(s, await s.assign(messageId, opts)));
+    return this.#with(pid, async (s) => scheduledWire(s, this.#wrote(await s.assign(messageId, opts))));
   }
 
   /** Bench only (worker/routes/bench.ts): `count` assignments of one held item, appended in a row. */
@@ -79,20 +81,20 @@ export class ProcessObject extends DurableObject<Env> {
   }
 
   state(pid: string): Promise<Outcome<SlotState>> {
-    return this.#with(pid, (s) => ({ current: s.current, timestamp: s.head?.timestamp, height: s.head?.height ?? 0 }));
+    return this.#reading(pid, (s) => ({ current: s.current, timestamp: s.head?.timestamp, height: s.head?.height ?? 0 }));
   }
 
   read(pid: string, q: ReadQuery): Promise<Outcome<ReadResult>> {
-    return this.#with(pid, async (s) => ({ ...(await s.read(q)), current: s.current }));
+    return this.#reading(pid, async (s) => ({ ...(await s.read(q)), current: s.current }));
   }
 
   readLegacy(pid: string, q: LegacyQuery): Promise<Outcome<LegacyReadResult>> {
-    return this.#with(pid, async (s) => ({ ...(await readLegacy(s, q)), current: s.current }));
+    return this.#reading(pid, async (s) => ({ ...(await readLegacy(s, q)), current: s.current }));
   }
 
   /** The CU's `next`: waits up to `waitMs` for slot `from` (of a process this node holds), then reads it and the slots after it. */
   next(pid: string, q: ReadQuery, waitMs: number): Promise<Outcome<ReadResult>> {
-    return this.#with(pid, async (s) => {
+    return this.#reading(pid, async (s) => {
       if (s.current >= 0) await s.waitFor(q.from, waitMs);
       return { ...(await s.read(q)), current: s.current };
     });
@@ -100,12 +102,12 @@ export class ProcessObject extends DurableObject<Env> {
 
   /** One slot by number, or the latest. */
   slot(pid: string, which: number | "latest"): Promise<Outcome<StoredSlot | undefined>> {
-    return this.#with(pid, (s) => (s.current < 0 ? undefined : this.#store.get(which === "latest" ? s.current : which)));
+    return this.#reading(pid, (s) => (s.current < 0 ? undefined : this.#store.get(which === "latest" ? s.current : which)));
   }
 
   /** The slot holding `id` as its message or its assignment (the message's first slot). */
   find(pid: string, id: string): Promise<Outcome<StoredSlot | undefined>> {
-    return this.#with(pid, async () => {
+    return this.#reading(pid, async () => {
       const slot = (await this.#store.slotOfMessage(id)) ?? (await this.#store.slotOfAssignment(id));
       return slot === undefined ? undefined : this.#store.get(slot);
     });
@@ -113,6 +115,24 @@ export class ProcessObject extends DurableObject<Env> {
 
   override alarm(): Promise<void> {
     return this.#background.run();
+  }
+
+  /** Counts a write (in memory; the alarm writes counts out, docs/architecture.md "Observability"). */
+  #wrote(r: Scheduled): Scheduled {
+    this.#counters.wrote(r.created);
+    this.#background.counted();
+    return r;
+  }
+
+  /** A read RPC: counted when the process exists here. */
+  #reading<T>(pid: string, work: (s: Scheduler) => Promise<T> | T): Promise<Outcome<T>> {
+    return this.#with(pid, (s) => {
+      if (s.current >= 0) {
+        this.#counters.read();
+        this.#background.counted();
+      }
+      return work(s);
+    });
   }
 
   // Every RPC method: open the scheduler, do the work, answer known failures as values.

@@ -17,6 +17,7 @@ import { verifiedItem } from "./ingest.ts";
 import { remember } from "./recent-ids.ts";
 import { placedTarget, processTarget } from "./targets.ts";
 import { spawnPlace } from "./where.ts";
+import { checkWriteBy } from "./write-policy.ts";
 
 export interface ScheduleItemOptions {
   /** The legacy SU's rules for what an item may be (`Type`, `Data-Protocol`). */
@@ -46,6 +47,8 @@ export async function scheduleItem(c: Context<AppEnv>, body: Uint8Array, opts: S
   const item = await verifiedItem(body);
   const what = classify(item, { legacy: opts.legacy });
   if (opts.named && opts.named.processId !== what.processId) throw new ScheduleError("invalid-message", `item ${item.id} is for process ${what.processId}, ${opts.named.mismatch}`);
+  const allowed = checkWriteBy(c.env, item, what.kind === "process"); // the operator's policy (SPAWN_ALLOW, RATE_LIMIT_SIGNER)
+  if (allowed) await allowed;
   const place = { height: await requestHeight(c), legacy: opts.legacy };
   const target = what.kind === "process" ? placedTarget(c, what.processId, await spawnPlace(c.env, item, opts.hint)) : processTarget(c, what.processId, opts.hint);
   const scheduled = await target.schedule(body, item.id, place);

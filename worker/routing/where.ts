@@ -17,12 +17,14 @@ import type { DataItem } from "../../src/ans104/data-item.ts";
 import { NO_LIMITS } from "../../src/ans104/limits.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
 import { BoundedCache } from "../../src/crypto/bounded-cache.ts";
+import type { Variant } from "../../src/remote/client.ts";
+import { detectVariant } from "../../src/remote/detect.ts";
 import { RemoteError } from "../../src/remote/errors.ts";
+import { REMOTE_TIMEOUT_MS } from "../../src/remote/http.ts";
 import { gatewayItem, gatewayLocation } from "../../src/remote/gateway.ts";
 import { expiresAt, schedulerUrl, verifyLocation, type LocationRecord } from "../../src/remote/location.ts";
 import { checkDestination } from "../../src/remote/url-policy.ts";
 import { checkProcess, namedSchedulers } from "../../src/schedule/classify.ts";
-import { ScheduleError } from "../../src/schedule/errors.ts";
 import { unwrap, type RemoteRef } from "../contract.ts";
 import { privateAccess } from "../config.ts";
 import type { Env } from "../env.ts";
@@ -42,6 +44,7 @@ export function forgetPlaces(): void {
   places.clear();
   misses.clear();
   records.clear();
+  hintVariants.clear();
 }
 
 const followHints = (env: Env) => env.SCHEDULER_FOLLOW_HINTS !== "false";
@@ -62,15 +65,42 @@ export function allowedDestination(env: Env, url: string): string {
   return url;
 }
 
-/** The scheduler a hint names: its URL, spoken to as ao.N.1 (HyperBEAM's default for hints). */
-export function hintPlace(env: Env, hint: string): Place {
-  return { kind: "remote", remote: { url: allowedDestination(env, schedulerUrl(hint)), variant: "ao.N.1", address: undefined }, via: "hint" };
+/** How long a hint's detected variant is remembered per isolate. */
+export const HINT_VARIANT_TTL_MS = 10 * 60_000;
+const hintVariants = new BoundedCache<{ variant: Promise<Variant>; until: number }>(1_000);
+
+/**
+ * The scheduler a hint names: its URL, spoken to in the variant it answers to (src/remote/detect.ts:
+ * ours as ao.N.1, a legacy SU as ao.TN.1), asked once and remembered with the hint. A HyperBEAM
+ * node is spoken to as ao.N.1, HyperBEAM's own default for hints: its aos-2 schedules keep no
+ * signatures to verify, and only the dashboard reads them (labelled unverified). So is a URL that
+ * answers neither question (or does not answer), without remembering it: the request itself then
+ * says what that URL answers, and the next one asks again. Concurrent requests with a new hint
+ * share one detection.
+ */
+export async function hintPlace(env: Env, hint: string): Promise<Place> {
+  const url = allowedDestination(env, schedulerUrl(hint));
+  const now = Date.now();
+  let known: { variant: Promise<Variant>; until: number } | undefined = hintVariants.peek(url);
+  if (!known || known.until <= now) {
+    const http = { timeoutMs: Number(env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS, privateAccess: privateAccess(env) };
+    const variant: Promise<Variant> = detectVariant(url, http).then(
+      (d) => (d === "aos-2" ? "ao.N.1" : d),
+      () => {
+        if (hintVariants.peek(url)?.variant === variant) hintVariants.set(url, { variant, until: 0 });
+        return "ao.N.1";
+      },
+    );
+    known = { variant, until: now + HINT_VARIANT_TTL_MS };
+    hintVariants.set(url, known);
+  }
+  return { kind: "remote", remote: { url, variant: await known.variant, address: undefined }, via: "hint" };
 }
 
 /**
  * Where a spawn is scheduled: here when its `Scheduler` tag names this node (it must also carry
- * what a process needs); otherwise at the scheduler it names, or, when none of them can be found,
- * nowhere: a `wrong-scheduler` refusal that says whom it names and why they cannot be reached.
+ * what a process needs); otherwise at the scheduler it names (as HyperBEAM forwards it), or, when
+ * none of them can be found, nowhere: a `no-scheduler` refusal that says whom it names and why.
  */
 export async function spawnPlace(env: Env, process: DataItem, hint: string | undefined): Promise<Place> {
   const self = (await schedulerSigner(env)).address;
@@ -80,18 +110,8 @@ export async function spawnPlace(env: Env, process: DataItem, hint: string | und
   } catch (err) {
     if ((err as { code?: string }).code !== "wrong-scheduler") throw err;
   }
-  if (hint !== undefined && followHints(env)) return hintPlace(env, hint);
-  try {
-    return await placeByTag(env, process, self);
-  } catch (err) {
-    const e = err as { code?: string; details?: { reasons?: string } };
-    if (e?.code !== "no-scheduler") throw err;
-    const named = namedSchedulers(process).join(", ");
-    throw new ScheduleError("wrong-scheduler", `process ${process.id} is scheduled by ${named}, not by this node (${self}), and cannot be forwarded there (${e.details?.reasons})`, {
-      scheduler: named,
-      address: self,
-    });
-  }
+  if (hint !== undefined && followHints(env)) return await hintPlace(env, hint);
+  return placeByTag(env, process, self);
 }
 
 /**
@@ -119,26 +139,34 @@ async function placeByTag(env: Env, process: DataItem, self: string): Promise<Pl
   const named = namedSchedulers(process);
   if (named.length === 0) throw new RemoteError("no-scheduler", `process ${pid} names no scheduler (no Scheduler tag)`);
   if (named.includes(self)) return { kind: "local" };
-  const failures: string[] = [];
+  const failures: [string, string][] = [];
   for (const address of named) {
     try {
-      const record = await locationOf(env, address);
-      if (!record) {
-        failures.push(`${address}: no location record`);
+      const found = await locationOf(env, address);
+      if ("missing" in found) {
+        failures.push([address, found.missing]);
         continue;
       }
-      const place: Place = { kind: "remote", remote: { url: allowedDestination(env, record.record.url), variant: record.record.variant, address }, via: "location" };
-      places.set(pid, { place, until: record.until });
+      const place: Place = { kind: "remote", remote: { url: allowedDestination(env, found.record.url), variant: found.record.variant, address }, via: "location" };
+      places.set(pid, { place, until: found.until });
       return place;
     } catch (err) {
       // The first that resolves wins; a gateway failure on one is reported only if none does. A
       // record whose Url breaks the destination policy is passed over, as if there were none.
       if (named.length === 1 && (err as RemoteError).code !== "refused-destination") throw err;
-      failures.push(`${address}: ${(err as Error).message}`);
+      failures.push([address, (err as Error).message]);
     }
   }
-  throw new RemoteError("no-scheduler", `process ${pid} is scheduled by ${named.join(", ")}, and none of them can be located (${failures.join("; ")})`, { reasons: failures.join("; ") });
+  const which = named.length === 1 ? `scheduler ${named[0]}, which is` : `schedulers ${named.join(", ")}, which are`;
+  const why = named.length === 1 ? failures[0][1] : failures.map(([address, reason]) => `${address}: ${reason}`).join("; ");
+  throw new RemoteError("no-scheduler", `process ${pid} names ${which} not this node (${self}) and cannot be located: ${why}`, {
+    scheduler: named.join(", "),
+    address: self,
+  });
 }
+
+const noRecord = (env: Env) =>
+  env.GATEWAY_URL ? `no location record, here or on the gateway ${env.GATEWAY_URL}` : "no location record here (no GATEWAY_URL is set to look one up)";
 
 function notFound(pid: string, env: Env): RemoteError {
   const where = env.GATEWAY_URL ? `, and the gateway ${env.GATEWAY_URL} does not know it` : " (no GATEWAY_URL is set to look it up)";
@@ -153,8 +181,14 @@ async function processItem(env: Env, pid: string, cachedProcess?: () => Promise<
   return gatewayItem(env.GATEWAY_URL, pid);
 }
 
-/** A scheduler's unexpired location record: this isolate's copy, the node's, or the gateway's (then kept). */
-async function locationOf(env: Env, address: string): Promise<{ record: LocationRecord; until: number } | undefined> {
+type Located = { record: LocationRecord; until: number } | { missing: string };
+
+/**
+ * A scheduler's unexpired location record: this isolate's copy, the node's, or the gateway's (then
+ * kept). An expired record is never used, from any of them (docs/remote.md); nor is a gateway
+ * record that fails its checks: either way the scheduler cannot be located, and `missing` says why.
+ */
+async function locationOf(env: Env, address: string): Promise<Located> {
   const now = Date.now();
   const cached = records.peek(address);
   if (cached && cached.until > now) return cached;
@@ -165,13 +199,21 @@ async function locationOf(env: Env, address: string): Promise<{ record: Location
     records.set(address, found);
     return found;
   }
-  if (!env.GATEWAY_URL) return undefined;
+  if (!env.GATEWAY_URL) return { missing: noRecord(env) };
   const item = await gatewayLocation(env.GATEWAY_URL, address);
-  if (!item) return undefined;
-  const record = await verifyLocation(item, address);
+  if (!item) return { missing: noRecord(env) };
+  let record: LocationRecord;
+  try {
+    record = await verifyLocation(item, address);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "bad-location") throw err;
+    return { missing: `its newest location record ${item.id} is unusable (${(err as Error).message})` };
+  }
+  const until = expiresAt(record, now);
+  if (until <= now) return { missing: `its newest location record ${record.id} expired at ${new Date(until).toISOString()} (Timestamp ${record.timestamp} + Time-To-Live ${record.ttl} ms)` };
   allowedDestination(env, record.url); // one that breaks the policy is not kept
-  const kept = unwrap(await node.keepLocation(record.raw, false));
-  const found = { record, until: kept.expiresAt > now ? kept.expiresAt : expiresAt(record, now) };
+  unwrap(await node.keepLocation(record.raw, false));
+  const found = { record, until };
   records.set(address, found);
   return found;
 }

@@ -3,29 +3,11 @@
  * schedule-4QTy.expected.json, its nonce-10-12 page, and process-4QTy.expected.json (key order aside).
  */
 import { describe, expect, test } from "vitest";
-import { readBundle } from "../../../src/ans104/bundle.ts";
-import { NO_LIMITS } from "../../../src/ans104/limits.ts";
-import { parseItem } from "../../../src/ans104/parse.ts";
-import { readAssignment } from "../../../src/schedule/assignment.ts";
 import type { StoredSlot } from "../../../src/schedule/store.ts";
 import { legacyPage, processInfo, slotNode } from "../../../src/formats/legacy-su.ts";
-import { PROCESS_4QTY, processExpectedJson, scheduleExpectedJson, scheduleNonceExpectedJson, suOutputItems } from "../../support/vectors.ts";
+import { PROCESS_4QTY, processExpectedJson, scheduleExpectedJson, scheduleNonceExpectedJson, suOutputSlots } from "../../support/vectors.ts";
 
-// The SU's storage items wrap [assignment] or [assignment, item]; unwrap them into stored slots.
-const slots: StoredSlot[] = suOutputItems()
-  .map((raw) => {
-    const [assignment, message] = readBundle(parseItem(raw, NO_LIMITS).data);
-    const info = readAssignment(assignment);
-    return {
-      slot: info.slot,
-      assignmentId: assignment.id,
-      messageId: info.messageId ?? info.processId,
-      timestamp: info.timestamp,
-      assignment: assignment.raw,
-      message: message?.raw,
-    };
-  })
-  .sort((a, b) => a.slot - b.slot);
+const slots: StoredSlot[] = suOutputSlots();
 
 describe("legacy SU formatter on real bytes", () => {
   test("GET /4QTy…?process-id=4QTy… (31 edges, process first, cursor = Timestamp)", () => {

@@ -19,7 +19,7 @@ describe("auditSchedule", () => {
     const src = await signedSchedule(24);
     const progress: number[] = [];
     const r = await auditSchedule(src.store, { processId: src.pid, scheduler: src.scheduler.address }, { batch: 10, onProgress: (n) => progress.push(n) });
-    expect(r).toEqual({ checked: 25, verified: 25, chainChecked: 0 });
+    expect(r).toEqual({ checked: 25, verified: 25, chainChecked: 0, unverified: 0 });
     expect(progress).toEqual([10, 20, 25]);
   });
 
@@ -51,7 +51,7 @@ describe("auditSchedule", () => {
     // The last slot's signature is made not to hold, as over bytes a lossy rendering rebuilt.
     const resigned = (s: StoredSlot) => (s.slot === 4 ? { ...s, assignment: withTag(s.assignment, "Timestamp", (v) => String(Number(v) + 1)) } : s);
     const kept = await copy(src.store, (s) => ({ ...resigned(s), status: s.slot === 4 ? "chain-checked" : s.status }));
-    expect(await auditSchedule(kept, { processId: src.pid, scheduler: undefined })).toEqual({ checked: 5, verified: 4, chainChecked: 1 });
+    expect(await auditSchedule(kept, { processId: src.pid, scheduler: undefined })).toEqual({ checked: 5, verified: 4, chainChecked: 1, unverified: 0 });
     const exact = await copy(src.store, resigned);
     expect((await auditSchedule(exact, { processId: src.pid, scheduler: undefined })).broken).toMatchObject({ slot: 4, check: "assignment signature" });
   });
@@ -60,8 +60,8 @@ describe("auditSchedule", () => {
     const src = await signedSchedule(24);
     const ctx = { processId: src.pid, scheduler: src.scheduler.address };
     const previous = chainStateOf((await src.store.get(9))!);
-    expect(await auditSchedule(src.store, ctx, { from: 0, to: 9 })).toEqual({ checked: 10, verified: 10, chainChecked: 0 });
-    expect(await auditSchedule(src.store, ctx, { from: 10, to: 24, previous, batch: 4 })).toEqual({ checked: 15, verified: 15, chainChecked: 0 });
+    expect(await auditSchedule(src.store, ctx, { from: 0, to: 9 })).toEqual({ checked: 10, verified: 10, chainChecked: 0, unverified: 0 });
+    expect(await auditSchedule(src.store, ctx, { from: 10, to: 24, previous, batch: 4 })).toEqual({ checked: 15, verified: 15, chainChecked: 0, unverified: 0 });
     const store = await copy(src.store, (s) => (s.slot === 17 ? { ...s, assignment: withTag(s.assignment, "Timestamp", (v) => String(Number(v) + 1)) } : s));
     expect(await auditSchedule(store, ctx, { from: 10, to: 24, previous })).toMatchObject({ checked: 7, broken: { slot: 17, check: "assignment signature" } });
   });
@@ -76,13 +76,13 @@ describe("auditSchedule", () => {
       await auditSchedule(store, ctx, { from: 10, to: 19, previous: await before(9) }),
       await auditSchedule(store, ctx, { from: 20, to: 24, previous: await before(19) }),
     ];
-    expect(parts[2]).toEqual({ checked: 5, verified: 5, chainChecked: 0 });
+    expect(parts[2]).toEqual({ checked: 5, verified: 5, chainChecked: 0, unverified: 0 });
     const whole = await auditSchedule(store, ctx);
     expect(mergeAudits(parts)).toEqual(whole);
     expect(whole).toMatchObject({ checked: 14, broken: { slot: 14, check: "assignment signature" } });
   });
 
   test("an empty store audits as nothing checked and nothing broken", async () => {
-    expect(await auditSchedule(new MemoryStore(), { processId: "p".repeat(43), scheduler: undefined })).toEqual({ checked: 0, verified: 0, chainChecked: 0 });
+    expect(await auditSchedule(new MemoryStore(), { processId: "p".repeat(43), scheduler: undefined })).toEqual({ checked: 0, verified: 0, chainChecked: 0, unverified: 0 });
   });
 });

@@ -5,25 +5,18 @@
  * (every byte recoverable: verified).
  */
 import { describe, expect, test } from "vitest";
-import { readBundle } from "../../../src/ans104/bundle.ts";
 import { NO_LIMITS } from "../../../src/ans104/limits.ts";
 import { parseItem } from "../../../src/ans104/parse.ts";
 import { b64url, fromB64url } from "../../../src/crypto/base64url.ts";
 import { addressOf } from "../../../src/crypto/ids.ts";
 import { FormatError } from "../../../src/formats/errors.ts";
 import { itemFromLegacyNode, legacyPage, type LegacyEdge } from "../../../src/formats/legacy-su.ts";
+import { slotOfEdge } from "../../../src/remote/client.ts";
 import { verifySlots, type RemoteSlot } from "../../../src/remote/verify.ts";
-import { readAssignment } from "../../../src/schedule/assignment.ts";
 import type { StoredSlot } from "../../../src/schedule/store.ts";
-import { PROCESS_4QTY, scheduleExpectedJson, suOutputItems } from "../../support/vectors.ts";
+import { PROCESS_4QTY, scheduleExpectedJson, suOutputSlots } from "../../support/vectors.ts";
 
-const real: StoredSlot[] = suOutputItems()
-  .map((raw) => {
-    const [assignment, message] = readBundle(parseItem(raw, NO_LIMITS).data);
-    const info = readAssignment(assignment);
-    return { slot: info.slot, assignmentId: assignment.id, messageId: info.messageId ?? info.processId, timestamp: info.timestamp, assignment: assignment.raw, message: message?.raw };
-  })
-  .sort((a, b) => a.slot - b.slot);
+const real: StoredSlot[] = suOutputSlots();
 const suAddress = addressOf(parseItem(real[0].assignment, NO_LIMITS).owner);
 
 function slotsOf(edges: LegacyEdge[]): RemoteSlot[] {
@@ -49,12 +42,29 @@ describe("legacy SU pages read back and verified (real schedule of 4QTy…)", ()
   test("with show-anchor: every item rebuilds to its exact bytes and every slot is verified", async () => {
     const page = legacyPage(real, false, "nonce", { showAnchor: true });
     const slots = slotsOf(page.edges as LegacyEdge[]);
+    expect(slots).toHaveLength(real.length);
+    expect(real).toHaveLength(31);
     slots.forEach((s, i) => {
       expect(Array.from(s.assignment)).toEqual(Array.from(real[i].assignment));
       if (real[i].message) expect(Array.from(s.message!)).toEqual(Array.from(real[i].message!));
     });
     const { slots: kept } = await verifySlots(slots, { processId: PROCESS_4QTY, scheduler: undefined }, undefined);
+    expect(kept).toHaveLength(31);
     expect(kept.every((s) => s.status === "verified")).toBe(true);
+  });
+
+  test("with show-anchor, an assignment altered on the way is refused at its slot, even where the SU showed the message lossily", async () => {
+    const page = legacyPage(real, false, "nonce", { showAnchor: true });
+    const slots = (page.edges as LegacyEdge[]).map(slotOfEdge);
+    expect(slots).toHaveLength(31);
+    expect(slots[5]).toMatchObject({ lossless: false, assignmentLossless: true }); // binary message data, shown as lossy text
+    const edge = page.edges[5] as LegacyEdge;
+    const ts = edge.node.assignment.tags.find((t) => t.name === "Timestamp")!;
+    ts.value = String(Number(ts.value) + 1); // still in order: only the signature can tell
+    await expect(verifySlots((page.edges as LegacyEdge[]).map(slotOfEdge), { processId: PROCESS_4QTY, scheduler: undefined }, undefined)).rejects.toMatchObject({
+      code: "verification-failed",
+      details: { slot: 5, check: "assignment signature" },
+    });
   });
 
   test("a node whose id is not its signature's id is refused, naming the field", () => {

@@ -13,7 +13,7 @@ import { RemoteError } from "../../../src/remote/errors.ts";
 import { Mirror } from "../../../src/remote/mirror.ts";
 import { MemoryStore } from "../../../src/schedule/memory-store.ts";
 import { Scheduler } from "../../../src/schedule/scheduler.ts";
-import type { StoredSlot } from "../../../src/schedule/store.ts";
+import type { Store, StoredSlot } from "../../../src/schedule/store.ts";
 import { signMessage } from "../../support/items.ts";
 import { clientSigner, schedulerSigner } from "../../support/keys.ts";
 import { serveSchedule, SHAPES } from "../../support/remote-source.ts";
@@ -81,3 +81,33 @@ function retimed(raw: Uint8Array): Uint8Array {
   const tags = a.tags.map((t) => (t.name === "Timestamp" ? { name: t.name, value: String(Number(t.value) + 1) } : t));
   return serializeItem({ signatureType: a.signatureType, signature: a.signature, owner: a.owner, anchor: a.anchor, tagCount: tags.length, tagBytes: encodeTags(tags), data: a.data });
 }
+
+describe("bundle pages read with their header ids unhashed", () => {
+  /** The source's page with the first byte of item `item`'s id in the bundle header flipped. */
+  async function lyingAbout(item: number) {
+    const src = await source(4);
+    const served = serveSchedule(src.pid, src.store, { pageSize: 10 });
+    const lying: typeof served.fetch = async (input, init) => {
+      const answer = await served.fetch(input, init);
+      const body = new Uint8Array(await answer.arrayBuffer());
+      body[32 + item * 64 + 32] ^= 1;
+      return new Response(body, { headers: answer.headers });
+    };
+    const store = new MemoryStore();
+    const mirror = new Mirror({ client: new SchedulerClient("http://b.test", "ao.N.1", { fetch: lying }), store, processId: src.pid, scheduler: sched.address });
+    return { src, store, mirror };
+  }
+
+  test("a header that lies about a message's id (item 3) pairs nothing: the page is refused and nothing of it is kept", async () => {
+    const { store, mirror } = await lyingAbout(3);
+    await expect(mirror.syncTo()).rejects.toThrow();
+    expect(await store.last()).toBeUndefined();
+  });
+
+  test("a header that lies about an assignment's id (item 2) changes nothing kept: every id is the hash of its signature", async () => {
+    const { src, store, mirror } = await lyingAbout(2);
+    expect(await mirror.syncTo()).toMatchObject({ kept: 4 });
+    const ids = (s: Store) => s.range({ from: 0, to: 4, limit: 10, maxBytes: 1e9 }).then((r) => r.map((x) => x.assignmentId));
+    expect(await ids(store)).toEqual(await ids(src.store));
+  });
+});

@@ -51,13 +51,13 @@ describe("verifying another scheduler's slots", () => {
     expect(slots.map((x) => x.assignmentId)).toEqual(stored.map((x) => x.assignmentId));
   });
 
-  test("a gap fails at the slot after it (slot continuity)", async () => {
+  test("check: Slot continuity — a gap fails at the slot after it", async () => {
     const slots = remote();
     slots.splice(3, 1);
     expect((await failure(slots)).details).toMatchObject({ slot: 4, check: "slot continuity", expected: 3, found: 4 });
   });
 
-  test("a changed Timestamp fails the assignment's signature at that slot", async () => {
+  test("check: Timestamp — a Timestamp below the previous slot's fails the order check at its slot; one still above it fails the assignment's signature (check: Signatures)", async () => {
     const slots = remote();
     slots[2] = { ...slots[2], assignment: retagged(2, setTag("Timestamp", "1")) };
     expect((await failure(slots)).details).toMatchObject({ slot: 2, check: "Timestamp order" });
@@ -65,7 +65,7 @@ describe("verifying another scheduler's slots", () => {
     expect((await failure(slots)).details).toMatchObject({ slot: 2, check: "assignment signature", found: "invalid-signature" });
   });
 
-  test("a wrong Hash-Chain fails at its slot, naming the expected link", async () => {
+  test("check: Hash chain — a wrong Hash-Chain fails at its slot, naming the expected link", async () => {
     const slots = remote();
     slots[3] = { ...slots[3], assignment: retagged(3, setTag("Hash-Chain", stored[0].assignmentId)) };
     const err = await failure(slots);
@@ -73,19 +73,19 @@ describe("verifying another scheduler's slots", () => {
     expect(err.details).toMatchObject({ slot: 3, check: "Hash-Chain", expected: chainNext(prev.id, prev.tags.find((t) => t.name === "Hash-Chain")!.value), found: stored[0].assignmentId });
   });
 
-  test("a Nonce that is not the slot fails", async () => {
+  test("check: Nonce — a Nonce that is not the slot fails", async () => {
     const slots = remote();
     slots[1] = { ...slots[1], assignment: retagged(1, setTag("Nonce", "7")) };
     expect((await failure(slots)).details).toMatchObject({ slot: 1, check: "Nonce", expected: 1, found: "7" });
   });
 
-  test("an assignment for another process fails the Process check", async () => {
+  test("check: Process — an assignment for another process fails the Process tag check", async () => {
     const slots = remote();
     slots[4] = { ...slots[4], assignment: retagged(4, setTag("Process", stored[1].messageId)) };
     expect((await failure(slots)).details).toMatchObject({ slot: 4, check: "Process tag", expected: process.id });
   });
 
-  test("an assignment signed by another key fails the signer check", async () => {
+  test("check: Signer — an assignment signed by another key than the location record's fails the signer check", async () => {
     expect((await failure(remote(), client.address)).details).toMatchObject({ slot: 0, check: "assignment signer", expected: client.address, found: sched.address });
   });
 
@@ -150,17 +150,18 @@ describe("verifying another scheduler's slots", () => {
       const { calls, check } = recorded();
       const err = await verifySlotsInParts(await forgedSlot2(), { processId: process.id, scheduler: undefined }, undefined, 3, check).catch((e: unknown) => e);
       expect((err as RemoteError).details).toMatchObject({ slot: 2, check: "assignment signer", expected: sched.address, found: client.address });
+      expect(calls).toHaveLength(3);
       expect(calls.every((c) => c.scheduler === sched.address)).toBe(true);
     });
   });
 
-  test("a message that is not the one the assignment names fails the message id check", async () => {
+  test("check: Message — a message that is not the one the assignment names fails the message id check", async () => {
     const slots = remote();
     slots[2] = { ...slots[2], message: stored[3].message };
     expect((await failure(slots)).details).toMatchObject({ slot: 2, check: "message id", expected: stored[2].messageId, found: stored[3].messageId });
   });
 
-  test("a tampered message fails its signature when the source is lossless, and is chain-checked when not", async () => {
+  test("check: Signatures — a tampered message fails its signature when the source is lossless, and is chain-checked when not", async () => {
     const bytes = stored[5].message!.slice();
     bytes[bytes.length - 1] ^= 1; // the data's last byte
     const slots = remote();
@@ -172,7 +173,7 @@ describe("verifying another scheduler's slots", () => {
     expect(kept[4].status).toBe("verified");
   });
 
-  test("bytes that are not an item fail the format check", async () => {
+  test("check: Format — bytes that are not an item fail the format check", async () => {
     const slots = remote();
     slots[1] = { ...slots[1], assignment: stored[1].assignment.subarray(0, 40) };
     expect((await failure(slots)).details).toMatchObject({ slot: 1, check: "format" });

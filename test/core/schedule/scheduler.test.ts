@@ -158,6 +158,7 @@ describe("consistency (D6)", () => {
     const results = await Promise.all(messages.map((m) => s.schedule(m)));
     expect(results.map((r) => r.slot).sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
     const slots = await store.range({ from: 0, to: 64, limit: 100, maxBytes: 1e9 });
+    expect(slots).toHaveLength(65);
     for (let n = 1; n < slots.length; n++) {
       const prev = readAssignment(parseItem(slots[n - 1].assignment, NO_LIMITS));
       expect(readAssignment(parseItem(slots[n].assignment, NO_LIMITS)).hashChain).toBe(chainNext(slots[n - 1].assignmentId, prev.hashChain));

@@ -3,16 +3,18 @@ import type { MirrorRecord } from "../db.ts";
 import { h, notice, replace } from "../dom.ts";
 import { count, duration, rate, shortId } from "../format.ts";
 import { href } from "../router.ts";
-import type { Progress } from "../worker-protocol.ts";
+import type { Progress } from "../../../src/remote/mirror.ts";
 import type { View } from "./view.ts";
 
 const STATE_BADGE: Record<MirrorRecord["state"], string> = { idle: "", running: "warn", paused: "", done: "ok", failed: "bad" };
 
 export function statusBadge(r: MirrorRecord): HTMLElement {
-  if (r.state === "failed") return h("span", { class: "badge bad" }, r.error?.slot === undefined ? "failed" : `broken at slot ${count(r.error.slot)}`);
-  if (r.state === "done" && r.counts["chain-checked"] > 0) return h("span", { class: "badge warn", title: "The source format lost bytes a signature check needs; every other check passed." }, "chain-checked only");
-  if (r.state === "done") return h("span", { class: "badge ok" }, "verified");
-  return h("span", { class: `badge ${STATE_BADGE[r.state]}` }, r.state);
+  const badge = (kind: string, text: string, title?: string) => h("span", { class: `badge ${kind}`, "data-testid": "mirror-state", title }, text);
+  if (r.state === "failed") return badge("bad", r.error?.slot === undefined ? "failed" : `broken at slot ${count(r.error.slot)}`);
+  if (r.state === "done" && (r.counts.unverified ?? 0) > 0) return badge("warn", "unverified", "Read from a HyperBEAM node's aos-2 rendering: its signatures cannot be checked here; everything the rendering allows was checked.");
+  if (r.state === "done" && r.counts["chain-checked"] > 0) return badge("warn", "chain-checked only", "The source format lost bytes a signature check needs; every other check passed.");
+  if (r.state === "done") return badge("ok", "verified");
+  return badge(STATE_BADGE[r.state], r.state);
 }
 
 /**
@@ -21,6 +23,7 @@ export function statusBadge(r: MirrorRecord): HTMLElement {
  */
 export function errorHint(r: MirrorRecord): string | undefined {
   if (!r.error) return undefined;
+  if (r.error.code === "fork") return "The scheduler now serves another assignment for a slot this browser keeps: nothing kept was replaced. When both are signed by it, the two are kept as a proof on the Forks page (#/forks).";
   if (r.error.slot !== undefined) return "Nothing of the page holding that slot was kept. Sync again once the source is fixed, or remove the mirror.";
   const crossOrigin = (() => {
     try {
@@ -49,7 +52,7 @@ export function progressBlock(r: MirrorRecord, p: Progress | undefined): HTMLEle
       { class: "progress-line" },
       h("span", { "data-testid": "slots-done" }, `${count(done)} / ${count(total)} slots`),
       h("span", {}, `${total > 0 ? Math.floor((done / total) * 100) : 0}%`),
-      r.state === "running" && p ? h("span", {}, rate(p.rate)) : null,
+      r.state === "running" && p?.rate !== undefined ? h("span", {}, rate(p.rate)) : null,
       r.state === "running" && p?.eta !== undefined ? h("span", {}, `${duration(p.eta)} left`) : null,
     ),
   );
@@ -63,7 +66,7 @@ export const mirrorsView: View = (root, app) => {
     { class: "panel row", "data-testid": "mirror-form" },
     h("label", { class: "grow" }, "Scheduler URL", h("input", { name: "url", value: location.origin, required: true, inputmode: "url", autocomplete: "url" })),
     h("label", { class: "grow" }, "Process id", h("input", { name: "pid", required: true, pattern: "[A-Za-z0-9_\\-]{43}", title: "a 43-character process id", spellcheck: "false" })),
-    h("label", {}, "Format", h("select", { name: "variant" }, h("option", { value: "auto" }, "detect"), h("option", { value: "ao.N.1" }, "ao.N.1 (HyperBEAM, this node)"), h("option", { value: "ao.TN.1" }, "ao.TN.1 (legacy SU)"))),
+    h("label", {}, "Format", h("select", { name: "variant" }, h("option", { value: "auto" }, "detect"), h("option", { value: "ao.N.1" }, "ao.N.1 (this project's nodes)"), h("option", { value: "ao.TN.1" }, "ao.TN.1 (legacy SU)"), h("option", { value: "aos-2" }, "aos-2 (HyperBEAM node: unverified)"))),
     h("button", { class: "primary", type: "submit" }, "Mirror"),
   );
   form.addEventListener("submit", async (e) => {

@@ -1,11 +1,16 @@
 /** The node's page: who it is, how it schedules, where it says it lives, and its processes. */
 import { h, notice, replace } from "../dom.ts";
-import { count, rate, shortId } from "../format.ts";
-import { currentSlot, nodeInfo, nodeStatus } from "../node-api.ts";
+import { bytes, count, rate, shortId, time } from "../format.ts";
+import { currentSlot, nodeInfo, nodeStatus, type NodeStatus } from "../node-api.ts";
 import { href } from "../router.ts";
 import type { View } from "./view.ts";
 
 const RATE_WINDOW_MS = 5_000;
+
+function cacheLine(c: NodeStatus["cache"]): string {
+  if (!c) return "–";
+  return `${count(c.hits)} hits, ${count(c.misses)} misses; ${count(c["remote-fetches"])} remote fetches (${bytes(c["remote-bytes"])}); ${count(c["verify-failures"])} verify failures, ${count(c.forks)} forks`;
+}
 
 export const nodeView: View = (root, ctx) => {
   replace(root, h("h1", {}, "This node"), h("p", { class: "muted" }, "Loading…"));
@@ -46,6 +51,8 @@ export const nodeView: View = (root, ctx) => {
         h("dd", {}, status.location ? `${status.location.url} (${status.location.variant}, nonce ${status.location.nonce})` : "none published (set PUBLIC_URL to publish one)"),
         h("dt", {}, "Gateway"),
         h("dd", {}, info.gateway ?? "none (GATEWAY_URL is not set)"),
+        h("dt", {}, "Cache of other schedulers"),
+        h("dd", { "data-testid": "node-cache" }, cacheLine(status.cache)),
       ),
       ...(info.warnings ?? []).map((w) => notice("info", "Note", w)),
       h("h2", {}, `Processes (${count(status.processes.length)}${status.continues ? "+" : ""})`),
@@ -54,18 +61,27 @@ export const nodeView: View = (root, ctx) => {
         : h(
             "table",
             { class: "grid" },
-            h("thead", {}, h("tr", {}, h("th", {}, "Process"), h("th", { class: "num" }, "Current slot"), h("th", { class: "num" }, "Recent rate"), h("th", {}, ""))),
+            h(
+              "thead",
+              {},
+              h("tr", {}, h("th", {}, "Process"), h("th", { class: "num" }, "Current slot"), h("th", { class: "num" }, "Recent rate"), h("th", { class: "num" }, "Posts"), h("th", { class: "num" }, "Re-posts"), h("th", { class: "num" }, "Reads"), h("th", {}, "Last write"), h("th", {}, "")),
+            ),
             h(
               "tbody",
               {},
               pids.map((pid) => {
                 const s = seen.get(pid);
+                const n = status["process-counters"]?.[pid];
                 return h(
                   "tr",
                   {},
                   h("td", { class: "mono", title: pid }, h("a", { href: href.process(pid) }, shortId(pid))),
                   h("td", { class: "num" }, s ? count(s.slot) : "–"),
                   h("td", { class: "num" }, s?.rate === undefined ? "measuring…" : rate(s.rate)),
+                  h("td", { class: "num", "data-testid": "posts" }, n ? count(n.posts) : "–"),
+                  h("td", { class: "num" }, n ? count(n["re-posts"]) : "–"),
+                  h("td", { class: "num" }, n ? count(n.reads) : "–"),
+                  h("td", {}, n?.["last-write"] ? time(n["last-write"]) : "–"),
                   h("td", {}, h("button", { type: "button", onclick: () => {
                         void ctx.mirror({ url: location.origin, processId: pid, variant: "ao.N.1" });
                         location.hash = href.process(pid);

@@ -2,16 +2,17 @@
  * A mirrored process: its progress and verification, a chart of assignments over time, the
  * timeline of assignments, the live view, replay, and export.
  */
-import type { MirrorRecord } from "../db.ts";
+import { CHUNK, type MirrorRecord } from "../db.ts";
 import { drawAssignments } from "../chart.ts";
-import { h, notice, replace } from "../dom.ts";
+import { badge, checkList, h, notice, replace } from "../dom.ts";
 import { count, duration, rate, shortId, time } from "../format.ts";
 import { IdbStore } from "../idb-store.ts";
 import { href } from "../router.ts";
-import { slotModel } from "../slot-view-model.ts";
+import { slotBadge, slotModel } from "../slot-view-model.ts";
 import type { AuditReport } from "../worker-protocol.ts";
 import { exportSchedule } from "../export.ts";
-import { replayPanel } from "./replay.ts";
+import { SLOT_CHECKS } from "../../../src/remote/verify.ts";
+import { replayPanel, type ReplayPanel } from "./replay.ts";
 import { errorHint, progressBlock, statusBadge } from "./mirrors.ts";
 import type { View } from "./view.ts";
 
@@ -94,12 +95,29 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
         ),
       );
     }
-    const label = a.chainChecked > 0 ? `Chain-checked: ${count(a.checked)} slots (${count(a.chainChecked)} without signature checks: their source format lost bytes a signature needs)` : `Verified: ${count(a.checked)} slots, every signature, id, chain link, nonce and timestamp`;
-    replace(verifyBox, h("div", { class: `notice ${a.chainChecked > 0 ? "info" : ""}`, "data-verified": String(a.chainChecked === 0), "data-checked": a.checked, "data-ms": Math.round(a.ms) }, h("span", { class: `badge ${a.chainChecked > 0 ? "warn" : "ok"}` }, a.chainChecked > 0 ? "chain-checked only" : "verified"), " ", label, h("span", { class: "muted" }, ` in ${duration(a.ms / 1000)} (${rate((a.checked * 1000) / Math.max(1, a.ms))})`)));
+    const [kind, text, label, checks] =
+      a.unverified > 0
+        ? ["warn", "unverified", `Unverified: ${count(a.checked)} slots (${count(a.unverified)} read from a HyperBEAM node's aos-2 rendering, whose signatures cannot be checked here), checked as far as the rendering allows.`, SLOT_CHECKS.unverified]
+        : a.chainChecked > 0
+          ? ["warn", "chain-checked only", `Chain-checked: ${count(a.checked)} slots (${count(a.chainChecked)} without signature checks: their source format lost bytes a signature needs)`, SLOT_CHECKS["chain-checked"]]
+          : ["ok", "verified", `Verified: ${count(a.checked)} slots, every signature, id, chain link, nonce and timestamp`, undefined];
+    const all = kind === "ok";
+    replace(
+      verifyBox,
+      h(
+        "div",
+        { class: `notice ${all ? "" : "info"}`, "data-verified": String(all), "data-checked": a.checked, "data-ms": Math.round(a.ms) },
+        badge({ kind, label: text }),
+        " ",
+        label,
+        h("span", { class: "muted" }, ` in ${duration(a.ms / 1000)} (${rate((a.checked * 1000) / Math.max(1, a.ms))})`),
+        checks ? h("p", {}, checkList(checks)) : null,
+      ),
+    );
   }
 
   async function runAudit(): Promise<void> {
-    audit = { processId, checked: 0, total: 0, done: false, verified: 0, chainChecked: 0, ms: 0 };
+    audit = { processId, checked: 0, total: 0, done: false, verified: 0, chainChecked: 0, unverified: 0, ms: 0 };
     drawAudit();
     try {
       audit = await app.audit(processId);
@@ -134,7 +152,7 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
                   h("td", { class: "mono", title: s.messageId }, shortId(s.messageId)),
                   h("td", {}, m.action ?? h("span", { class: "muted" }, s.message ? "–" : "assigned id")),
                   h("td", { class: "mono", title: m.signer ?? "" }, m.signer ? shortId(m.signer) : "–"),
-                  h("td", {}, h("span", { class: `badge ${s.status === "chain-checked" ? "warn" : "ok"}` }, s.status ?? "own")),
+                  h("td", {}, badge(slotBadge(s.status))),
                 );
               }),
             ),
@@ -153,53 +171,84 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
 
   async function drawChart(): Promise<void> {
     const total = ((await store.last())?.slot ?? -1) + 1;
-    // Evenly spaced slots stand for all of them: a long schedule is not read whole to draw 60 bars.
-    const step = Math.max(1, Math.ceil(total / CHART_SAMPLES));
-    const tx = app.db.transaction("slots");
-    const keys = Array.from({ length: Math.ceil(total / step) }, (_, i) => i * step);
-    const sampled = await Promise.all(keys.map((slot) => tx.store.get([processId, slot])));
-    drawAssignments(chart, sampled.flatMap((s) => (s ? [s.timestamp] : [])), step);
+    // A short schedule is read whole; a long one stands for itself by each chunk's first timestamp,
+    // read from the index alone (keys, not slots): nothing long is copied to this thread for 60 bars.
+    if (total <= CHART_SAMPLES) {
+      const slots = await store.range({ from: 0, to: total - 1, limit: total, maxBytes: Number.MAX_SAFE_INTEGER });
+      return drawAssignments(chart, slots.map((s) => s.timestamp));
+    }
+    const step = Math.ceil(total / CHUNK / CHART_SAMPLES);
+    const times: number[] = [];
+    let cursor = await app.db.transaction("chunks").store.index("firstTimestamp").openKeyCursor(IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]));
+    while (cursor) {
+      times.push(cursor.key[1]);
+      cursor = await cursor.advance(step);
+    }
+    drawAssignments(chart, times, CHUNK * step);
   }
 
+  let shell = false;
+  let replay: ReplayPanel | undefined;
+  /** The kept slot the last automatic audit started at: a mirror that finishes or grows is verified again, once. */
+  let auditedAt: number | undefined;
+
+  /** Draws the page from the record as IndexedDB holds it now (the worker writes a record before announcing it). */
   async function draw(): Promise<void> {
     const r = await app.record(processId);
     if (!r) {
+      shell = false;
       replace(
         root,
         h("h1", { class: "mono" }, processId),
         notice("empty", "This process is not mirrored in this browser.", navigator.onLine ? "Mirror it from this node, or from the scheduler that holds it." : "You are offline: connect, then mirror it."),
-        h("button", { type: "button", class: "primary", onclick: () => void app.mirror({ url: location.origin, processId, variant: "ao.N.1" }).then(draw) }, "Mirror from this node"),
+        h("button", { type: "button", class: "primary", onclick: () => void app.mirror({ url: location.origin, processId, variant: "ao.N.1" }).then(refresh) }, "Mirror from this node"),
         " ",
         h("a", { class: "button", href: href.mirrors() }, "Mirror from another scheduler"),
       );
       return;
     }
-    replace(root, head, exportNote, verifyBox, h("h2", {}, "Assignments over time"), chart, h("h2", {}, "Timeline"), pager, table, h("h2", {}, "Replay"), replayBox);
+    if (!shell) {
+      shell = true;
+      replace(root, head, exportNote, verifyBox, h("h2", {}, "Assignments over time"), chart, h("h2", {}, "Timeline"), pager, table, h("h2", {}, "Replay"), replayBox);
+      replay ??= replayPanel(replayBox, store, processId);
+    }
     await drawHead(r);
-    if (r.state === "done" || r.state === "paused") void runAudit();
-    stops.push(replayPanel(replayBox, store, processId));
-    await Promise.all([drawTimeline(), drawChart()]);
+    if ((r.state === "done" || r.state === "paused") && auditedAt !== r.kept && (!audit || audit.done)) {
+      auditedAt = r.kept;
+      void runAudit();
+    }
+    await Promise.all([drawTimeline(), drawChart(), replay?.refresh()]);
   }
 
-  let queued = false;
+  // One draw at a time, always of the latest record: a change heard while drawing draws once more after it.
+  let drawing = false;
+  let stale = false;
+  function refresh(): void {
+    if (drawing) return void (stale = true);
+    drawing = true;
+    void (async () => {
+      try {
+        do {
+          stale = false;
+          await draw();
+        } while (stale);
+      } finally {
+        drawing = false;
+      }
+    })();
+  }
+
   stops.push(
     app.listen((e) => {
       if (e.type === "audit" && e.report.processId === processId && audit && !audit.done) {
         audit = e.report;
         return drawAudit();
       }
-      if (e.type !== "record" || e.record.processId !== processId || queued) return;
-      queued = true;
-      requestAnimationFrame(async () => {
-        queued = false;
-        if (!root.contains(head)) return draw();
-        await drawHead(e.record);
-        await Promise.all([drawTimeline(), drawChart()]);
-        if (e.record.state === "done" && (!audit || audit.done)) void runAudit();
-      });
+      if ((e.type === "record" && e.record.processId === processId) || (e.type === "removed" && e.processId === processId)) refresh();
     }) as () => void,
   );
-  void draw();
+  stops.push(() => replay?.stop());
+  refresh();
   return () => {
     stops.forEach((s) => s());
     if (live) void app.follow(processId, false);

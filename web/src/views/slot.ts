@@ -1,11 +1,11 @@
 /** One assignment in full: its tags, its message (tags and a data preview), and its checks. */
 import { tagValue } from "../../../src/ans104/tags.ts";
-import { b64url } from "../../../src/crypto/base64url.ts";
-import { h, notice, replace } from "../dom.ts";
+import { SLOT_CHECKS } from "../../../src/remote/verify.ts";
+import { badge, checkList, h, notice, replace } from "../dom.ts";
 import { bytes, count, preview, time } from "../format.ts";
 import { IdbStore } from "../idb-store.ts";
 import { href } from "../router.ts";
-import { slotModel } from "../slot-view-model.ts";
+import { slotBadge, slotModel } from "../slot-view-model.ts";
 import type { View } from "./view.ts";
 
 const tagTable = (tags: readonly { name: string; value: string }[]) =>
@@ -27,7 +27,7 @@ export const slotView = (root: HTMLElement, app: Parameters<View>[1], processId:
       return;
     }
     const m = slotModel(s);
-    const status = s.status === "chain-checked" ? "chain-checked only (its source format lost bytes a signature check needs)" : s.status === "verified" ? "verified: signature, id, chain link, nonce and timestamp" : "scheduled here";
+    const checks = s.status ? SLOT_CHECKS[s.status] : undefined;
     replace(
       root,
       nav,
@@ -48,9 +48,9 @@ export const slotView = (root: HTMLElement, app: Parameters<View>[1], processId:
         h("dt", {}, "Hash chain"),
         h("dd", { class: "mono" }, tagValue(m.assignment.tags, "Hash-Chain") ?? "–"),
         h("dt", {}, "Signature"),
-        h("dd", { class: "mono", title: b64url(m.assignment.signature) }, `type ${m.assignment.signatureType}, ${m.assignment.signature.length} bytes`),
+        h("dd", {}, m.assignment.signature),
         h("dt", {}, "Check"),
-        h("dd", {}, h("span", { class: `badge ${s.status === "chain-checked" ? "warn" : "ok"}` }, s.status ?? "own"), " ", status),
+        h("dd", { "data-testid": "slot-checks" }, badge(slotBadge(s.status)), " ", checks ? checkList(checks) : "scheduled here: this browser's own schedule"),
       ),
       h("h2", {}, "Assignment tags"),
       tagTable(m.assignment.tags),

@@ -16,6 +16,7 @@ import { unwrap } from "../../contract.ts";
 import { HttpError } from "../errors.ts";
 import { verifiedItem } from "../../routing/ingest.ts";
 import { idParam, intParam } from "../params.ts";
+import { json } from "../render.ts";
 import { processObject } from "../../routing/targets.ts";
 
 async function seed(c: Context<AppEnv>): Promise<Response> {
@@ -26,7 +27,7 @@ async function seed(c: Context<AppEnv>): Promise<Response> {
   const body = await readBody(c.req.raw, MAX_BODY_BYTES);
   const item = await verifiedItem(body);
   if (!item.target || b64url(item.target) !== pid) throw new HttpError(400, `seed: the item must be a message to ${pid}`);
-  return c.json(unwrap(await processObject(c.env, pid).seed(pid, item.id, body, count)));
+  return json(c, unwrap(await processObject(c.env, pid).seed(pid, item.id, body, count)));
 }
 
 export function benchRoutes(app: Hono<AppEnv>): void {

@@ -8,8 +8,8 @@ import { MAX_BODY_BYTES, MAX_WAIT_MS, PAGE_BYTES, PAGE_LIMIT, schedulingMode } f
 import type { AppEnv } from "../../env.ts";
 import { HttpError } from "../errors.ts";
 import { requestHeight } from "../../routing/height.ts";
-import { idParam, intParam, processParam } from "../params.ts";
-import { ANS104, renderAssignment, renderPage } from "../render.ts";
+import { idParam, intParam, orderedRange, processParam } from "../params.ts";
+import { ANS104, json, renderAssignment, renderPage } from "../render.ts";
 import { scheduleItem } from "../../routing/schedule-item.ts";
 import { NO_GATEWAY_NOTE } from "../../../src/remote/gateway.ts";
 import { schedulerSigner } from "../../objects/signer.ts";
@@ -54,6 +54,7 @@ async function getSchedule(c: C): Promise<Response> {
   const { pid, target } = targetOf(c);
   const from = intParam(c, "from", 0);
   const to = intParam(c, "to", undefined);
+  orderedRange(["from", from], ["to", to]);
   const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT, 1);
   return readPage(c, pid, await target.read({ from, to, limit, maxBytes: PAGE_BYTES }));
 }
@@ -83,7 +84,7 @@ async function getSlot(c: C): Promise<Response> {
   const { pid, state } = await slotState(c);
   const address = state.scheduler ?? (await schedulerSigner(c.env)).address;
   c.header("cache-control", "no-store");
-  return c.json({
+  return json(c, {
     process: pid,
     current: state.current,
     timestamp: Date.now(),
@@ -105,21 +106,27 @@ async function getStatus(c: C): Promise<Response> {
   if (from !== "") idParam(c, "from", from);
   const limit = intParam(c, "limit", PAGE_LIMIT, PAGE_LIMIT, 1);
   const node = c.env.NODE.getByName("node");
-  const [signer, page, own] = await Promise.all([schedulerSigner(c.env), node.processes(from, limit), node.ownStatus()]);
+  const [signer, page, own, totals] = await Promise.all([schedulerSigner(c.env), node.processes(from, limit), node.ownStatus(), node.totals()]);
   c.header("cache-control", "no-store");
-  return c.json({
+  const counters: Record<string, Record<string, number>> = {};
+  for (const [pid, n] of Object.entries(page.counters)) counters[pid] = { posts: n.posts, "re-posts": n.reposts, reads: n.reads, "last-write": n.lastWrite };
+  const cache = totals.cache;
+  return json(c, {
     address: signer.address,
     processes: page.processes,
     continues: page.continues,
     "cache-control": "no-store",
     location: own.location && { url: own.location.url, variant: own.location.variant, nonce: own.location.nonce, "time-to-live": own.location.ttl, id: own.location.id },
     outbox: { ...own.outbox, note: own.outbox.uploadUrl ? undefined : "UPLOAD_URL is not set: records stay on this node" },
+    // Written out by each process's object a few seconds after they change (docs/architecture.md "Observability").
+    "process-counters": counters,
+    cache: { hits: cache.hits, misses: cache.misses, "remote-fetches": cache.fetches, "remote-bytes": cache.bytes, "verify-failures": cache.verifyFailures, forks: cache.forks },
   });
 }
 
 async function getInfo(c: C): Promise<Response> {
   const signer = await schedulerSigner(c.env);
-  return c.json({
+  return json(c, {
     device: "scheduler@1.0",
     exports: EXPORTS,
     address: signer.address,
@@ -144,7 +151,7 @@ export function hyperbeamRoutes(app: Hono<AppEnv>): void {
   }
   app.get(`${D}/status`, getStatus);
   app.get(`${D}/info`, getInfo);
-  app.get(`${D}/checkpoint`, (c) => c.json({ device: "scheduler@1.0" }));
+  app.get(`${D}/checkpoint`, (c) => json(c, { device: "scheduler@1.0" }));
   app.post("/:pid/schedule", postSchedule);
   app.get("/:pid/schedule", getSchedule);
   app.get("/:pid/slot", getSlot);

@@ -22,7 +22,8 @@ import { requestHeight } from "../../routing/height.ts";
 import { indexedProcess } from "../../objects/index-object.ts";
 import { countAssignment, renderMetrics } from "../metrics.ts";
 import { recentProcess, remember } from "../../routing/recent-ids.ts";
-import { idParam } from "../params.ts";
+import { idParam, orderedRange, processParam } from "../params.ts";
+import { json } from "../render.ts";
 import { scheduleItem } from "../../routing/schedule-item.ts";
 import { health } from "../health.ts";
 import { schedulerSigner } from "../../objects/signer.ts";
@@ -44,61 +45,71 @@ function signedInt(c: C, name: string, min: number): number | undefined {
   return Number(raw);
 }
 
-/** `process-id` (or HyperBEAM's `proc-id`), validated when present. */
-function processIdParam(c: C): string | undefined {
+/**
+ * `process-id` (or HyperBEAM's `proc-id`), validated when present, and the scheduler hint given
+ * with it (`hint=<url>`, or HyperBEAM's inline `process-id=<pid>?hint=<url>`).
+ */
+function processIdParam(c: C): { pid: string | undefined; hint: string | undefined } {
   const value = c.req.query("process-id") ?? c.req.query("proc-id");
-  return value === undefined || value === "" ? undefined : idParam(c, "process-id", value);
+  return value === undefined || value === "" ? { pid: undefined, hint: c.req.query("hint") || undefined } : processParam(c, "process-id", value);
 }
 
+/** A page's bounds: `from` (or `from-nonce`) exclusive, `to` (or `to-nonce`) inclusive, as on the SU. */
 function pageQuery(c: C): LegacyQuery {
   const nonce = c.req.query("from-nonce") !== undefined || c.req.query("to-nonce") !== undefined;
   const limit = signedInt(c, "limit", 1) ?? LEGACY_LIMIT;
+  const [fromName, toName] = nonce ? ["from-nonce", "to-nonce"] : ["from", "to"];
+  const from = signedInt(c, fromName, nonce ? -1 : Number.MIN_SAFE_INTEGER);
+  const to = signedInt(c, toName, Number.MIN_SAFE_INTEGER);
+  orderedRange([fromName, from], [toName, to]);
   return {
     mode: nonce ? "nonce" : "timestamp",
-    from: nonce ? signedInt(c, "from-nonce", -1) : signedInt(c, "from", Number.MIN_SAFE_INTEGER),
-    to: nonce ? signedInt(c, "to-nonce", Number.MIN_SAFE_INTEGER) : signedInt(c, "to", Number.MIN_SAFE_INTEGER),
+    from,
+    to,
     limit: Math.min(limit, PAGE_LIMIT), // a cap is safe: has_next_page stays exact
     maxBytes: PAGE_BYTES,
   };
 }
 
-async function page(c: C, pid: string, q: LegacyQuery): Promise<Response> {
-  const r = await processTarget(c, pid).readLegacy(q);
+async function page(c: C, pid: string, q: LegacyQuery, hint: string | undefined): Promise<Response> {
+  const r = await processTarget(c, pid, hint).readLegacy(q);
   if (r.current < 0) throw notKnown(pid);
-  return c.json(legacyPage(r.slots, r.hasNextPage, q.mode, { showAnchor: c.req.query("show-anchor") !== undefined }));
+  return json(c, legacyPage(r.slots, r.hasNextPage, q.mode, { showAnchor: c.req.query("show-anchor") !== undefined }));
 }
 
 /** GET /{id}: a process id gives a page; a message or assignment id gives its node. */
 async function byId(c: C): Promise<Response> {
-  const id = idParam(c, "id");
-  const hint = processIdParam(c);
+  const path = processParam(c, "id");
+  const id = path.pid;
+  const named = processIdParam(c);
+  const hint = named.hint ?? path.hint;
   const q = pageQuery(c); // bad parameters are a 400 whatever the id
   // process-id picks where to look first, as on the SU; it never filters. Last, the id as a process.
-  const found = await holderOf(c, id, hint, id);
-  if (found?.slot.slot === 0 && id === found.pid) return page(c, found.pid, q);
-  if (found) return c.json(slotNode(found.slot));
+  const found = await holderOf(c, id, named.pid, id, hint);
+  if (found?.slot.slot === 0 && id === found.pid) return page(c, found.pid, q, hint);
+  if (found) return json(c, slotNode(found.slot));
   throw new HttpError(404, `Message or Process not found: ${id}`);
 }
 
 async function latest(c: C): Promise<Response> {
-  const pid = idParam(c, "pid");
-  const slot = await processTarget(c, pid).slot("latest");
+  const { pid, hint } = processParam(c, "pid");
+  const slot = await processTarget(c, pid, hint).slot("latest");
   if (!slot) throw notKnown(pid);
-  return c.json(slotNode(slot));
+  return json(c, slotNode(slot));
 }
 
 async function processMeta(c: C): Promise<Response> {
-  const pid = idParam(c, "id");
-  const slot = await processTarget(c, pid).slot(0);
+  const { pid, hint } = processParam(c, "id");
+  const slot = await processTarget(c, pid, hint).slot(0);
   if (!slot?.message) throw notKnown(pid);
-  return c.json(processInfo(slot));
+  return json(c, processInfo(slot));
 }
 
-const written = (c: C, id: string, r: ScheduledWire) => c.json({ id, timestamp: r.timestamp });
+const written = (c: C, id: string, r: ScheduledWire) => json(c, { id, timestamp: r.timestamp });
 
 /** POST /: a process, a message, or (`?process-id=&assign=`) an assignment of an existing item. */
 async function postRoot(c: C): Promise<Response> {
-  const pid = processIdParam(c);
+  const { pid, hint } = processIdParam(c);
   const assign = c.req.query("assign");
   if (assign !== undefined) {
     if (!pid) throw new HttpError(400, "If sending assign or process-id, you must send both.");
@@ -109,7 +120,7 @@ async function postRoot(c: C): Promise<Response> {
     throw new HttpError(400, pid ? "If sending assign or process-id, you must send both." : "empty body: expected a signed ANS-104 data item");
   }
   const named = pid === undefined ? undefined : { processId: pid, mismatch: `not process-id ${pid}` };
-  const { item, scheduled } = await scheduleItem(c, body, { legacy: true, named });
+  const { item, scheduled } = await scheduleItem(c, body, { legacy: true, named, hint });
   return written(c, item.id, scheduled);
 }
 
@@ -130,12 +141,12 @@ async function postAssign(c: C, pid: string, messageId: string): Promise<Respons
 /**
  * The process holding `id` (as message or assignment) and its slot. Asks `first`, then this
  * isolate's recent writes, then the global index (an RPC, only when still needed), then `last`.
- * `first` and `last` are processes the request named, so they may be held elsewhere; the others
- * are this node's own.
+ * `first` and `last` are processes the request named (with the `hint` it gave), so they may be
+ * held elsewhere; the others are this node's own.
  */
-async function holderOf(c: C, id: string, first: string | undefined, last?: string): Promise<{ pid: string; slot: StoredSlot } | undefined> {
+async function holderOf(c: C, id: string, first: string | undefined, last?: string, hint?: string): Promise<{ pid: string; slot: StoredSlot } | undefined> {
   const tried = new Set<string>();
-  const named = (pid: string | undefined) => async () => (pid === undefined ? undefined : { pid, find: () => processTarget(c, pid).find(id) });
+  const named = (pid: string | undefined) => async () => (pid === undefined ? undefined : { pid, find: () => processTarget(c, pid, hint).find(id) });
   const own = (pid: Promise<string | undefined> | string | undefined) => async () => {
     const p = await pid;
     return p === undefined ? undefined : { pid: p, find: async () => unwrap(await stub(c, p).find(p, id)) };
@@ -171,11 +182,11 @@ async function confirmOnGateway(c: C, id: string, baseLayer: boolean, process: S
 }
 
 export function legacyRoutes(app: Hono<AppEnv>): void {
-  app.get("/", async (c) => c.json({ timestamp: String(Date.now()), address: (await schedulerSigner(c.env)).address }));
+  app.get("/", async (c) => json(c, { timestamp: String(Date.now()), address: (await schedulerSigner(c.env)).address }));
   app.post("/", postRoot);
-  app.get("/timestamp", async (c) => c.json({ timestamp: String(Date.now()), block_height: padHeight(await requestHeight(c)) }));
+  app.get("/timestamp", async (c) => json(c, { timestamp: String(Date.now()), block_height: padHeight(await requestHeight(c)) }));
   app.get("/health", health);
-  app.get("/metrics", (c) => c.text(renderMetrics(), 200, { "content-type": "text/plain; version=0.0.4" }));
+  app.get("/metrics", async (c) => c.text(renderMetrics(await c.env.NODE.getByName("node").totals()), 200, { "content-type": "text/plain; version=0.0.4" }));
   app.get("/processes/:id", processMeta);
   app.get("/:pid/latest", latest);
   app.get("/:id", byId);

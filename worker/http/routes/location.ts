@@ -22,7 +22,7 @@ import { HttpError } from "../errors.ts";
 import { verifiedItem } from "../../routing/ingest.ts";
 import { allowedDestination } from "../../routing/where.ts";
 import { idParam } from "../params.ts";
-import { ANS104, negotiate } from "../render.ts";
+import { ANS104, json, negotiate } from "../render.ts";
 import { schedulerSigner } from "../../objects/signer.ts";
 
 type C = Context<AppEnv>;
@@ -32,7 +32,7 @@ function renderRecord(c: C, raw: Uint8Array, expiresAt: number | undefined): Res
   if (negotiate(c) === "ans104") return new Response(raw, { headers: { "content-type": ANS104 } });
   const item = parseItem(raw, NO_LIMITS);
   const record = readLocation(item);
-  return c.json({ ...itemToJson(item), address: record.address, ...(expiresAt === undefined ? {} : { "expires-at": expiresAt }) });
+  return json(c, { ...itemToJson(item), address: record.address, ...(expiresAt === undefined ? {} : { "expires-at": expiresAt }) });
 }
 
 async function getLocation(c: C): Promise<Response> {
