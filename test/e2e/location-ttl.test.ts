@@ -85,24 +85,24 @@ describe("scheduler-location records: Time-To-Live is enforced", () => {
     expect(info).toMatchObject({ address: bKey.address, "signature-type": 2 });
   });
 
-  test("a gateway record whose Timestamp + Time-To-Live has passed is never used: 421 naming the expiry, and its URL is never asked", async () => {
+  test("a gateway record whose Timestamp + Time-To-Live has passed is never used: 404 naming the expiry, and its URL is never asked", async () => {
     const pid = await processOfB("expired on arrival");
     const stale = await proxyToB();
     await publishB(stale.url, Date.now() - 2 * HOUR, HOUR);
     const res = await slotThroughA(pid);
-    expect(res.status, res.json.error).toBe(421);
+    expect(res.status, res.json.error).toBe(404);
     expect(res.json.error).toContain(bKey.address);
     expect(res.json.error).toMatch(/expired/);
     expect(stale.requests).toEqual([]);
   });
 
-  test("a gateway record that fails its checks (Time-To-Live 0) is never used either: 421 naming why, its URL never asked", async () => {
+  test("a gateway record that fails its checks (Time-To-Live 0) is never used either: 404 naming why, its URL never asked", async () => {
     const pid = await processOfB("unusable record");
     const bad = await proxyToB();
     const tags = locationTags({ url: bad.url, variant: "ao.N.1", nonce: ++nonce, ttl: HOUR, timestamp: Date.now() }).map((t) => (t.name === "Time-To-Live" ? { ...t, value: "0" } : t));
     gateway.add((await signItem(bKey, { tags })).raw);
     const res = await slotThroughA(pid);
-    expect(res.status, res.json.error).toBe(421);
+    expect(res.status, res.json.error).toBe(404);
     expect(res.json.error).toMatch(/is unusable \(scheduler-location record: Time-To-Live must be above 0\)/);
     expect(bad.requests).toEqual([]);
   });
@@ -122,7 +122,7 @@ describe("scheduler-location records: Time-To-Live is enforced", () => {
     while (Date.now() <= signedAt + ttl) await sleep(100); // the record's lifetime has passed
     const lookupsBefore = gateway.count("POST /graphql");
     const expired = await slotThroughA(pid);
-    expect(expired.status, expired.json.error).toBe(421);
+    expect(expired.status, expired.json.error).toBe(404);
     expect(expired.json.error).toMatch(/expired/);
     expect(first.requests.length - used).toBe(0); // the expired record's URL was not asked again
     expect(gateway.count("POST /graphql") - lookupsBefore).toBeGreaterThan(0); // it was looked up again

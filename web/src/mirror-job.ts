@@ -143,7 +143,7 @@ export class MirrorJob {
         const p = await this.#mirror.accept([slot]);
         appended += p.appended;
         await this.#save({ kept: p.kept, total: Math.max(this.#record.total, p.kept) });
-        this.#progress(appended, began);
+        this.#progress(appended, began, false);
       });
       return true;
     } catch (err) {
