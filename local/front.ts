@@ -103,6 +103,12 @@ export function startFront(o: FrontOptions): Promise<Server> {
     (req, res) => proxy(req, res),
   );
 
+  /** The log line of an answer the front gave itself, in the shape of the worker's (metrics.ts). */
+  function logRefusal(req: IncomingMessage, started: number, status: number, error: string): void {
+    const path = (req.url ?? "").split("?")[0].slice(0, 200);
+    o.onRequest?.(JSON.stringify({ t: started, method: req.method, path, route: "front", status, ms: Date.now() - started, error }));
+  }
+
   function proxy(req: IncomingMessage, res: ServerResponse): void {
     const started = Date.now();
     let upstream: ReturnType<typeof upstreamRequest> | undefined;
@@ -113,10 +119,7 @@ export function startFront(o: FrontOptions): Promise<Server> {
     res.on("finish", () => {
       clearTimeout(idle);
       if (active.get(req.socket)?.res === res) active.delete(req.socket);
-      if (refused !== undefined) {
-        const path = (req.url ?? "").split("?")[0].slice(0, 200);
-        o.onRequest?.(JSON.stringify({ t: started, method: req.method, path, route: "front", status: res.statusCode, ms: Date.now() - started, error: refused }));
-      }
+      if (refused !== undefined) logRefusal(req, started, res.statusCode, refused);
     });
     // The client went away before its answer was complete (an abandoned long-poll, say): stop the work behind it.
     res.on("close", () => {
@@ -240,12 +243,12 @@ export function startFront(o: FrontOptions): Promise<Server> {
 
   // Live schedules: WebSocket upgrades are passed to workerd, then the sockets joined (upgrade.ts).
   server.on("upgrade", (req: IncomingMessage, socket: Socket, early: Buffer) => {
-    const started = performance.now();
+    const started = Date.now();
     proxyUpgrade(req, socket, early, {
       upstream: o.upstream,
       path: requestPath(req.url ?? ""),
       validHost: req.headers.host !== undefined && validHost(req.headers.host),
-      onAnswer: (status) => o.onRequest?.(`${req.method} ${req.url} ${status} ${(performance.now() - started).toFixed(1)} ms`),
+      onRefused: (status, error) => logRefusal(req, started, status, error),
     });
   });
 

@@ -31,25 +31,24 @@ export interface UpgradeOptions {
   path: string | undefined;
   /** Whether the Host header is one workerd can build a URL from. */
   validHost: boolean;
-  /** The access log line, when the upgrade is answered. */
-  onAnswer?: (status: number) => void;
-}
-
-/** Answers a request that cannot be passed on, and closes. */
-function refuse(socket: Duplex, status: number, reason: string, error: string): void {
-  const body = JSON.stringify({ error });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  /** Told of an answer the front gives itself (the worker logs those it gives). */
+  onRefused?: (status: number, error: string) => void;
 }
 
 export function proxyUpgrade(req: IncomingMessage, socket: Duplex, early: Buffer, o: UpgradeOptions): void {
+  /** Answers a request that cannot be passed on, and closes. */
+  const refuse = (status: number, reason: string, error: string): void => {
+    o.onRefused?.(status, error);
+    const body = JSON.stringify({ error }) + "\n";
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  };
   socket.on("error", () => socket.destroy());
-  if (!o.validHost) return refuse(socket, 400, "Bad Request", `malformed Host header ${JSON.stringify(String(req.headers.host).slice(0, 80))}`);
-  if (req.method !== "GET" || String(req.headers.upgrade).toLowerCase() !== "websocket") return refuse(socket, 400, "Bad Request", "only WebSocket upgrades of GET requests are served (live schedules, docs/live.md)");
-  if (o.path === undefined) return refuse(socket, 400, "Bad Request", `malformed request target ${JSON.stringify(String(req.url).slice(0, 80))}`);
+  if (!o.validHost) return refuse(400, "Bad Request", `malformed Host header ${JSON.stringify(String(req.headers.host).slice(0, 80))}`);
+  if (req.method !== "GET" || String(req.headers.upgrade).toLowerCase() !== "websocket") return refuse(400, "Bad Request", "only WebSocket upgrades of GET requests are served (live schedules, docs/live.md)");
+  if (o.path === undefined) return refuse(400, "Bad Request", `malformed request target ${JSON.stringify(String(req.url).slice(0, 80))}`);
   const upstream = upstreamRequest({ host: o.upstream.hostname, port: o.upstream.port, method: req.method, path: o.path, headers: upgradeHeaders(req.headers), agent: false });
   socket.once("close", () => upstream.destroy());
   upstream.on("upgrade", (answer: IncomingMessage, inner: Duplex, innerEarly: Buffer) => {
-    o.onAnswer?.(101);
     socket.write(head(101, answer.statusMessage ?? "Switching Protocols", answer.rawHeaders));
     if (innerEarly.length > 0) socket.write(innerEarly);
     if (early.length > 0) inner.write(early);
@@ -60,7 +59,6 @@ export function proxyUpgrade(req: IncomingMessage, socket: Duplex, early: Buffer
     socket.pipe(inner);
   });
   upstream.on("response", (answer: IncomingMessage) => {
-    o.onAnswer?.(answer.statusCode ?? 502);
     // Its body is passed on as read (de-chunked), delimited by the close.
     const raw = answer.rawHeaders.filter((_, i, all) => !/^(connection|transfer-encoding)$/i.test(all[i - (i % 2)]));
     socket.write(head(answer.statusCode ?? 502, answer.statusMessage ?? "", [...raw, "connection", "close"]));
@@ -69,7 +67,7 @@ export function proxyUpgrade(req: IncomingMessage, socket: Duplex, early: Buffer
   upstream.on("error", (err) => {
     if (socket.writable) {
       console.error(`[front] runtime upgrade failed: ${err.message}`);
-      refuse(socket, 502, "Bad Gateway", "the scheduler runtime is not answering; try again shortly");
+      refuse(502, "Bad Gateway", "the scheduler runtime is not answering; try again shortly");
     } else socket.destroy();
   });
   upstream.end();

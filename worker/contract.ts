@@ -114,3 +114,15 @@ export function unwrap<T>(o: Outcome<T>): T {
   if (o.ok) return o.value;
   throw Object.assign(new Error(o.message), { code: o.code, details: o.details });
 }
+
+// An object's `fetch` answers a Response, not an Outcome: a subscription it refuses before the
+// upgrade carries its Failure in a marked answer, and the worker throws it as it would unwrap one.
+const REFUSED = "x-object-refused";
+
+/** A subscription refused before its upgrade, as the object answers it. */
+export const refusedUpgrade = (f: Failure): Response => Response.json(f, { headers: { [REFUSED]: "1" } });
+
+/** The object's answer to a subscription: the upgrade, or its refusal thrown as a coded error. */
+export async function upgraded(r: Response): Promise<Response> {
+  return r.headers.has(REFUSED) ? unwrap<Response>((await r.json()) as Failure) : r;
+}

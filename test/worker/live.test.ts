@@ -5,7 +5,7 @@
  * catching up 10,000 slots while writes continue.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { readBundle } from "../../src/ans104/bundle.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
 import { readAssignment } from "../../src/schedule/assignment.ts";
@@ -14,6 +14,7 @@ import { utf8 } from "../../src/crypto/bytes.ts";
 import { CLOSE, followSocket, HOLD_MS, slotOfFrame, WINDOW_BYTES, type LiveSocket } from "../../src/remote/live.ts";
 import { verifySlots } from "../../src/remote/verify.ts";
 import { signMessage } from "../support/items.ts";
+import { forgetPlaces } from "../../worker/routing/where.ts";
 import { bundleOf, call, json, schedulerAddress, send, spawn, testClient } from "./support.ts";
 
 type Frame = string | Blob;
@@ -76,6 +77,27 @@ describe("subscribe", () => {
       expect(bundle.map((b) => b.raw)).toEqual([items[2 * slot].raw, items[2 * slot + 1].raw]);
     }
     sub.ws.close(1000, "done");
+  });
+
+  test("a remote process whose scheduler refuses it or answers nonsense: the subscription is refused before any upgrade, with the status a read would get (404 passed on, 502 naming the remote)", async () => {
+    const pid = "R".repeat(42) + "A";
+    const hint = `hint=${encodeURIComponent("http://remote.test")}`;
+    try {
+      for (const [answer, status, error] of [
+        [() => Response.json({ error: `process ${pid} is not known here` }, { status: 404 }), 404, /not known here/],
+        [() => new Response("<html>not a scheduler</html>", { status: 200, headers: { "content-type": "text/html" } }), 502, /remote\.test/],
+      ] as const) {
+        vi.stubGlobal("fetch", async () => answer());
+        forgetPlaces();
+        const res = await call(`/${pid}/subscribe?${hint}`, { headers: { upgrade: "websocket" } });
+        expect(res.status).toBe(status);
+        expect(res.webSocket).toBeNull();
+        expect((await json(res)).error).toMatch(error);
+      }
+    } finally {
+      vi.unstubAllGlobals();
+      forgetPlaces();
+    }
   });
 
   test("bad parameters are 4xx before any upgrade; an unknown process is 404", async () => {

@@ -17,7 +17,7 @@ import { checkWriteFrom } from "../routing/write-policy.ts";
 const ALLOW_METHODS = "GET,HEAD,PUT,POST,DELETE,PATCH,QUERY";
 
 /** A CORS preflight: any origin may call any route with any header (the dashboard mirrors other schedulers). */
-function preflight(c: Context): Response {
+function preflight(): Response {
   return new Response(null, {
     status: 204,
     headers: {
@@ -63,7 +63,7 @@ async function limitedWrite(c: Context<AppEnv>, next: () => Promise<void>): Prom
  */
 const around: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
-  if (c.req.method === "OPTIONS") c.res = preflight(c);
+  if (c.req.method === "OPTIONS") c.res = preflight();
   else if (c.req.method === "POST" && c.env.RATE_LIMIT_IP) await limitedWrite(c, next);
   else await next();
   if (c.res.status !== 101) allowAnyOrigin(c); // an accepted WebSocket is answered as it is

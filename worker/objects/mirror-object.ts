@@ -18,7 +18,7 @@ import { parseItem } from "../../src/ans104/parse.ts";
 import { readAssignment } from "../../src/schedule/assignment.ts";
 import { readLegacy, readRange, type LegacyQuery } from "../../src/schedule/legacy-range.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
-import { readSubscribeRequest, type LegacyReadResult, type Outcome, type ReadQuery, type ReadResult, type RemoteRef, type ScheduledWire, type SlotState } from "../contract.ts";
+import { readSubscribeRequest, refusedUpgrade, type LegacyReadResult, type Outcome, type ReadQuery, type ReadResult, type RemoteRef, type ScheduledWire, type SlotState } from "../contract.ts";
 import { privateAccess, subscriberLimit } from "../config.ts";
 import { COUNTER_FLUSH_MS, noCacheCounts, type CacheCounts } from "./counters.ts";
 import { outcome } from "./outcome.ts";
@@ -73,17 +73,11 @@ export class MirrorObject extends DurableObject<Env> {
    */
   override async fetch(request: Request): Promise<Response> {
     const { pid, q, remote } = readSubscribeRequest(request);
-    if (!remote) return Response.json({ error: "no scheduler given for a remote process" }, { status: 400 });
+    if (!remote) return refusedUpgrade({ ok: false, code: "bad-request", message: "no scheduler given for a remote process" });
     const m = this.#open(pid, remote);
-    try {
-      await m.syncTo(0); // the remote holds the process (and slot 0 is checked and kept)
-    } catch (err) {
-      const e = err as { code?: string; message?: string; details?: { status?: unknown } };
-      const passed = typeof e.details?.status === "number" && e.details.status >= 400 && e.details.status < 500 ? e.details.status : undefined;
-      const status = passed ?? (e.code === "remote-timeout" ? 504 : e.code === "refused-destination" ? 400 : e.code ? 502 : 500);
-      if (!e.code) console.error("live follow: checking the remote failed", err);
-      return Response.json({ error: e.code ? String(e.message) : "internal error" }, { status });
-    }
+    // The remote holds the process (and slot 0 is checked and kept); a failure is counted as a read's is.
+    const checked = await this.#served(async () => m.syncTo(0), false);
+    if (!checked.ok) return refusedUpgrade(checked);
     const answer = this.#subscribers.open(pid, q);
     if (answer.status === 101) this.#follow(pid, remote);
     return answer;

@@ -8,7 +8,7 @@
 import type { Context } from "hono";
 import type { LegacyQuery } from "../../src/schedule/legacy-range.ts";
 import type { PlaceOptions } from "../../src/schedule/scheduler.ts";
-import { subscribeRequest, unwrap, type ProcessTarget, type ReadQuery, type RemoteRef, type SubscribeQuery } from "../contract.ts";
+import { subscribeRequest, unwrap, upgraded, type ProcessTarget, type ReadQuery, type RemoteRef, type SubscribeQuery } from "../contract.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { knownElsewhere, locate, type Place } from "./where.ts";
 
@@ -39,7 +39,7 @@ function remoteTarget(c: C, pid: string, remote: RemoteRef): ProcessTarget {
     next: async (q, wait) => unwrap(await m.next(pid, remote, q, wait)),
     slot: async (which) => unwrap(await m.slot(pid, remote, which)),
     find: async (id) => unwrap(await m.find(pid, remote, id)),
-    subscribe: (q) => m.fetch(subscribeRequest(pid, q, remote)),
+    subscribe: async (q) => upgraded(await m.fetch(subscribeRequest(pid, q, remote))),
   };
 }
 

@@ -10,7 +10,6 @@
  * `npm run deploy` configured them: counted per Cloudflare location, not per isolate.
  */
 import type { DataItem } from "../../src/ans104/data-item.ts";
-import { b64url } from "../../src/crypto/base64url.ts";
 import { BoundedCache } from "../../src/crypto/bounded-cache.ts";
 import { addressOf, isId } from "../../src/crypto/ids.ts";
 import type { Env } from "../env.ts";
@@ -134,7 +133,8 @@ export function checkWriteBy(env: Env, item: DataItem, spawn: boolean): Promise<
   }
   const limits = p.signer;
   if (!limits) return undefined;
-  const wait = limits.take(b64url(item.owner), Date.now());
-  if (wait > 0) throw tooMany("signer", addressOf(item.owner), limits.limit, wait);
-  return env.SIGNER_RATE_LIMIT && askBinding(env.SIGNER_RATE_LIMIT, addressOf(item.owner), () => tooMany("signer", addressOf(item.owner), limits.limit, LIMIT_PERIOD_S));
+  const signer = addressOf(item.owner); // cached per key
+  const wait = limits.take(signer, Date.now());
+  if (wait > 0) throw tooMany("signer", signer, limits.limit, wait);
+  return env.SIGNER_RATE_LIMIT && askBinding(env.SIGNER_RATE_LIMIT, signer, () => tooMany("signer", signer, limits.limit, LIMIT_PERIOD_S));
 }
