@@ -354,7 +354,7 @@ describe("the dashboard, as a user would use it", () => {
 
   test("all of the above ran under the dashboard's Content-Security-Policy, and the browser refused nothing under it", async () => {
     const answer = await page.goto(`${a.url}/dashboard/`);
-    expect(await answer?.headerValue("content-security-policy")).toMatch(/^default-src 'self'; script-src 'self'; worker-src 'self';/);
+    expect(await answer?.headerValue("content-security-policy")).toMatch(/^default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self';/);
     expect(refusedByCsp).toEqual([]);
   });
 });

@@ -134,7 +134,7 @@ describe("with the default on loopback (private destinations allowed)", () => {
 test("the dashboard is served with its Content-Security-Policy (what `curl -sI /dashboard/` shows)", async () => {
   const res = await fetch(`${denying.url}/dashboard/`, { method: "HEAD" });
   expect(res.status).toBe(200);
-  expect(res.headers.get("content-security-policy")).toMatch(/^default-src 'self'; script-src 'self'; worker-src 'self'; connect-src 'self' http: https: ws: wss:;.* frame-ancestors 'none'$/);
+  expect(res.headers.get("content-security-policy")).toMatch(/^default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self' http: https: ws: wss:;.* frame-ancestors 'none'$/);
   expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   expect(res.headers.get("referrer-policy")).toBe("no-referrer");
 });

@@ -3,3 +3,9 @@ declare module "vectors:*" {
   const base64: string;
   export default base64;
 }
+
+declare module "#sha384-module" {
+  /** src/crypto/sha384.wasm compiled, the way the runtime under test allows (vitest.config.ts). */
+  const module: WebAssembly.Module;
+  export default module;
+}

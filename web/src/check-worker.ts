@@ -8,6 +8,7 @@ import { auditSchedule } from "../../src/remote/audit.ts";
 import { chainStateOf, verifySlots } from "../../src/remote/verify.ts";
 import { openDashboardDb, type DashboardDb } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
+import { wasmHashing } from "./wasm-hash.ts";
 import { toWire, type Task, type TaskReply, type TaskResult } from "./worker-protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -16,6 +17,7 @@ let db: Promise<DashboardDb> | undefined;
 const post = (r: TaskReply) => self.postMessage(r);
 
 async function run(id: number, task: Task): Promise<TaskResult> {
+  await wasmHashing;
   if (task.kind === "verify") {
     const { slots, scheduler } = await verifySlots(task.slots, task.ctx, task.previous);
     return { kind: "verify", slots: slots.map((s) => ({ assignmentId: s.assignmentId, messageId: s.messageId, timestamp: s.timestamp, status: s.status! })), scheduler };

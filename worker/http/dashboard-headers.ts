@@ -1,12 +1,13 @@
 /**
  * The dashboard shares the API's origin (D12), so its files are served under a strict policy
- * (docs/security.md): its own scripts and workers only, no inline script, never framed, no
+ * (docs/security.md): its own scripts and workers only, no inline script or eval, never framed, no
  * sniffing, no referrer. `connect-src` stays open: it mirrors schedules from any scheduler a user
  * names.
  */
 export const DASHBOARD_CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // WebAssembly from its own scripts (the SHA-384 of src/crypto/sha384.wat); still no eval.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
   "connect-src 'self' http: https: ws: wss:",
   "img-src 'self' data:",
