@@ -15,8 +15,8 @@ const rsaJwk = () => JSON.stringify(generateKeyPairSync("rsa", { modulusLength: 
 // two suites at once (a test that verifies thousands of RSA signatures took 11 s so, 2 s alone).
 const hangGuard = (ms: number) => ({ testTimeout: ms, hookTimeout: ms });
 
-// Where a test gets src/crypto/sha384.wasm compiled: Node compiles it at run time, workerd only bundled.
-const sha384Module = (runtime: "node" | "workerd") => ({ resolve: { alias: { "#sha384-module": `./test/support/sha384-module.${runtime}.ts` } } });
+// Where a test gets src/crypto/sha2.wasm compiled: Node compiles it at run time, workerd only bundled.
+const sha2Module = (runtime: "node" | "workerd") => ({ resolve: { alias: { "#sha2-module": `./test/support/sha2-module.${runtime}.ts` } } });
 
 const oneAtATime = { sequence: { groupOrder: 1 }, maxWorkers: 1, maxConcurrency: 2 };
 
@@ -24,8 +24,8 @@ export default defineConfig({
   test: {
     projects: [
       // The core runs in Node and in workerd: one suite, two runtimes, proving it platform-neutral.
-      { plugins: [vectors()], ...sha384Module("node"), test: { name: "core-node", environment: "node", include: ["test/core/**/*.test.ts", "test/interop/**/*.test.ts", "test/layout/**/*.test.ts"], ...hangGuard(60_000) } },
-      { plugins: [vectors(), workerd()], ...sha384Module("workerd"), test: { name: "core-workerd", include: ["test/core/**/*.test.ts"], ...hangGuard(60_000) } },
+      { plugins: [vectors()], ...sha2Module("node"), test: { name: "core-node", environment: "node", include: ["test/core/**/*.test.ts", "test/interop/**/*.test.ts", "test/layout/**/*.test.ts"], ...hangGuard(60_000) } },
+      { plugins: [vectors(), workerd()], ...sha2Module("workerd"), test: { name: "core-workerd", include: ["test/core/**/*.test.ts"], ...hangGuard(60_000) } },
       { plugins: [vectors(), workerd({ SUBSCRIBERS_PER_PROCESS: "8" })], test: { name: "worker", include: ["test/worker/**/*.test.ts"], ...hangGuard(120_000) } },
       // Settings other than the defaults, each checked against its default in test/worker.
       {

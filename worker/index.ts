@@ -1,7 +1,7 @@
 /** Worker entry: the app, plus the Durable Object classes wrangler.toml binds. */
 import { hashNativelyFrom, hashWith } from "../src/crypto/hash.ts";
-import sha384Module from "../src/crypto/sha384.wasm";
-import { sha384Wasm } from "../src/crypto/sha384-wasm.ts";
+import sha2Module from "../src/crypto/sha2.wasm";
+import { sha2Wasm } from "../src/crypto/sha2-wasm.ts";
 import { createApp } from "./http/app.ts";
 import { withDashboardHeaders } from "./http/dashboard-headers.ts";
 import type { Env } from "./env.ts";
@@ -12,9 +12,9 @@ export { MirrorObject } from "./objects/mirror-object.ts";
 export { NodeObject } from "./objects/node-object.ts";
 export { ProcessObject } from "./objects/process-object.ts";
 
-// SHA-384 in WebAssembly, and WebCrypto from 2 KiB: in workerd a WebCrypto digest costs a fixed
-// few microseconds, which the WebAssembly one spends on about 16 blocks (measured, docs/performance.md).
-hashWith(sha384Wasm(new WebAssembly.Instance(sha384Module)));
+// SHA-2 in WebAssembly, and WebCrypto from 2 KiB: in workerd a WebCrypto digest costs a fixed few
+// microseconds, which the WebAssembly one spends on about 16 blocks (measured, docs/performance.md).
+hashWith(sha2Wasm(new WebAssembly.Instance(sha2Module)));
 hashNativelyFrom(2048);
 
 const app = createApp();

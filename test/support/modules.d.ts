@@ -4,8 +4,8 @@ declare module "vectors:*" {
   export default base64;
 }
 
-declare module "#sha384-module" {
-  /** src/crypto/sha384.wasm compiled, the way the runtime under test allows (vitest.config.ts). */
+declare module "#sha2-module" {
+  /** src/crypto/sha2.wasm compiled, the way the runtime under test allows (vitest.config.ts). */
   const module: WebAssembly.Module;
   export default module;
 }

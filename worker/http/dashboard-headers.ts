@@ -6,7 +6,7 @@
  */
 export const DASHBOARD_CSP = [
   "default-src 'self'",
-  // WebAssembly from its own scripts (the SHA-384 of src/crypto/sha384.wat); still no eval.
+  // WebAssembly from its own scripts (the SHA-2 of src/crypto/sha2.wat); still no eval.
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
   "connect-src 'self' http: https: ws: wss:",

@@ -1,4 +1,4 @@
 // The module for tests in workerd, bundled as the worker bundles it (worker/index.ts).
-import sha384Module from "../../src/crypto/sha384.wasm";
+import sha2Module from "../../src/crypto/sha2.wasm";
 
-export default sha384Module;
+export default sha2Module;
