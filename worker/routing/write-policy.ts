@@ -11,7 +11,7 @@
  */
 import type { DataItem } from "../../src/ans104/data-item.ts";
 import { BoundedCache } from "../../src/crypto/bounded-cache.ts";
-import { addressOf, isId } from "../../src/crypto/ids.ts";
+import { addressOfKey, isId } from "../../src/crypto/ids.ts";
 import type { Env } from "../env.ts";
 
 /** Keys remembered per kind of limit. */
@@ -126,14 +126,14 @@ export function checkWriteFrom(env: Env, ip: string): Promise<void> | undefined 
 export function checkWriteBy(env: Env, item: DataItem, spawn: boolean): Promise<void> | undefined {
   const p = policyOf(env);
   if (spawn && p.spawnAllow) {
-    const owner = addressOf(item.owner);
+    const owner = addressOfKey(item.owner);
     if (!p.spawnAllow.has(owner)) {
       throw new WriteRefused(403, `owner ${owner} may not spawn processes on this node: SPAWN_ALLOW does not name it`, { owner });
     }
   }
   const limits = p.signer;
   if (!limits) return undefined;
-  const signer = addressOf(item.owner); // cached per key
+  const signer = addressOfKey(item.owner); // hashed once per key
   const wait = limits.take(signer, Date.now());
   if (wait > 0) throw tooMany("signer", signer, limits.limit, wait);
   return env.SIGNER_RATE_LIMIT && askBinding(env.SIGNER_RATE_LIMIT, signer, () => tooMany("signer", signer, limits.limit, LIMIT_PERIOD_S));
