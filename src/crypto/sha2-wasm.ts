@@ -11,6 +11,8 @@ export interface Sha2 {
   sha384Of(a: Uint8Array, b: Uint8Array): Uint8Array;
 }
 
+const EMPTY = new Uint8Array(0);
+
 type Hash = (length: number) => number;
 type Finish = (tail: number, total: number) => number;
 
@@ -74,23 +76,19 @@ export function sha2Wasm(instance: { exports: unknown }): Sha2 {
     return memory.slice(out, out + v.digest);
   }
 
-  function hash(v: Variant, bytes: Uint8Array): Uint8Array {
-    if (bytes.length + v.padding > room) return streamed(v, [bytes], bytes.length);
-    memory.set(bytes, input);
-    const out = v.hash(bytes.length);
+  // `a` then `b` as one input: copied in and hashed in one call, or streamed when too long.
+  function hash(v: Variant, a: Uint8Array, b: Uint8Array = EMPTY): Uint8Array {
+    const length = a.length + b.length;
+    if (length + v.padding > room) return streamed(v, [a, b], length);
+    memory.set(a, input);
+    memory.set(b, input + a.length);
+    const out = v.hash(length);
     return memory.slice(out, out + v.digest);
   }
 
   return {
     sha256: (bytes) => hash(v256, bytes),
     sha384: (bytes) => hash(v384, bytes),
-    sha384Of(a, b) {
-      const length = a.length + b.length;
-      if (length + v384.padding > room) return streamed(v384, [a, b], length);
-      memory.set(a, input);
-      memory.set(b, input + a.length);
-      const out = x.hash384(length);
-      return memory.slice(out, out + v384.digest);
-    },
+    sha384Of: (a, b) => hash(v384, a, b),
   };
 }
