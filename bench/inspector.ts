@@ -43,11 +43,25 @@ async function call<T>(url: string, calls: { method: string; params?: Record<str
   }
 }
 
+/** Every isolate of one workerd process: the project's workers and Miniflare's own (its entry worker, proxies, assets). */
+async function targets(port: number): Promise<Target[]> {
+  return (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Target[];
+}
+
 /** The project's worker isolates (Miniflare's own helper workers left out), by name. */
 export async function isolates(port: number): Promise<Target[]> {
-  const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Target[];
-  return list.filter((t) => /core:user:/.test(t.title)).map((t) => ({ ...t, title: t.title.replace(/^.*core:user:/, "") }));
+  return (await targets(port)).filter((t) => /core:user:/.test(t.title)).map((t) => ({ ...t, title: t.title.replace(/^.*core:user:/, "") }));
 }
+
+/**
+ * Collects garbage in every isolate of the process on `port`, Miniflare's too: its entry worker
+ * carries every request and answer, and its garbage would otherwise count in the RSS as if held.
+ */
+export async function collectAll(port: number): Promise<void> {
+  for (const t of await targets(port)) await call(t.webSocketDebuggerUrl, [SNAPSHOT]);
+}
+
+const SNAPSHOT = { method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } };
 
 /**
  * An isolate's JavaScript heap in use, in bytes, after a full garbage collection (what it holds,
@@ -55,6 +69,6 @@ export async function isolates(port: number): Promise<Target[]> {
  * collects first, so one is taken (and its chunks dropped) before the heap is read.
  */
 export async function heapUsed(target: Target): Promise<number> {
-  const r = await call<{ usedSize: number }>(target.webSocketDebuggerUrl, [{ method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }, { method: "Runtime.getHeapUsage" }]);
+  const r = await call<{ usedSize: number }>(target.webSocketDebuggerUrl, [SNAPSHOT, { method: "Runtime.getHeapUsage" }]);
   return r.usedSize;
 }

@@ -2,12 +2,13 @@
  * Case `soak`: memory over a long run. A fresh scheduler (its own server, V8's inspector on)
  * takes SOAK_POSTS posts over 8 processes from 64 clients, in batches of 10,000, each batch
  * followed by one page read per process. After each batch, and again after 30 s idle, it samples
- * the RSS of the front and of workerd, and each worker isolate's JavaScript heap after a full GC.
+ * the RSS of the front and of workerd, after a full GC of every isolate (Miniflare's too), and each
+ * worker isolate's JavaScript heap.
  * What is held, and why, is in docs/performance.md ("Memory").
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
-import { heapUsed, isolates } from "../inspector.ts";
+import { collectAll, heapUsed, isolates } from "../inspector.ts";
 import { Client, closedLoop } from "../load.ts";
 import type { Row } from "../report.ts";
 import { startScheduler } from "../servers.ts";
@@ -84,7 +85,10 @@ export async function soakCase(root: string, posts: number): Promise<Row[]> {
     if (workerd.length === 0) throw new Error("soak: found no workerd process under the server");
     const sample = async (posted: number): Promise<Sample> => {
       const heaps: Record<string, number> = {};
-      for (const port of [inspector, inspector + 1]) for (const t of await isolates(port)) heaps[t.title] = await heapUsed(t);
+      for (const port of [inspector, inspector + 1]) {
+        await collectAll(port);
+        for (const t of await isolates(port)) heaps[t.title] = await heapUsed(t);
+      }
       const w = workerd.map(rss);
       const s = { posted, front: rss(server.pid).total, workerd: w.reduce((sum, r) => sum + r.total, 0), workerdAnon: w.reduce((sum, r) => sum + r.anon, 0), heaps };
       console.log(`  ${posted.toLocaleString("en-US")} posted: front ${(s.front / MiB).toFixed(0)} MiB, workerd ${(s.workerd / MiB).toFixed(0)} MiB (${(s.workerdAnon / MiB).toFixed(0)} anonymous), heaps ${Object.entries(heaps).map(([k, v]) => `${k} ${(v / MiB).toFixed(1)} MiB`).join(", ")}`);
