@@ -17,18 +17,29 @@ export interface Throughput {
   count: number;
 }
 
+/** Requests of a warm-up: ten per client, at least 200. */
+const warmUp = (concurrency: number) => Math.max(200, concurrency * 10);
+
 /**
- * `runs` closed-loop runs of `settings.duration` seconds at `concurrency`; `requests(n)` builds
- * (signs) up to n requests for one run, before its clock starts.
+ * `runs` closed-loop runs of `settings.duration` seconds at `concurrency`, after an untimed
+ * warm-up (JIT, connections, objects opened: the first run measured otherwise came out up to a
+ * third lower than the next, for the ceiling as for the scheduler); `requests(n)` builds (signs)
+ * up to n requests for one run, before its clock starts. `count` includes the warm-up's answers:
+ * every 200 took a slot.
  */
 export async function throughput(client: Client, settings: Settings, concurrency: number, budget: number, requests: (n: number) => Promise<Request[]>): Promise<Throughput> {
   const rates: number[] = [];
   const samples: number[] = [];
-  let count = 0;
+  const failed = (r: { failures: { status: number; body: string }[] }) => {
+    if (r.failures.length) throw new Error(`${r.failures.length} requests failed, e.g. ${r.failures[0].status} ${r.failures[0].body}`);
+  };
+  const warm = await closedLoop(client, await requests(Math.min(budget, warmUp(concurrency))), concurrency, settings.duration * 1000);
+  failed(warm);
+  let count = warm.count;
   for (let run = 0; run < settings.runs; run++) {
     const batch = await requests(budget);
     const r = await closedLoop(client, batch, concurrency, settings.duration * 1000);
-    if (r.failures.length) throw new Error(`${r.failures.length} requests failed, e.g. ${r.failures[0].status} ${r.failures[0].body}`);
+    failed(r);
     if (r.count === batch.length) console.warn(`  (run ${run + 1} used all ${batch.length} pre-signed requests before the time was up)`);
     rates.push(r.rate);
     samples.push(...r.latencies);
