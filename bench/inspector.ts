@@ -56,19 +56,15 @@ export async function isolates(port: number): Promise<Target[]> {
 /**
  * Collects garbage in every isolate of the process on `port`, Miniflare's too: its entry worker
  * carries every request and answer, and its garbage would otherwise count in the RSS as if held.
+ * workerd never answers HeapProfiler.collectGarbage; a heap snapshot collects first, so one is
+ * taken (and its chunks dropped).
  */
 export async function collectAll(port: number): Promise<void> {
-  for (const t of await targets(port)) await call(t.webSocketDebuggerUrl, [SNAPSHOT]);
+  for (const t of await targets(port)) await call(t.webSocketDebuggerUrl, [{ method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }]);
 }
 
-const SNAPSHOT = { method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } };
-
-/**
- * An isolate's JavaScript heap in use, in bytes, after a full garbage collection (what it holds,
- * not what it has yet to free). workerd never answers HeapProfiler.collectGarbage; a heap snapshot
- * collects first, so one is taken (and its chunks dropped) before the heap is read.
- */
-export async function heapUsed(target: Target): Promise<number> {
-  const r = await call<{ usedSize: number }>(target.webSocketDebuggerUrl, [SNAPSHOT, { method: "Runtime.getHeapUsage" }]);
+/** An isolate's JavaScript heap in use, in bytes: what it holds once collectAll has run on its process. */
+export async function heapInUse(target: Target): Promise<number> {
+  const r = await call<{ usedSize: number }>(target.webSocketDebuggerUrl, [{ method: "Runtime.getHeapUsage" }]);
   return r.usedSize;
 }

@@ -8,7 +8,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
-import { collectAll, heapUsed, isolates } from "../inspector.ts";
+import { collectAll, heapInUse, isolates } from "../inspector.ts";
 import { Client, closedLoop } from "../load.ts";
 import type { Row } from "../report.ts";
 import { startScheduler } from "../servers.ts";
@@ -87,7 +87,7 @@ export async function soakCase(root: string, posts: number): Promise<Row[]> {
       const heaps: Record<string, number> = {};
       for (const port of [inspector, inspector + 1]) {
         await collectAll(port);
-        for (const t of await isolates(port)) heaps[t.title] = await heapUsed(t);
+        for (const t of await isolates(port)) heaps[t.title] = await heapInUse(t);
       }
       const w = workerd.map(rss);
       const s = { posted, front: rss(server.pid).total, workerd: w.reduce((sum, r) => sum + r.total, 0), workerdAnon: w.reduce((sum, r) => sum + r.anon, 0), heaps };
