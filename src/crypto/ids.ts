@@ -8,6 +8,15 @@ const ID_SHAPE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 /** True for a canonical 43-character id (the last character carries two zero bits). */
 export const isId = (text: unknown): boolean => typeof text === "string" && ID_SHAPE.test(text);
 
+/** Why `text` is not a canonical id, in a few words; undefined when it is one. */
+export function idProblem(text: string): string | undefined {
+  if (isId(text)) return undefined;
+  if (text.length !== 43) return `${text.length} characters, not 43`;
+  const bad = /[^A-Za-z0-9_-]/.exec(text);
+  if (bad) return `${JSON.stringify(bad[0])} is not a base64url character`;
+  return `not canonical: its last character ${JSON.stringify(text[42])} sets bits past the 32nd byte`;
+}
+
 /** The id of a signed item: SHA-256 of its raw signature. */
 export const idOfSignature = (signature: Uint8Array): string => b64url(sha256(signature));
 

@@ -9,24 +9,28 @@ import type { Dialect } from "./client.ts";
 import { RemoteError } from "./errors.ts";
 import { origin, request, type HttpOptions } from "./http.ts";
 
-/** What one probe found: the JSON it answered, or why there is none (for the error). */
+/**
+ * What one probe found: the JSON it answered, or why there is none (for the error). A request
+ * nothing answered throws: a server that is down (or a browser hiding a CORS refusal) is not a
+ * question of variants.
+ */
 async function probe(url: string, http: HttpOptions): Promise<{ json?: Record<string, unknown>; why: string }> {
+  const a = await request(url, { headers: { accept: "application/json" } }, http);
+  if (a.status !== 200) return { why: `answered ${a.status}` };
   try {
-    const a = await request(url, { headers: { accept: "application/json" } }, http);
-    if (a.status !== 200) return { why: `answered ${a.status}` };
     const json: unknown = JSON.parse(new TextDecoder().decode(a.body));
     if (typeof json !== "object" || json === null || Array.isArray(json)) return { why: "answered JSON that is not an object" };
     return { json: json as Record<string, unknown>, why: "answered an object without the expected keys" };
-  } catch (err) {
-    return { why: err instanceof SyntaxError ? "answered something that is not JSON" : (err as Error).message };
+  } catch {
+    return { why: "answered something that is not JSON" };
   }
 }
 
 const isText = (v: unknown): boolean => typeof v === "string" && v !== "";
 
 /**
- * Asks `url` which variant it speaks. Throws RemoteError("remote-failed") naming both requests
- * tried and what each answered.
+ * Asks `url` which variant it speaks. Throws the request's RemoteError when the server cannot be
+ * reached, or RemoteError("remote-failed") naming both requests tried and what each answered.
  * @example const client = new SchedulerClient(url, await detectVariant(url));
  */
 export async function detectVariant(url: string, http: HttpOptions = {}): Promise<Dialect> {
@@ -41,6 +45,9 @@ export async function detectVariant(url: string, http: HttpOptions = {}): Promis
   throw new RemoteError(
     "remote-failed",
     `scheduler ${origin(base)} speaks no known variant: GET /~scheduler@1.0/info (ao.N.1) ${info.why}; GET / (ao.TN.1) ${root.why}`,
-    { remote: base },
+    { remote: base, detected: "none" },
   );
 }
+
+/** True for detectVariant's "answered, but neither variant" (and not for a server that did not answer). */
+export const answeredNoVariant = (err: unknown): boolean => err instanceof RemoteError && err.details?.detected === "none";

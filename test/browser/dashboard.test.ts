@@ -88,7 +88,7 @@ async function removeAndImport(pid: string, path: string): Promise<void> {
   await card(pid).getByRole("button", { name: "Remove" }).click();
   await expect.poll(() => card(pid).count()).toBe(0);
   await page.getByLabel("Import a schedule file").setInputFiles(path);
-  await page.getByText(`slots of ${pid}, each checked before it was kept.`).waitFor();
+  await page.getByText(new RegExp(`^\\d+ slots of ${pid} in .*: each checked before it was kept\\.$`)).waitFor();
   await card(pid).and(page.locator("[data-state=done]")).waitFor();
 }
 
@@ -211,9 +211,15 @@ describe("the dashboard, as a user would use it", () => {
     const alert = page.getByRole("alert").first();
     expect(await alert.textContent()).toContain(`Slot ${TAMPERED_SLOT} failed its check.`);
     expect(await alert.textContent()).toContain(`slot ${TAMPERED_SLOT}: assignment signature check failed`);
+    // Nothing of it is kept: the timeline, Verify again and the exports say so instead of showing empty results.
+    expect(await page.getByTestId("timeline-range").textContent()).toBe("no slots");
+    await page.getByRole("button", { name: "Verify again" }).click();
+    await page.getByTestId("verify").getByText("Nothing to verify yet.").waitFor();
+    await page.getByRole("button", { name: "Export JSON" }).click();
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "Could not export JSON." }).textContent()).toContain("there is nothing to export");
   });
 
-  test("a second source for a mirrored process is refused; a scheduler without CORS headers fails the mirror with a message naming CORS", async () => {
+  test("a second source for a mirrored process is refused; a scheduler without CORS headers is refused at the start with a message naming CORS, and no mirror is kept for it", async () => {
     const noCors = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"current":3}'));
     await new Promise<void>((resolve) => noCors.listen(0, "127.0.0.1", resolve));
     try {
@@ -221,14 +227,50 @@ describe("the dashboard, as a user would use it", () => {
       await mirror(url, big, "ao.N.1");
       // The process is already mirrored from A: the form refuses a second source for it.
       await page.getByText(`process ${big} is already mirrored from ${a.url}`).waitFor();
-      await mirror(url, "C".repeat(43), "ao.N.1");
-      const card = page.locator(`[data-process="${"C".repeat(43)}"][data-state=failed]`);
-      await card.waitFor();
-      expect(await card.textContent()).toContain(`scheduler ${url} cannot be reached`);
-      expect(await card.textContent()).toContain("Access-Control-Allow-Origin (CORS)");
+      const stranger = `${"C".repeat(42)}A`;
+      await mirror(url, stranger, "ao.N.1");
+      const alert = page.getByRole("alert").filter({ hasText: "Could not start the mirror." });
+      await expect.poll(() => alert.textContent()).toContain(`scheduler ${url} cannot be reached`);
+      expect(await alert.textContent()).toContain("Access-Control-Allow-Origin (CORS)");
+      expect(await card(stranger).count()).toBe(0);
     } finally {
       noCors.close();
     }
+  });
+
+  test("starting a mirror says what is wrong before anything is kept: a URL that is not one and a non-canonical id (the form), a scheduler that is down (unreachable, not a question of formats), a process the node does not know; the long id in the message wraps inside it", async () => {
+    await page.goto(`${a.url}/dashboard/#/mirrors`);
+    const form = page.getByTestId("mirror-form");
+    await form.locator("input[name=url]").fill("not a url");
+    expect(await form.locator("input[name=url]").evaluate((i: HTMLInputElement) => i.validity.valid)).toBe(false);
+    await form.locator("input[name=pid]").fill("W".repeat(43));
+    expect(await form.locator("input[name=pid]").evaluate((i: HTMLInputElement) => i.validity.valid)).toBe(false);
+
+    const unknown = `${"Z".repeat(42)}A`;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const downUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = page.getByRole("alert").filter({ hasText: "Could not start the mirror." });
+    await mirror(downUrl, unknown, "auto");
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain(`scheduler ${downUrl} cannot be reached`);
+    expect(await refused.textContent()).not.toContain("variant");
+
+    await mirror(a.url, unknown, "auto");
+    await expect.poll(() => refused.textContent()).toContain("answered 404");
+    expect(await refused.textContent()).toContain(unknown);
+    expect(await refused.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    expect(await card(unknown).count()).toBe(0);
+  });
+
+  test("pages for what is not there say so: a slot past the kept ones offers the last kept slot, and a process path that is not an id says it is not one", async () => {
+    await page.goto(`${a.url}/dashboard/#/process/${legacy}/999`);
+    await page.getByText("Slot 999 of this process is not in this browser.").waitFor();
+    expect(await page.getByRole("link", { name: /^Slot \d/ }).allTextContents()).toEqual(["Slot 39"]);
+    await page.goto(`${a.url}/dashboard/#/process/notanid`);
+    await page.getByText("Not a process id.").waitFor();
+    expect(await page.locator("main").textContent()).toContain("this one is 7 characters, not 43");
   });
 
   test("the live view follows the process by subscription and shows a message posted to the node after the page opened", async () => {
@@ -270,6 +312,11 @@ describe("the dashboard, as a user would use it", () => {
       await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
       expect(await page.getByTestId("verify").textContent()).toContain("Verified: 40 slots");
     }
+
+    // The same file again, over the mirror it already filled: the import says nothing was new.
+    await page.goto(`${a.url}/dashboard/#/mirrors`);
+    await page.getByLabel("Import a schedule file").setInputFiles(files.json);
+    await page.getByText(`40 slots of ${legacy} in ${legacy}.json: all of them were already kept here.`).waitFor();
 
     // spawnWithSlots seeds one message over and over: search names the first slot that holds it.
     const message = parseItem(bundle.slots[12].message!, NO_LIMITS).id;
@@ -318,6 +365,12 @@ describe("the dashboard, as a user would use it", () => {
     await card(big).waitFor();
     expect(await page.locator("#net").textContent()).toBe("offline");
     for (const pid of [big, legacy, long]) expect(await card(pid).count()).toBe(1);
+    // A sync with no network leaves a complete mirror complete: still verified, the failure noted.
+    await card(big).getByRole("button", { name: "Sync" }).click();
+    await expect.poll(() => card(big).textContent()).toContain("cannot be reached");
+    expect(await card(big).getAttribute("data-state")).toBe("done");
+    expect(await card(big).getByTestId("mirror-state").textContent()).toBe("verified");
+    expect(await card(big).textContent()).toContain("Every slot kept here stays verified. You are offline: it tries again once you are back online.");
     for (const [pid, slots] of [[big, 1001], [legacy, 40]] as const) {
       await page.goto(`${a.url}/dashboard/#/process/${pid}`);
       await page.getByRole("button", { name: "Play" }).waitFor();
@@ -346,10 +399,22 @@ describe("the dashboard, as a user would use it", () => {
     await page.screenshot({ path: join(SHOTS, "peer.png"), fullPage: true });
     await result.getByRole("link", { name: "Open the slot" }).click();
     await page.getByText(peerAddress!).first().waitFor();
-    await page.getByRole("link", { name: "← Process" }).click();
+    await page.getByRole("link", { name: "Process", exact: true }).click();
     await page.locator("[data-testid=verify] [data-verified=true]").waitFor();
     expect(await page.getByTestId("verify").textContent()).toContain("Verified: 2 slots");
     await context.setOffline(false);
+  });
+
+  test("back online: the mirror whose sync failed offline syncs again by itself and its note clears; the node page, opened offline, shows the node once the network is back", async () => {
+    await page.goto(`${a.url}/dashboard/#/mirrors`);
+    const state = async () => `${await card(big).getAttribute("data-state")}${(await card(big).textContent())?.includes("cannot be reached") ? ", sync failed" : ""}`;
+    await expect.poll(state, { timeout: 30_000 }).toBe("done");
+    expect(await card(big).getByTestId("mirror-state").textContent()).toBe("verified");
+    await context.setOffline(true);
+    await page.goto(`${a.url}/dashboard/#/`);
+    await page.getByText("The node is not answering.").waitFor();
+    await context.setOffline(false);
+    await expect.poll(() => page.getByTestId("node-address").textContent(), { timeout: 20_000 }).toBe(a.address);
   });
 
   test("all of the above ran under the dashboard's Content-Security-Policy, the browser refused nothing under it, and the check workers compiled their WebAssembly SHA-2", async () => {

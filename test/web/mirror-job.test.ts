@@ -128,6 +128,34 @@ describe.each(shapes)("a mirror job over %s", (_name, variant, json) => {
     }));
 });
 
+test("a sync of a complete mirror whose source cannot be reached stays done with every slot kept, notes the failure, and the next sync clears it", () =>
+  withDb(async (db) => {
+    const src = await signedSchedule(12);
+    const served = serveSchedule(src.pid, src.store, { pageSize: 10 });
+    let down = false;
+    const fetch = (input: string, init?: RequestInit) => (down ? Promise.reject(new TypeError("Failed to fetch")) : served.fetch(input, init));
+    await new MirrorJob(db, record(src.pid, "ao.N.1"), { http: { fetch } }).start();
+    down = true;
+    const job = new MirrorJob(db, (await loadMirror(db, src.pid))!, { http: { fetch } });
+    const heard = listen(job);
+    const offline = await job.sync();
+    expect(offline).toMatchObject({ state: "done", kept: 12, total: 12, counts: { verified: 13 }, error: { code: "remote-failed" } });
+    expect(offline.error!.message).toBe("scheduler http://b.test cannot be reached: Failed to fetch");
+    expect(heard.states()).toEqual(["running", "done"]);
+    down = false;
+    await src.more(2, "back");
+    const back = await job.sync();
+    expect(back).toMatchObject({ state: "done", kept: 14, total: 14, counts: { verified: 15 } });
+    expect(back.error).toBeUndefined();
+  }));
+
+test("a first run whose source cannot be reached fails (nothing is complete to keep showing)", () =>
+  withDb(async (db) => {
+    const src = await signedSchedule(3);
+    const fetch = () => Promise.reject(new TypeError("Failed to fetch"));
+    expect(await new MirrorJob(db, record(src.pid, "ao.N.1"), { http: { fetch } }).start()).toMatchObject({ state: "failed", kept: -1, error: { code: "remote-failed" } });
+  }));
+
 test("bundle pages whose continues header is hidden (not exposed cross-origin) are still mirrored to the remote's current slot", () =>
   withDb(async (db) => {
     const src = await signedSchedule(24);

@@ -5,7 +5,7 @@
  */
 import type { Progress } from "../../src/remote/mirror.ts";
 import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
-import { fromWire, type AuditReport, type Call, type Event, type Job } from "./worker-protocol.ts";
+import { fromWire, type AuditReport, type Call, type Event, type Imported, type Job } from "./worker-protocol.ts";
 
 type Listener = (e: Event) => void;
 
@@ -21,6 +21,8 @@ export class App {
     this.db = db;
     this.#worker = worker;
     worker.addEventListener("message", (m: MessageEvent<Event>) => this.#receive(m.data));
+    // Mirrors that failed to reach their source try again once the browser is back online.
+    addEventListener("online", () => void this.#call({ op: "reconnect" }));
   }
 
   static async start(): Promise<App> {
@@ -66,7 +68,7 @@ export class App {
   /** Verifies a mirror again from slot 0, in parts side by side (audit.ts); reports progress as "audit" events. */
   audit = (processId: string) => this.#call<AuditReport>({ op: "audit", processId });
   follow = (processId: string, on: boolean) => this.#call({ op: "follow", processId, on });
-  importFile = (bytes: Uint8Array) => this.#call<MirrorRecord>({ op: "import", bytes }, [bytes.buffer]);
+  importFile = (bytes: Uint8Array) => this.#call<Imported>({ op: "import", bytes }, [bytes.buffer]);
 
   records = (): Promise<MirrorRecord[]> => this.db.getAll("mirrors");
   record = (processId: string): Promise<MirrorRecord | undefined> => this.db.get("mirrors", processId);

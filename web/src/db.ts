@@ -45,7 +45,10 @@ export interface MirrorRecord {
   kept: number;
   /** The remote's current slot when last asked, -1 before. */
   total: number;
-  /** Why the last run stopped, when it failed; `slot` when a slot failed a check or forked. */
+  /**
+   * Why the last run stopped, when it failed; `slot` when a slot failed a check or forked. A
+   * complete mirror whose sync could not reach its source stays "done" with the error noted.
+   */
   error?: { code: string; message: string; slot?: number };
   /** Kept slots by how far they were checked. */
   counts: Record<SlotStatus, number>;
@@ -53,6 +56,9 @@ export interface MirrorRecord {
   startedAt: number;
   updatedAt: number;
 }
+
+/** A failure of the source (unreachable, refusing, unreadable), not of anything it served: trying again later may succeed. */
+export const sourceFailure = (e: NonNullable<MirrorRecord["error"]>): boolean => e.slot === undefined && e.code !== "fork" && e.code !== "verification-failed";
 
 export interface DashboardSchema extends DBSchema {
   chunks: {

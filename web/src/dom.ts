@@ -37,15 +37,19 @@ export const checkList = (c: { checked: readonly string[]; notChecked: readonly 
 /** A message for an empty or failed state: what happened and what to do about it. */
 export const notice = (kind: "empty" | "error" | "info", title: string, ...body: Child[]) => h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, h("strong", {}, title), ...body.map((b) => h("p", {}, b)));
 
+/** Paths for icon(): the text arrows ← and → draw nothing where no font has them. */
+export const ARROW_LEFT = "M7 2.6 1.6 8 7 13.4l1.4-1.4-3-3H14.5V7H5.4l3-3z";
+export const ARROW_RIGHT = "M9 2.6 14.4 8 9 13.4 7.6 12l3-3H1.5V7h9.1l-3-3z";
+
 /**
  * A 16×16 inline SVG icon drawn in the text colour. Symbol glyphs such as ⏮ depend on the fonts a
  * machine has (headless Chromium draws an empty box); a path always draws.
  */
-export function icon(path: string): SVGSVGElement {
+export function icon(path: string, after = false): SVGSVGElement {
   const NS = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(NS, "svg");
   svg.setAttribute("viewBox", "0 0 16 16");
-  svg.setAttribute("class", "icon");
+  svg.setAttribute("class", after ? "icon after" : "icon");
   svg.setAttribute("aria-hidden", "true");
   const p = document.createElementNS(NS, "path");
   p.setAttribute("d", path);

@@ -15,6 +15,7 @@ async function allSlots(store: Store): Promise<StoredSlot[]> {
 
 export async function exportSchedule(store: Store, processId: string, kind: "bundle" | "json"): Promise<void> {
   const slots = await allSlots(store);
+  if (slots.length === 0) throw new Error("no slot of this process is kept in this browser yet: there is nothing to export");
   const blob = kind === "bundle" ? new Blob([exportBundle(processId, slots) as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }) : new Blob([exportJson(processId, slots)], { type: "application/json" });
   saveFile(blob, `${processId}.${kind === "bundle" ? "ans104" : "json"}`);
 }

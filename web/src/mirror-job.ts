@@ -13,7 +13,7 @@ import { followSocket, subscribeUrl, type LiveSocket } from "../../src/remote/li
 import { Mirror, type Progress } from "../../src/remote/mirror.ts";
 import type { VerifyPart } from "../../src/remote/verify.ts";
 import type { StoredSlot } from "../../src/schedule/store.ts";
-import { countStatus, keepFork, type DashboardDb, type MirrorRecord } from "./db.ts";
+import { countStatus, keepFork, sourceFailure, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { IdbStore } from "./idb-store.ts";
 
 export type JobEvent = { type: "progress"; progress: Progress; record: MirrorRecord } | { type: "state"; record: MirrorRecord } | { type: "fork"; proof: ForkProof };
@@ -155,6 +155,7 @@ export class MirrorJob {
   }
 
   async #go(stop: { aborted: boolean }): Promise<MirrorRecord> {
+    const was = this.#record.state;
     await this.#save({ state: "running", error: undefined, startedAt: this.#now() });
     try {
       await this.#reconcile();
@@ -180,7 +181,9 @@ export class MirrorJob {
     } catch (err) {
       // Slots of pages appended before the failure stay kept; the record says where it stopped.
       const kept = (await this.#store.last())?.slot ?? -1;
-      return this.#save({ state: "failed", kept, error: errorOf(err) });
+      const error = errorOf(err);
+      // A source that could not be asked (offline, down) broke nothing kept: a complete mirror stays complete, its last sync's failure noted.
+      return this.#save({ state: was === "done" && sourceFailure(error) ? "done" : "failed", kept, error });
     }
   }
 

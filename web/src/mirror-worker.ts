@@ -5,16 +5,17 @@
  * One job per process across tabs (a Web Lock named after it); jobs a reload interrupted resume
  * where their store stopped.
  */
+import { SchedulerClient } from "../../src/remote/client.ts";
 import { detectVariant } from "../../src/remote/detect.ts";
 import { request } from "../../src/remote/http.ts";
 import { importInto, readScheduleFile } from "../../src/remote/schedule-file.ts";
-import { countStatus, openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
+import { countStatus, openDashboardDb, sourceFailure, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { chunksOf, IdbStore } from "./idb-store.ts";
 import { MirrorJob, newMirrorRecord } from "./mirror-job.ts";
 import { PEER_URL } from "./peer.ts";
 import { auditInParts } from "./audit.ts";
 import { CheckPool } from "./pool.ts";
-import { toWire, type Call, type Event, type Job } from "./worker-protocol.ts";
+import { toWire, type Call, type Event, type Imported, type Job } from "./worker-protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -43,13 +44,32 @@ function run(job: MirrorJob): Promise<MirrorRecord> {
   return navigator.locks.request(`mirror:${job.record.processId}`, () => job.start());
 }
 
-async function startMirror(db: DashboardDb, j: Job): Promise<MirrorRecord> {
-  const held = await db.get("mirrors", j.processId);
-  if (held && (held.url !== j.url || (j.variant !== "auto" && held.variant !== j.variant))) {
-    if (held.kept >= 0) throw new Error(`process ${j.processId} is already mirrored from ${held.url} (${held.variant}); remove that mirror first`);
+/** The scheduler URL a person typed, or an error saying what is wrong with it (before anything is fetched). */
+function schedulerUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`${JSON.stringify(text)} is not a URL: give the scheduler's address, such as ${location.origin}`);
   }
-  const record = held && held.kept >= 0 ? held : newMirrorRecord({ processId: j.processId, url: j.url, variant: j.variant === "auto" ? await detectVariant(j.url, { redirects: "follow" }) : j.variant });
-  if (!held || held !== record) await db.put("mirrors", record);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${text} is not an http or https URL`);
+  return text.replace(/\/+$/, "");
+}
+
+async function startMirror(db: DashboardDb, j: Job): Promise<MirrorRecord> {
+  const url = schedulerUrl(j.url);
+  const held = await db.get("mirrors", j.processId);
+  if (held && held.kept >= 0 && (held.url !== url || (j.variant !== "auto" && held.variant !== j.variant))) {
+    throw new Error(`process ${j.processId} is already mirrored from ${held.url} (${held.variant}); remove that mirror first`);
+  }
+  let record = held;
+  if (!record || record.kept < 0) {
+    const variant = j.variant === "auto" ? await detectVariant(url, { redirects: "follow" }) : j.variant;
+    // Asked before anything is kept: a process the scheduler does not know leaves no record behind.
+    await new SchedulerClient(url, variant, { redirects: "follow" }).slot(j.processId);
+    record = newMirrorRecord({ processId: j.processId, url, variant });
+    await db.put("mirrors", record);
+  }
   const job = jobFor(db, record);
   send({ type: "record", record: job.record });
   void run(job);
@@ -96,18 +116,25 @@ async function follow(db: DashboardDb, processId: string, on: boolean): Promise<
   }
 }
 
-async function importFile(db: DashboardDb, bytes: Uint8Array): Promise<MirrorRecord> {
+async function importFile(db: DashboardDb, bytes: Uint8Array): Promise<Imported> {
   const file = readScheduleFile(bytes);
   const held = await db.get("mirrors", file.processId);
   const record = held ?? { ...newMirrorRecord({ processId: file.processId, url: "file", variant: file.dialect }), state: "done" as const };
   const counts = { ...record.counts };
   const store = new IdbStore(db, file.processId, { onAppend: (s) => countStatus(counts, s) });
-  await importInto(store, file, { processId: file.processId, scheduler: record.scheduler });
+  const added = await importInto(store, file, { processId: file.processId, scheduler: record.scheduler });
   const last = (await store.last())?.slot ?? -1;
   const next = { ...record, counts, kept: last, total: Math.max(record.total, last), updatedAt: Date.now() };
   await db.put("mirrors", next);
   send({ type: "record", record: next });
-  return next;
+  return { record: next, inFile: file.slots.length, added };
+}
+
+/** Back online: every mirror whose last run failed to reach its source runs again. */
+async function reconnect(db: DashboardDb): Promise<void> {
+  for (const record of await db.getAll("mirrors")) {
+    if (record.error && sourceFailure(record.error) && record.state !== "running" && record.url !== PEER_URL && record.url !== "file") void run(jobFor(db, record));
+  }
 }
 
 async function remove(db: DashboardDb, processId: string): Promise<void> {
@@ -141,6 +168,8 @@ async function handle(db: DashboardDb, call: Call): Promise<unknown> {
       return undefined;
     case "import":
       return importFile(db, call.bytes);
+    case "reconnect":
+      return reconnect(db);
     case "audit":
       return auditInParts(db, pool, call.processId, (report) => send({ type: "audit", report }));
   }

@@ -39,7 +39,15 @@ export type Call =
   | { op: "mirror"; job: Job }
   | { op: "pause" | "resume" | "sync" | "remove" | "audit"; processId: string }
   | { op: "follow"; processId: string; on: boolean }
-  | { op: "import"; bytes: Uint8Array };
+  | { op: "import"; bytes: Uint8Array }
+  | { op: "reconnect" };
+
+/** What an import did: the slots the file held, how many of them were new here, and the record after. */
+export interface Imported {
+  record: MirrorRecord;
+  inFile: number;
+  added: number;
+}
 
 export interface AuditReport extends AuditResult {
   processId: string;

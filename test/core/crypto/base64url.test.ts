@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { b64url, b64urlJs, fromB64url } from "../../../src/crypto/base64url.ts";
 import { fromHex, toHex } from "../../../src/crypto/bytes.ts";
-import { isId } from "../../../src/crypto/ids.ts";
+import { idProblem, isId } from "../../../src/crypto/ids.ts";
 
 describe("base64url", () => {
   test("RFC 4648 §10 vectors, unpadded and url-safe", () => {
@@ -37,5 +37,12 @@ describe("base64url", () => {
     expect(isId("A".repeat(42) + "B")).toBe(false); // non-zero trailing bits
     expect(isId("A".repeat(42) + "=")).toBe(false);
     expect(isId(undefined)).toBe(false);
+  });
+
+  test("idProblem says why a text is not an id: its length, a foreign character, or a non-canonical last character", () => {
+    expect(idProblem("A".repeat(43))).toBeUndefined();
+    expect(idProblem("A".repeat(42))).toBe("42 characters, not 43");
+    expect(idProblem("A".repeat(42) + "=")).toBe('"=" is not a base64url character');
+    expect(idProblem("W".repeat(43))).toBe('not canonical: its last character "W" sets bits past the 32nd byte');
   });
 });

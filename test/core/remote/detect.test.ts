@@ -56,10 +56,15 @@ describe("detectVariant", () => {
     await expect(detectVariant("https://half.test", { fetch: s.fetch })).rejects.toThrow(/info \(ao\.N\.1\) answered an object without the expected keys; GET \/ \(ao\.TN\.1\) answered an object without the expected keys/);
   });
 
-  test("an unreachable server fails naming why each request failed", async () => {
+  test("an unreachable server fails as unreachable, not as a variant question, after one request", async () => {
+    let asked = 0;
     const fetch: Fetch = async () => {
+      asked++;
       throw new TypeError("connection refused");
     };
-    await expect(detectVariant("https://down.test", { fetch })).rejects.toThrow(/info \(ao\.N\.1\) scheduler https:\/\/down\.test cannot be reached: connection refused; GET \/ \(ao\.TN\.1\) scheduler/);
+    const err = await detectVariant("https://down.test", { fetch }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as RemoteError).message).toBe("scheduler https://down.test cannot be reached: connection refused");
+    expect(asked).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 /** Mirrors: start one from any scheduler URL, watch them stream in side by side, import a file. */
-import type { MirrorRecord } from "../db.ts";
+import { sourceFailure, type MirrorRecord } from "../db.ts";
+import type { Job } from "../worker-protocol.ts";
 import { h, notice, replace } from "../dom.ts";
 import { count, duration, rate, shortId } from "../format.ts";
 import { href } from "../router.ts";
@@ -18,35 +19,65 @@ export function statusBadge(r: MirrorRecord): HTMLElement {
 }
 
 /**
- * What to do about a mirror that stopped. A browser hides why a cross-origin request failed, and
- * a scheduler that does not allow this page's origin (CORS) looks just like one that is down.
+ * Starts a mirror from a button or form, saying so in `message` at once (finding the scheduler's
+ * format and the process takes a request or two) and why when it cannot start. Resolves with the
+ * record, or undefined when it did not start.
  */
-export function errorHint(r: MirrorRecord): string | undefined {
-  if (!r.error) return undefined;
-  if (r.error.code === "fork") return "The scheduler now serves another assignment for a slot this browser keeps: nothing kept was replaced. When both are signed by it, the two are kept as a proof on the Forks page (#/forks).";
-  if (r.error.slot !== undefined) return "Nothing of the page holding that slot was kept. Sync again once the source is fixed, or remove the mirror.";
+export async function startMirror(app: Parameters<View>[1], message: Element, job: Job): Promise<MirrorRecord | undefined> {
+  replace(message, notice("info", "Starting the mirror…", `Asking ${job.url} for process ${shortId(job.processId)}.`));
+  try {
+    const record = await app.mirror(job);
+    replace(message);
+    return record;
+  } catch (err) {
+    const text = (err as Error).message;
+    replace(message, notice("error", "Could not start the mirror.", text, /cannot be reached/.test(text) ? unreachable(job.url, "then try again") : null));
+    return undefined;
+  }
+}
+
+/**
+ * What to check about a scheduler nothing was heard from. A browser hides why a cross-origin
+ * request failed, and a scheduler that does not allow this page's origin (CORS) looks just like
+ * one that is down.
+ */
+function unreachable(url: string, then: string): string {
+  if (!navigator.onLine) return `You are offline: connect, ${then}.`;
   const crossOrigin = (() => {
     try {
-      return new URL(r.url).origin !== location.origin;
+      return new URL(url).origin !== location.origin;
     } catch {
       return false;
     }
   })();
-  if (/cannot be reached/.test(r.error.message) && crossOrigin) {
-    return navigator.onLine
-      ? `If ${r.url} is up, it may not let this page read it: a scheduler must answer with Access-Control-Allow-Origin (CORS) for a browser on another origin. Try Resume when it does.`
-      : "You are offline: Resume once you are back online.";
-  }
-  return "Try Resume; if it keeps failing, check the URL and the format.";
+  return crossOrigin
+    ? `If ${url} is up, it may not let this page read it: a scheduler must answer with Access-Control-Allow-Origin (CORS) for a browser on another origin. When it does, ${then}.`
+    : `Check that ${url} is running, ${then}.`;
+}
+
+/** What to do about a mirror that stopped, or whose last sync failed. */
+export function errorHint(r: MirrorRecord): string | undefined {
+  if (!r.error) return undefined;
+  if (r.error.code === "fork") return "The scheduler now serves another assignment for a slot this browser keeps: nothing kept was replaced. When both are signed by it, the two are kept as a proof on the Forks page (#/forks).";
+  if (r.error.slot !== undefined) return "Nothing of the page holding that slot was kept. Sync again once the source is fixed, or remove the mirror.";
+  const kept = r.state === "done" && sourceFailure(r.error) ? "Every slot kept here stays verified. " : "";
+  if (!navigator.onLine && sourceFailure(r.error)) return `${kept}You are offline: it tries again once you are back online.`;
+  if (/cannot be reached/.test(r.error.message)) return kept + unreachable(r.url, `then press ${r.state === "done" ? "Sync" : "Resume"}`);
+  return `${kept}Try ${r.state === "done" ? "Sync" : "Resume"}; if it keeps failing, check the URL and the format.`;
 }
 
 export function progressBlock(r: MirrorRecord, p: Progress | undefined): HTMLElement {
+  const label = `slots mirrored of ${shortId(r.processId)}`;
+  // Before the scheduler said how long the schedule is, there is no fraction to show.
+  if (r.total < 0 && r.kept < 0) {
+    return h("div", { class: "progress" }, h("progress", { "aria-label": label, value: r.state === "running" ? null : 0 }), h("div", { class: "progress-line" }, h("span", { "data-testid": "slots-done" }, r.state === "running" ? "asking the scheduler…" : "no slots kept")));
+  }
   const total = Math.max(r.total, r.kept) + 1;
   const done = r.kept + 1;
   return h(
     "div",
     { class: "progress" },
-    h("progress", { max: total, value: done, "aria-label": `slots mirrored of ${shortId(r.processId)}` }),
+    h("progress", { max: total, value: done, "aria-label": label }),
     h(
       "div",
       { class: "progress-line" },
@@ -64,21 +95,15 @@ export const mirrorsView: View = (root, app) => {
   const form = h(
     "form",
     { class: "panel row", "data-testid": "mirror-form" },
-    h("label", { class: "grow" }, "Scheduler URL", h("input", { name: "url", value: location.origin, required: true, inputmode: "url", autocomplete: "url" })),
-    h("label", { class: "grow" }, "Process id", h("input", { name: "pid", required: true, pattern: "[A-Za-z0-9_\\-]{43}", title: "a 43-character process id", spellcheck: "false" })),
+    h("label", { class: "grow" }, "Scheduler URL", h("input", { name: "url", type: "url", value: location.origin, required: true, autocomplete: "url" })),
+    h("label", { class: "grow" }, "Process id", h("input", { name: "pid", required: true, pattern: "[A-Za-z0-9_\\-]{42}[AEIMQUYcgkosw048]", title: "a process id: 43 base64url characters", spellcheck: "false" })),
     h("label", {}, "Format", h("select", { name: "variant" }, h("option", { value: "auto" }, "detect"), h("option", { value: "ao.N.1" }, "ao.N.1 (this project's nodes)"), h("option", { value: "ao.TN.1" }, "ao.TN.1 (legacy SU)"), h("option", { value: "aos-2" }, "aos-2 (HyperBEAM node: unverified)"))),
     h("button", { class: "primary", type: "submit" }, "Mirror"),
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const f = new FormData(form);
-    const job = { url: String(f.get("url")).trim().replace(/\/+$/, ""), processId: String(f.get("pid")).trim(), variant: f.get("variant") as "auto" };
-    replace(message);
-    try {
-      await app.mirror(job);
-    } catch (err) {
-      replace(message, notice("error", "Could not start the mirror.", (err as Error).message));
-    }
+    await startMirror(app, message, { url: String(f.get("url")).trim().replace(/\/+$/, ""), processId: String(f.get("pid")).trim(), variant: f.get("variant") as "auto" });
   });
   const fileInput = h("input", { type: "file", accept: ".bundle,.ans104,.json,application/octet-stream,application/json", "aria-label": "Import a schedule file" });
   fileInput.addEventListener("change", async () => {
@@ -87,7 +112,8 @@ export const mirrorsView: View = (root, app) => {
     replace(message);
     try {
       const r = await app.importFile(new Uint8Array(await file.arrayBuffer()));
-      replace(message, notice("info", "Imported.", `${count(r.kept + 1)} slots of ${r.processId}, each checked before it was kept.`));
+      const kept = r.added === 0 ? "all of them were already kept here" : r.added === r.inFile ? "each checked before it was kept" : `${count(r.added)} new here, each checked before it was kept; the others were already kept`;
+      replace(message, notice("info", "Imported.", `${count(r.inFile)} ${r.inFile === 1 ? "slot" : "slots"} of ${r.record.processId} in ${file.name}: ${kept}.`));
     } catch (err) {
       replace(message, notice("error", `Could not import ${file.name}.`, (err as Error).message));
     }

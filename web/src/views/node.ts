@@ -3,6 +3,7 @@ import { h, notice, replace } from "../dom.ts";
 import { bytes, count, rate, shortId, time } from "../format.ts";
 import { currentSlot, nodeInfo, nodeStatus, type NodeStatus } from "../node-api.ts";
 import { href } from "../router.ts";
+import { startMirror } from "./mirrors.ts";
 import type { View } from "./view.ts";
 
 const RATE_WINDOW_MS = 5_000;
@@ -15,6 +16,7 @@ function cacheLine(c: NodeStatus["cache"]): string {
 export const nodeView: View = (root, ctx) => {
   replace(root, h("h1", {}, "This node"), h("p", { class: "muted" }, "Loading…"));
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const message = h("div", { "aria-live": "polite" });
   const seen = new Map<string, { slot: number; at: number; rate?: number }>();
 
   async function load(): Promise<void> {
@@ -22,7 +24,8 @@ export const nodeView: View = (root, ctx) => {
     try {
       [info, status] = await Promise.all([nodeInfo(), nodeStatus()]);
     } catch (err) {
-      replace(root, h("h1", {}, "This node"), notice("error", "The node is not answering.", `${(err as Error).message}.`, navigator.onLine ? "Check that `npm start` is running, then reload." : "You are offline: mirrored processes are still on the Mirrors page."), h("a", { class: "button", href: href.mirrors() }, "Open mirrors"));
+      replace(root, h("h1", {}, "This node"), notice("error", "The node is not answering.", `${(err as Error).message}.`, navigator.onLine ? "Check that `npm start` is running: this page asks again every few seconds." : "You are offline: this page asks again once you are back online. Mirrored processes are on the Mirrors page."), h("a", { class: "button", href: href.mirrors() }, "Open mirrors"));
+      timer = setTimeout(load, RATE_WINDOW_MS);
       return;
     }
     const pids = status.processes.slice(0, 50);
@@ -38,6 +41,7 @@ export const nodeView: View = (root, ctx) => {
     replace(
       root,
       h("h1", {}, "This node"),
+      message,
       h(
         "dl",
         { class: "facts" },
@@ -82,9 +86,8 @@ export const nodeView: View = (root, ctx) => {
                   h("td", { class: "num" }, n ? count(n["re-posts"]) : "–"),
                   h("td", { class: "num" }, n ? count(n.reads) : "–"),
                   h("td", {}, n?.["last-write"] ? time(n["last-write"]) : "–"),
-                  h("td", {}, h("button", { type: "button", onclick: () => {
-                        void ctx.mirror({ url: location.origin, processId: pid, variant: "ao.N.1" });
-                        location.hash = href.process(pid);
+                  h("td", {}, h("button", { type: "button", onclick: async () => {
+                        if (await startMirror(ctx, message, { url: location.origin, processId: pid, variant: "ao.N.1" })) location.hash = href.process(pid);
                       } }, "Mirror")),
                 );
               }),
@@ -93,6 +96,15 @@ export const nodeView: View = (root, ctx) => {
     );
     timer = setTimeout(load, RATE_WINDOW_MS);
   }
+  // Back online, ask at once rather than at the next tick.
+  const online = () => {
+    clearTimeout(timer);
+    void load();
+  };
+  addEventListener("online", online);
   void load();
-  return () => clearTimeout(timer);
+  return () => {
+    clearTimeout(timer);
+    removeEventListener("online", online);
+  };
 };

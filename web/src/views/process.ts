@@ -4,22 +4,25 @@
  */
 import { CHUNK, type MirrorRecord } from "../db.ts";
 import { drawAssignments } from "../chart.ts";
-import { badge, checkList, h, notice, replace } from "../dom.ts";
+import { ARROW_LEFT, ARROW_RIGHT, badge, checkList, h, icon, notice, replace } from "../dom.ts";
 import { count, duration, rate, shortId, time } from "../format.ts";
 import { IdbStore } from "../idb-store.ts";
 import { href } from "../router.ts";
 import { slotBadge, slotModel } from "../slot-view-model.ts";
 import type { AuditReport } from "../worker-protocol.ts";
 import { exportSchedule } from "../export.ts";
+import { idProblem } from "../../../src/crypto/ids.ts";
 import { SLOT_CHECKS } from "../../../src/remote/verify.ts";
 import { replayPanel, type ReplayPanel } from "./replay.ts";
-import { errorHint, progressBlock, statusBadge } from "./mirrors.ts";
+import { errorHint, progressBlock, startMirror, statusBadge } from "./mirrors.ts";
 import type { View } from "./view.ts";
 
 const PAGE = 100;
 const CHART_SAMPLES = 2000;
 
-export const processView = (root: HTMLElement, app: Parameters<View>[1], processId: string): (() => void) => {
+export const processView = (root: HTMLElement, app: Parameters<View>[1], processId: string): (() => void) | void => {
+  const problem = idProblem(processId);
+  if (problem) return replace(root, h("h1", { class: "mono" }, processId), notice("error", "Not a process id.", `A process id is 43 base64url characters; this one is ${problem}.`));
   const store = new IdbStore(app.db, processId);
   let first = 0;
   let live = false;
@@ -41,7 +44,7 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
       h("div", { class: "muted mono" }, `${r.url} · ${r.variant}${r.scheduler ? ` · scheduler ${shortId(r.scheduler)}` : ""}`),
       progressBlock(r, app.progress.get(processId)),
       last ? h("p", { "data-testid": "latest" }, "Latest: ", h("a", { href: href.slot(processId, last.slot) }, `slot ${count(last.slot)}`), ` · ${time(last.timestamp)} · message `, h("span", { class: "mono" }, last.messageId)) : null,
-      r.error ? notice("error", r.error.slot === undefined ? "The mirror stopped." : `Slot ${count(r.error.slot)} failed its check.`, r.error.message, errorHint(r)) : null,
+      r.error ? notice("error", r.error.slot !== undefined ? `Slot ${count(r.error.slot)} failed its check.` : r.state === "failed" ? "The mirror stopped." : "The last sync failed.", r.error.message, errorHint(r)) : null,
       h(
         "div",
         { class: "row" },
@@ -117,6 +120,7 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
   }
 
   async function runAudit(): Promise<void> {
+    if (!(await store.last())) return replace(verifyBox, notice("empty", "Nothing to verify yet.", "No slot of this process is kept in this browser."));
     audit = { processId, checked: 0, total: 0, done: false, verified: 0, chainChecked: 0, unverified: 0, ms: 0 };
     drawAudit();
     try {
@@ -161,9 +165,9 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
     const goto = h("input", { type: "number", min: 0, max: Math.max(0, last), value: first, "aria-label": "First slot shown" });
     replace(
       pager,
-      h("button", { type: "button", disabled: first === 0, onclick: () => ((first = Math.max(0, first - PAGE)), void drawTimeline()) }, "← Earlier"),
-      h("span", { class: "muted" }, `slots ${count(first)}–${count(Math.min(last, first + PAGE - 1))} of ${count(last + 1)}`),
-      h("button", { type: "button", disabled: first + PAGE > last, onclick: () => ((first += PAGE), void drawTimeline()) }, "Later →"),
+      h("button", { type: "button", disabled: first === 0, onclick: () => ((first = Math.max(0, first - PAGE)), void drawTimeline()) }, icon(ARROW_LEFT), "Earlier"),
+      h("span", { class: "muted", "data-testid": "timeline-range" }, last < 0 ? "no slots" : `slots ${count(first)}–${count(Math.min(last, first + PAGE - 1))} of ${count(last + 1)}`),
+      h("button", { type: "button", disabled: first + PAGE > last, onclick: () => ((first += PAGE), void drawTimeline()) }, "Later", icon(ARROW_RIGHT, true)),
       h("label", {}, "Go to slot", goto),
       h("button", { type: "button", onclick: () => ((first = Math.max(0, Number(goto.value) || 0)), void drawTimeline()) }, "Go"),
     );
@@ -197,13 +201,15 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
     const r = await app.record(processId);
     if (!r) {
       shell = false;
+      const message = h("div", { "aria-live": "polite" });
       replace(
         root,
         h("h1", { class: "mono" }, processId),
         notice("empty", "This process is not mirrored in this browser.", navigator.onLine ? "Mirror it from this node, or from the scheduler that holds it." : "You are offline: connect, then mirror it."),
-        h("button", { type: "button", class: "primary", onclick: () => void app.mirror({ url: location.origin, processId, variant: "ao.N.1" }).then(refresh) }, "Mirror from this node"),
+        h("button", { type: "button", class: "primary", onclick: () => void startMirror(app, message, { url: location.origin, processId, variant: "ao.N.1" }).then((r) => r && refresh()) }, "Mirror from this node"),
         " ",
         h("a", { class: "button", href: href.mirrors() }, "Mirror from another scheduler"),
+        message,
       );
       return;
     }

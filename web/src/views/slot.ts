@@ -1,7 +1,7 @@
 /** One assignment in full: its tags, its message (tags and a data preview), and its checks. */
 import { tagValue } from "../../../src/ans104/tags.ts";
 import { SLOT_CHECKS } from "../../../src/remote/verify.ts";
-import { badge, checkList, h, notice, replace } from "../dom.ts";
+import { ARROW_LEFT, badge, checkList, h, icon, notice, replace } from "../dom.ts";
 import { bytes, count, preview, time } from "../format.ts";
 import { IdbStore } from "../idb-store.ts";
 import { href } from "../router.ts";
@@ -15,11 +15,13 @@ export const slotView = (root: HTMLElement, app: Parameters<View>[1], processId:
   void (async () => {
     const store = new IdbStore(app.db, processId);
     const [s, last] = await Promise.all([store.get(slot), store.last()]);
+    const previous = last ? Math.min(slot - 1, last.slot) : -1;
     const nav = h(
       "div",
       { class: "row" },
-      h("a", { class: "button", href: href.process(processId) }, "← Process"),
-      slot > 0 ? h("a", { class: "button", href: href.slot(processId, slot - 1) }, `Slot ${count(slot - 1)}`) : null,
+      h("a", { class: "button", href: href.process(processId) }, icon(ARROW_LEFT), "Process"),
+      // Past the kept slots, the way back is the last kept one, not the (missing) slot before.
+      previous >= 0 ? h("a", { class: "button", href: href.slot(processId, previous) }, `Slot ${count(previous)}`) : null,
       last && slot < last.slot ? h("a", { class: "button", href: href.slot(processId, slot + 1) }, `Slot ${count(slot + 1)}`) : null,
     );
     if (!s) {
