@@ -125,6 +125,7 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
     warnings.push("AO_BENCH_TOKEN is set: the bench-only seeding route is on. Never set it in production.");
   }
   const publicUrl = httpUrl(env, "PUBLIC_URL");
+  if (publicUrl && (new URL(publicUrl).username || new URL(publicUrl).password)) throw new ConfigError("PUBLIC_URL must carry no credentials (user:password@): it is published in this node's location record for anyone to read, and no node follows such a URL");
   if (publicUrl) bindings.PUBLIC_URL = publicUrl;
   const uploadUrl = httpUrl(env, "UPLOAD_URL");
   if (uploadUrl) bindings.UPLOAD_URL = uploadUrl;

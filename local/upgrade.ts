@@ -37,15 +37,20 @@ export interface UpgradeOptions {
 
 export function proxyUpgrade(req: IncomingMessage, socket: Duplex, early: Buffer, o: UpgradeOptions): void {
   /** Answers a request that cannot be passed on, and closes. */
-  const refuse = (status: number, reason: string, error: string): void => {
+  const refuse = (status: number, reason: string, error: string, extra = ""): void => {
     o.onRefused?.(status, error);
     const body = JSON.stringify({ error }) + "\n";
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`);
   };
   socket.on("error", () => socket.destroy());
   if (!o.validHost) return refuse(400, "Bad Request", `malformed Host header ${JSON.stringify(String(req.headers.host).slice(0, 80))}`);
   if (req.method !== "GET" || String(req.headers.upgrade).toLowerCase() !== "websocket") return refuse(400, "Bad Request", "only WebSocket upgrades of GET requests are served (live schedules, docs/live.md)");
   if (o.path === undefined) return refuse(400, "Bad Request", `malformed request target ${JSON.stringify(String(req.url).slice(0, 80))}`);
+  // The handshake's own headers (RFC 6455 §4.1), checked here as the edge does: workerd would answer a bad one in plain text.
+  const version = req.headers["sec-websocket-version"];
+  if (version !== "13") return refuse(426, "Upgrade Required", `a WebSocket upgrade needs Sec-WebSocket-Version: 13, got ${JSON.stringify(version ?? "none")}`, "sec-websocket-version: 13\r\n");
+  const key = req.headers["sec-websocket-key"];
+  if (typeof key !== "string" || !/^[A-Za-z0-9+/]{22}==$/.test(key)) return refuse(400, "Bad Request", `a WebSocket upgrade needs a Sec-WebSocket-Key of 16 bytes in base64, got ${JSON.stringify(String(key ?? "none").slice(0, 40))}`);
   const upstream = upstreamRequest({ host: o.upstream.hostname, port: o.upstream.port, method: req.method, path: o.path, headers: upgradeHeaders(req.headers), agent: false });
   socket.once("close", () => upstream.destroy());
   upstream.on("upgrade", (answer: IncomingMessage, inner: Duplex, innerEarly: Buffer) => {

@@ -22,9 +22,17 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
+const USAGE = `usage:
+  npm run item -- process [--scheduler ADDR] [--data TEXT] [--tag Name=Value]... > process.bin
+  npm run item -- message --target PID [--data TEXT] [--tag Name=Value]...     > message.bin`;
+
 function parseArgs(argv: string[]) {
   const [kind, ...rest] = argv;
-  if (kind !== "process" && kind !== "message") fail("first argument must be `process` or `message`");
+  if (kind === "--help" || kind === "-h") {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (kind !== "process" && kind !== "message") fail(`first argument must be \`process\` or \`message\`\n${USAGE}`);
   const opts: { kind: string; scheduler?: string; target?: string; data?: string; tags: Tag[] } = { kind, tags: [] };
   for (let i = 0; i < rest.length; i += 2) {
     const [flag, value] = [rest[i], rest[i + 1]];

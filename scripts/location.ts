@@ -25,9 +25,20 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-const { values } = parseArgs({
-  options: { url: { type: "string" }, ttl: { type: "string" }, variant: { type: "string" }, nonce: { type: "string" }, node: { type: "string" } },
-});
+const USAGE = "usage: npm run location -- --url <public url> [--ttl MS] [--variant ao.N.1|ao.TN.1] [--nonce N] [--node URL]";
+let values: { url?: string; ttl?: string; variant?: string; nonce?: string; node?: string; help?: boolean } = {};
+try {
+  ({ values } = parseArgs({
+    options: { url: { type: "string" }, ttl: { type: "string" }, variant: { type: "string" }, nonce: { type: "string" }, node: { type: "string" }, help: { type: "boolean", short: "h" } },
+  }));
+} catch (err) {
+  // A value such as `--ttl -5` reads as an option to parseArgs: its own message says which.
+  fail(`${(err as Error).message.replace(/\s*\n\s*/g, " ")}\n${USAGE}`);
+}
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 if (!values.url) fail("--url <public url> is required: where other schedulers and compute units reach this node");
 
 const node = (values.node ?? `http://127.0.0.1:${process.env.PORT || 8787}`).replace(/\/+$/, "");

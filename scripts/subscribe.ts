@@ -52,6 +52,7 @@ const refused = new Promise<never>((_, reject) =>
 let previous: ChainState | "unknown" | undefined = from === 0 ? undefined : "unknown";
 let seen = 0;
 const followed = followSocket(ws as unknown as LiveSocket, pid!, async (s) => {
+  if (seen >= count) return; // frames already on the way when it closed
   const { stored, state } = await verifySlot(s, { processId: pid!, scheduler: undefined }, previous);
   previous = state;
   if (raw) {

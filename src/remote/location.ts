@@ -45,16 +45,27 @@ function bad(message: string): RemoteError {
   return new RemoteError("bad-location", `scheduler-location record: ${message}`);
 }
 
-/** An http(s) URL without query or fragment, trailing slashes dropped; throws naming the problem. */
-export function schedulerUrl(text: string): string {
+/**
+ * A scheduler's URL (a hint, a record's Url): http(s) without query or fragment, trailing slashes
+ * dropped; throws a 400-coded error naming `name` and the problem.
+ */
+export function schedulerUrl(text: string, name = "hint"): string {
   let url: URL | undefined;
   try {
     url = new URL(text);
   } catch {}
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash) {
-    throw bad(`Url must be an http(s) URL without query or fragment, got ${JSON.stringify(text.slice(0, 200))}`);
+    throw new RemoteError("bad-location", `${name} must be an http(s) URL without query or fragment, got ${JSON.stringify(text.slice(0, 200))}`);
   }
   return text.replace(/\/+$/, "");
+}
+
+/** A location record's Url: a scheduler URL without credentials (no node follows one, and a record shows them to everyone). */
+export function locationUrl(text: string): string {
+  const url = schedulerUrl(text, "scheduler-location record: Url");
+  const { protocol, username, password, host } = new URL(url);
+  if (username || password) throw bad(`Url must carry no credentials (user:password@), got ${JSON.stringify(`${protocol}//…@${host}`)}`);
+  return url;
 }
 
 export function locationTags(f: LocationFields): Tag[] {
@@ -71,13 +82,13 @@ export function locationTags(f: LocationFields): Tag[] {
 
 /** Signs a new record. */
 export async function signLocation(signer: Signer, f: LocationFields): Promise<LocationRecord> {
-  const item = await signItem(signer, { anchor: randomBytes(32), tags: locationTags({ ...f, url: schedulerUrl(f.url) }) });
+  const item = await signItem(signer, { anchor: randomBytes(32), tags: locationTags({ ...f, url: locationUrl(f.url) }) });
   return readLocation(item);
 }
 
 const whole = (text: string | undefined, name: string, fallback?: number): number => {
   if (text === undefined && fallback !== undefined) return fallback;
-  if (text === undefined || !/^\d{1,16}$/.test(text)) throw bad(`${name} must be a non-negative integer, got ${text === undefined ? "none" : JSON.stringify(text.slice(0, 40))}`);
+  if (text === undefined || !/^\d{1,16}$/.test(text)) throw bad(`${name} must be a non-negative integer of at most 16 digits, got ${text === undefined ? "none" : JSON.stringify(text.slice(0, 40))}`);
   return Number(text);
 };
 
@@ -95,7 +106,7 @@ export function readLocation(item: DataItem): LocationRecord {
   const timestamp = tag("Timestamp");
   return {
     address: addressOf(item.owner),
-    url: schedulerUrl(url),
+    url: locationUrl(url),
     variant,
     nonce: whole(tag("Nonce"), "Nonce", 0), // AO's legacy records carry none
     ttl,

@@ -9,10 +9,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { LegacySuServer } from "./legacy-su-server.ts";
 import { freePort, startServer, stopServer, waitReady, type Server } from "./server.ts";
 
+const REMOTE_TIMEOUT = 3000;
 let su: LegacySuServer;
 let node: Server;
 let dir = "";
@@ -40,7 +42,7 @@ beforeAll(async () => {
   hint = encodeURIComponent(su.url);
   pid = su.processId;
   dir = await mkdtemp(join(tmpdir(), "ao-hints-"));
-  node = startServer(await freePort(), dir);
+  node = startServer(await freePort(), dir, { REMOTE_TIMEOUT_MS: String(REMOTE_TIMEOUT) });
   await waitReady(node);
 }, 180_000);
 
@@ -49,6 +51,28 @@ afterAll(async () => {
   await su?.close();
   await rm(dir, { recursive: true, force: true });
 }, 60_000);
+
+describe("a hint to a scheduler that never answers", () => {
+  test("accepts the connection and stays silent: the request is a 504 naming the deadline, after one request to it (not one per question)", async () => {
+    const asked: string[] = [];
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("data", (d) => asked.push(...(d.toString("latin1").match(/^(GET|POST) \S+/gm) ?? [])));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+      const res = await get(`/~scheduler@1.0/slot?target=${"A".repeat(43)}&hint=${encodeURIComponent(url)}`);
+      expect(res.status).toBe(504);
+      expect(res.json.error).toBe(`scheduler ${url} did not answer within ${REMOTE_TIMEOUT} ms`);
+      expect(asked).toEqual(["GET /~scheduler@1.0/info"]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
+});
 
 describe("a hint to a legacy SU", () => {
   test("without a hint the process is unknown here, on both surfaces", async () => {

@@ -5,7 +5,9 @@
  * is refused on the way (a scheduler that cannot push), polls it, and pushes only slots that
  * passed every check. Each remote is reached through a counting proxy on 127.0.0.1.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
@@ -17,7 +19,7 @@ import { verifySlot, verifySlots, type RemoteSlot } from "../../src/remote/verif
 import { signMessage, signProcess } from "../support/items.ts";
 import { clientSigner } from "../support/keys.ts";
 import { CountingProxy } from "./counting-proxy.ts";
-import { freePort, startServer, stopServer, waitReady, type Server } from "./server.ts";
+import { freePort, ROOT, startServer, stopServer, waitReady, type Server } from "./server.ts";
 
 let a: Server;
 let b: Server;
@@ -111,6 +113,14 @@ describe("through the HTTP front", () => {
     expect(await sub.done).toMatchObject({ code: 1000 });
   });
 
+  test("npm run subscribe -- <pid> --from 0 --count 2 prints slots 0 and 1 and no more, each checked, and exits 0", async () => {
+    expect(await current(a.url)).toBeGreaterThan(2);
+    const r = spawnSync(process.execPath, ["scripts/subscribe.mjs", pid, "--from", "0", "--count", "2", "--node", a.url], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines.map((l) => l.split(/\s+/).slice(0, 3).join(" "))).toEqual(["slot 0 verified", "slot 1 verified"]);
+  });
+
   test("bad parameters are answered before the upgrade, through the front too", async () => {
     const refused = await new Promise<number>((resolve) => {
       const ws = new WebSocket(`${a.url.replace("http", "ws")}/${pid}/subscribe?from=x`);
@@ -120,6 +130,27 @@ describe("through the HTTP front", () => {
     expect(refused).toBe(400);
     const plain = await fetch(`${a.url}/${pid}/subscribe`);
     expect(plain.status).toBe(426);
+    // The handshake's own headers are checked before the upgrade too, and answered in JSON like every error.
+    const raw = async (path: string, headers: string) => {
+      const socket = connect(Number(new URL(a.url).port), "127.0.0.1");
+      socket.end(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: Upgrade\r\nupgrade: websocket\r\n${headers}\r\n`);
+      let text = "";
+      for await (const chunk of socket) text += chunk;
+      const [head, body] = text.split("\r\n\r\n");
+      return { status: Number(head.split(" ")[1]), head, body };
+    };
+    const KEY = "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    const noVersion = await raw(`/${pid}/subscribe`, KEY);
+    expect(noVersion.status).toBe(426);
+    expect(noVersion.head).toMatch(/\r\nsec-websocket-version: 13\r\n/i);
+    expect(JSON.parse(noVersion.body).error).toBe('a WebSocket upgrade needs Sec-WebSocket-Version: 13, got "none"');
+    const noKey = await raw(`/${pid}/subscribe`, "sec-websocket-version: 13\r\n");
+    expect(noKey.status).toBe(400);
+    expect(JSON.parse(noKey.body).error).toBe('a WebSocket upgrade needs a Sec-WebSocket-Key of 16 bytes in base64, got "none"');
+    // A process this node does not know: the object's 404, as JSON ending in a newline like every answer.
+    const unknown = await raw(`/${"U".repeat(42)}A/subscribe`, `${KEY}sec-websocket-version: 13\r\n`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatch(/^\{"error":"process U{42}A is not known to this scheduler"\}\n$/);
   });
 
   test("a subscriber whose socket stops reading gets no more than the window and one frame, and is closed 4408", async () => {

@@ -70,6 +70,7 @@ const rows: Row[] = [
   ["Message to a process this node does not know", async () => post(await signMessage(await testClient(), "A".repeat(43)), "/~scheduler@1.0/schedule"), 404, /not known to this scheduler; spawn it first/],
   ["Item posted under another process's path", async () => post(good, `/${"A".repeat(43)}/schedule`), 400, /was posted to A{43}/],
   ["Wrong or missing content-type on a HyperBEAM POST: wrong", async () => post(good, `/${pid}/schedule`, { "content-type": "application/json" }), 415, /unsupported content-type "application\/json"/],
+  ["Wrong or missing content-type on a HyperBEAM POST: a location record as a form", async () => post(good, "/~scheduler@1.0/location", { "content-type": "application/x-www-form-urlencoded" }), 415, /unsupported content-type "application\/x-www-form-urlencoded"/],
   ["Wrong or missing content-type on a HyperBEAM POST: missing", async () => call(`/${pid}/schedule`, { method: "POST", body: good.raw }), 415, /content-type/],
   ["Body over 10 MiB (declared or streamed): declared", async () => post(new Uint8Array(10 * 1024 * 1024 + 1), `/${pid}/schedule`), 413, /body of 10485761 bytes exceeds the limit of 10485760 bytes/],
   ["Body over 10 MiB (declared or streamed): streamed, no length", async () => call(`/${pid}/schedule`, { method: "POST", headers: ANS104, body: stream(10 * 1024 * 1024 + 1), duplex: "half" } as RequestInit), 413, /exceeds the limit/],
@@ -77,6 +78,8 @@ const rows: Row[] = [
   ["target missing: on a slot read", async () => call("/~scheduler@1.0/slot"), 400, /target is required/],
   ["Malformed id (target, path pid, status from): target", async () => call("/~scheduler@1.0/schedule?target=not-an-id"), 400, /target must be a 43-character base64url id, got "not-an-id"/],
   ["Malformed id (target, path pid, status from): path pid", async () => call("/abc/schedule"), 400, /pid must be a 43-character base64url id/],
+  ["Malformed id (target, path pid, status from): a non-canonical 43-character path pid is named as non-canonical", async () => call(`/${"W".repeat(43)}/schedule`), 400, /pid must be a 43-character base64url id, got "W{43}" \(not canonical: its last character "W" sets bits past the 32nd byte\)/],
+  ["Malformed id (target, path pid, status from): a query value starting with ~ is a bad id, not a missing route", async () => call("/~scheduler@1.0/slot?target=~scheduler@1.0"), 400, /target must be a 43-character base64url id, got "~scheduler@1.0"/],
   ["Malformed id (target, path pid, status from): status from", async () => call("/~scheduler@1.0/status?from=nope"), 400, /from must be a 43-character base64url id/],
   ...(
     [
@@ -101,8 +104,9 @@ const rows: Row[] = [
   ["next for a slot that does not exist (after wait)", async () => call(`/~scheduler@1.0/next?target=${pid}&from=99&wait=50`), 404, /slot 99 of process .* is not yet available \(current slot is \d+\)/],
   ...(
     [
+      ["a hint that is not a URL is named as the hint, not as a location record", () => call(`/${"E".repeat(42)}A/slot?hint=not-a-url`), /^hint must be an http\(s\) URL without query or fragment, got "not-a-url"$/],
       ["a hint to a loopback address", () => call(`/${"E".repeat(42)}A/slot?hint=${encodeURIComponent("http://127.0.0.1:9")}`), /destination "http:\/\/127\.0\.0\.1:9" .*REMOTE_PRIVATE=deny/],
-      ["a posted location record whose Url carries credentials", async () => post(await signItem(await testClient(), { tags: locationTags({ url: "http://user:pw@sched.example", variant: "ao.N.1", nonce: 1, ttl: 60_000, timestamp: Date.now() }) }), "/~scheduler@1.0/location"), /destination "http:\/\/…@sched\.example"/],
+      ["a posted location record whose Url carries credentials", async () => post(await signItem(await testClient(), { tags: locationTags({ url: "http://user:pw@sched.example", variant: "ao.N.1", nonce: 1, ttl: 60_000, timestamp: Date.now() }) }), "/~scheduler@1.0/location"), /Url must carry no credentials \(user:password@\), got "http:\/\/…@sched\.example"/],
     ] as const
   ).map(([what, request, error]): Row => [`A hint, or a posted location record's Url, that is not http(s), carries credentials, or (with REMOTE_PRIVATE=deny) names a loopback, private, link-local, unique-local, multicast or reserved address: ${what}`, request, 400, error]),
   ["Unknown route", async () => call("/~scheduler@1.0/nope"), 404, /no route for GET \/~scheduler@1.0\/nope/],

@@ -138,9 +138,9 @@ describe("pages", () => {
     expect(await verifyItem(rebuilt)).toBe("valid");
   });
 
-  test("Non-integer from, to, limit, from-nonce, to-nonce; limit < 1; from-nonce < -1: each a 400", async () => {
-    const cases = ["from=abc", "to=1.5", "limit=0", "limit=x", "from-nonce=-2", "from-nonce=1.5", "to-nonce=x"];
-    expect(cases).toHaveLength(7);
+  test("Non-integer from, to, limit, from-nonce, to-nonce; limit < 1; from-nonce or to-nonce < -1; any above the largest exact integer: each a 400", async () => {
+    const cases = ["from=abc", "to=1.5", "limit=0", "limit=x", "from-nonce=-2", "from-nonce=1.5", "to-nonce=x", "to-nonce=-5", "from-nonce=9999999999999999"];
+    expect(cases).toHaveLength(9);
     for (const q of cases) {
       const res = await call(`/${pid}?${q}`);
       expect(res.status, q).toBe(400);
@@ -151,7 +151,7 @@ describe("pages", () => {
   test("Malformed process-id or path id: a 400 naming it", async () => {
     const query = await call(`/${pid}?process-id=nope`);
     expect(query.status).toBe(400);
-    expect((await json(query)).error).toBe('process-id must be a 43-character base64url id, got "nope"');
+    expect((await json(query)).error).toBe('process-id must be a 43-character base64url id, got "nope" (4 characters, not 43)');
     const path = await call("/not-an-id");
     expect(path.status).toBe(400);
     expect((await json(path)).error).toMatch(/must be a 43-character base64url id, got "not-an-id"/);

@@ -25,10 +25,14 @@ async function subscribe(path: string) {
   if (res.status !== 101) throw new Error(`subscribe answered ${res.status}: ${await res.text()}`);
   const ws = res.webSocket!;
   const frames: Frame[] = [];
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })));
-  ws.addEventListener("message", (e) => frames.push(e.data as Frame));
+  const at = { lastFrame: 0 };
+  const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason, at: Date.now() })));
+  ws.addEventListener("message", (e) => {
+    frames.push(e.data as Frame);
+    at.lastFrame = Date.now();
+  });
   ws.accept();
-  return { ws, frames, closed };
+  return { ws, frames, closed, at };
 }
 
 async function until(probe: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -182,9 +186,12 @@ describe("resumption and flow control", () => {
       expect((await call(`/${pid}/schedule`, { method: "POST", headers: { "content-type": "application/ans104" }, body: item.raw })).status).toBe(200);
     }
     await until(() => reader.slots.length === 9, "the reader's nine slots");
-    const { code, reason } = await lazy.closed;
+    const { code, reason, at: closedAt } = await lazy.closed;
     expect(code).toBe(CLOSE.notReading);
     expect(reason).toMatch(/^not reading: \d+ bytes unacknowledged for 10 s; resubscribe from=\d+$/);
+    // Closed once HOLD_MS after its window filled (its last frame), not at a later sweep.
+    expect(closedAt - lazy.at.lastFrame).toBeGreaterThanOrEqual(HOLD_MS - 1000);
+    expect(closedAt - lazy.at.lastFrame).toBeLessThan(HOLD_MS + 5000);
     const sizes = lazy.frames.map((f) => (f as string).length);
     expect(sizes.length).toBeGreaterThan(1);
     expect(sizes.length).toBeLessThan(9);
@@ -194,6 +201,33 @@ describe("resumption and flow control", () => {
     contiguous(reader.slots.map((s) => s.slot), 0, 8);
     reader.ws.close(1000, "done");
     expect(await reader.done).toMatchObject({ code: 1000 });
+  });
+
+  test("anything but the number of a slot it was sent closes it with 4400: text that is not a number, a binary frame, a slot past the last sent, a slot before its from", async () => {
+    const { id: pid } = await spawn();
+    for (let i = 0; i < 3; i++) await send(pid, `for acks ${i}`); // slots 0-3
+    const wrong: [string, string | Uint8Array, RegExp][] = [
+      ["0", "junk", /got "junk"; next slot is 4/],
+      ["0", new Uint8Array([1, 2]), /got a binary frame; next slot is 4/],
+      ["0", "4", /got "4"; next slot is 4/],
+      ["2", "1", /got "1"; next slot is 4/],
+    ];
+    for (const [from, message, reason] of wrong) {
+      const sub = await subscribe(`/${pid}/subscribe?from=${from}`);
+      await until(() => sub.frames.length === 4 - Number(from), `slots ${from}-3`);
+      sub.ws.send(message);
+      const closed = await sub.closed;
+      expect(closed.code).toBe(CLOSE.badMessage);
+      expect(closed.reason).toMatch(reason);
+    }
+    // The last slot it was sent, or one before it from its own from on, is fine.
+    const good = await subscribe(`/${pid}/subscribe?from=2`);
+    await until(() => good.frames.length === 2, "slots 2-3");
+    good.ws.send("2");
+    good.ws.send("3");
+    await send(pid, "after the acks");
+    await until(() => good.frames.length === 3, "slot 4");
+    good.ws.close(1000, "done");
   });
 
   test("catching up 10,000 slots from 0 while writes continue: every slot once, in order, on a valid chain", async () => {

@@ -1,6 +1,7 @@
 /** Reads a request body with a hard byte limit, whether or not it declares its length. */
 import { concat } from "../../src/crypto/bytes.ts";
 import { HttpError } from "./errors.ts";
+import { ANS104 } from "./render.ts";
 
 /** A body read that fails: the client went away or stopped mid-body; whoever still listens hears why. */
 async function reading<T>(read: Promise<T>): Promise<T> {
@@ -9,6 +10,16 @@ async function reading<T>(read: Promise<T>): Promise<T> {
   } catch (err) {
     throw new HttpError(400, `the request body could not be read to its end (${(err as Error)?.message ?? err})`);
   }
+}
+
+/** A HyperBEAM POST's body: a signed ANS-104 item, declared as one (content-type or codec-device), or a 415 naming what was sent. */
+export function readItemBody(req: Request, limit: number): Promise<Uint8Array> {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const codec = (req.headers.get("codec-device") ?? "").toLowerCase();
+  if (type !== ANS104 && codec !== "ans104@1.0") {
+    throw new HttpError(415, `unsupported content-type ${JSON.stringify(type)}: post a signed ANS-104 item with content-type ${ANS104} (or codec-device ans104@1.0)`);
+  }
+  return readBody(req, limit);
 }
 
 export async function readBody(req: Request, limit: number): Promise<Uint8Array> {

@@ -1,6 +1,6 @@
 /** Request parameters, validated with errors that name the parameter (400 for anything malformed). */
 import type { Context } from "hono";
-import { isId } from "../../src/crypto/ids.ts";
+import { idProblem } from "../../src/crypto/ids.ts";
 import { HttpError } from "./errors.ts";
 
 /** An integer parameter from `min` to `max`; `fallback` when absent or empty. */
@@ -23,10 +23,11 @@ export function orderedRange(from: [string, number | undefined], to: [string, nu
 /** A 43-character id, from a route parameter or the query. */
 export function idParam(c: Context, name: string, value: string | undefined = c.req.param(name) ?? c.req.query(name)): string {
   if (value === undefined || value === "") throw new HttpError(400, `${name} is required: a 43-character process id`);
-  // A device segment (`~scheduler@1.0`) in a process-path position: no such route.
-  if (value.startsWith("~")) throw new HttpError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+  // A device segment (`~scheduler@1.0`) in a process-path position: no such route. (In a query value it is only a bad id.)
+  if (value.startsWith("~") && c.req.param(name) !== undefined) throw new HttpError(404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
   const text: string = value;
-  if (!isId(text)) throw new HttpError(400, `${name} must be a 43-character base64url id, got ${JSON.stringify(text.slice(0, 60))}`);
+  const problem = idProblem(text);
+  if (problem) throw new HttpError(400, `${name} must be a 43-character base64url id, got ${JSON.stringify(text.slice(0, 60))} (${problem})`);
   return text;
 }
 

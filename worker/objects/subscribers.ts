@@ -26,9 +26,10 @@ export interface SubscriberStore {
   range(q: RangeQuery): Promise<StoredSlot[]>;
 }
 
-/** A socket's attachment: its format and next slot; `live` when it had every written slot (then next = last + 1 on waking). */
+/** A socket's attachment: its format, first and next slot; `live` when it had every written slot (then next = last + 1 on waking). */
 interface Attachment {
   f: FrameFormat;
+  a: number;
   n: number;
   live: boolean;
 }
@@ -38,6 +39,8 @@ const FORMATS: readonly FrameFormat[] = ["json", "ans104"];
 class Subscriber {
   readonly ws: WebSocket;
   readonly format: FrameFormat;
+  /** The slot it subscribed from: nothing before it was sent. */
+  readonly first: number;
   next: number;
   live = false;
   pumping = false;
@@ -50,9 +53,10 @@ class Subscriber {
   #sizes: number[] = [];
   #head = 0;
 
-  constructor(ws: WebSocket, format: FrameFormat, next: number) {
+  constructor(ws: WebSocket, format: FrameFormat, first: number, next = first) {
     this.ws = ws;
     this.format = format;
+    this.first = first;
     this.next = next;
   }
 
@@ -102,7 +106,7 @@ export class Subscribers {
         ws.close(CLOSE.restart, "subscription lost; subscribe again");
         continue;
       }
-      const s = new Subscriber(ws, a.f, a.live ? this.#last + 1 : a.n);
+      const s = new Subscriber(ws, a.f, a.a, a.live ? this.#last + 1 : a.n);
       this.#subs.set(ws, s);
       if (a.live) this.#goLive(s);
       else void this.#pump(s);
@@ -144,7 +148,7 @@ export class Subscribers {
     const s = this.#subs.get(ws);
     if (!s) return;
     const slot = typeof data === "string" && /^\d{1,16}$/.test(data) ? Number(data) : -1;
-    if (slot < 0 || slot >= s.next) {
+    if (slot < s.first || slot >= s.next) {
       const what = typeof data === "string" ? JSON.stringify(data.slice(0, 20)) : "a binary frame";
       return this.#close(s, CLOSE.badMessage, `send the number of the last slot received, as text (got ${what}; next slot is ${s.next})`);
     }
@@ -267,7 +271,7 @@ export class Subscribers {
   }
 
   #save(s: Subscriber): void {
-    s.ws.serializeAttachment({ f: s.format, n: s.next, live: s.live } satisfies Attachment);
+    s.ws.serializeAttachment({ f: s.format, a: s.first, n: s.next, live: s.live } satisfies Attachment);
   }
 
   #close(s: Subscriber, code: number, reason: string): void {

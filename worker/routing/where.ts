@@ -18,7 +18,7 @@ import { NO_LIMITS } from "../../src/ans104/limits.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
 import { BoundedCache } from "../../src/crypto/bounded-cache.ts";
 import type { Variant } from "../../src/remote/client.ts";
-import { detectVariant } from "../../src/remote/detect.ts";
+import { answeredNoVariant, detectVariant } from "../../src/remote/detect.ts";
 import { RemoteError } from "../../src/remote/errors.ts";
 import { REMOTE_TIMEOUT_MS } from "../../src/remote/http.ts";
 import { gatewayItem, gatewayLocation } from "../../src/remote/gateway.ts";
@@ -74,9 +74,10 @@ const hintVariants = new BoundedCache<{ variant: Promise<Variant>; until: number
  * ours as ao.N.1, a legacy SU as ao.TN.1), asked once and remembered with the hint. A HyperBEAM
  * node is spoken to as ao.N.1, HyperBEAM's own default for hints: its aos-2 schedules keep no
  * signatures to verify, and only the dashboard reads them (labelled unverified). So is a URL that
- * answers neither question (or does not answer), without remembering it: the request itself then
- * says what that URL answers, and the next one asks again. Concurrent requests with a new hint
- * share one detection.
+ * answers neither question, without remembering it: the request itself then says what that URL
+ * answers, and the next one asks again. A URL that does not answer at all fails the request with
+ * that (one deadline, not one per question). Concurrent requests with a new hint share one
+ * detection.
  */
 export async function hintPlace(env: Env, hint: string): Promise<Place> {
   const url = allowedDestination(env, schedulerUrl(hint));
@@ -86,8 +87,10 @@ export async function hintPlace(env: Env, hint: string): Promise<Place> {
     const http = { timeoutMs: Number(env.REMOTE_TIMEOUT_MS) || REMOTE_TIMEOUT_MS, privateAccess: privateAccess(env) };
     const variant: Promise<Variant> = detectVariant(url, http).then(
       (d) => (d === "aos-2" ? "ao.N.1" : d),
-      () => {
+      (err: unknown) => {
         if (hintVariants.peek(url)?.variant === variant) hintVariants.set(url, { variant, until: 0 });
+        // A URL that did not answer at all is not asked again for the request: its failure is the answer.
+        if (!answeredNoVariant(err)) throw err;
         return "ao.N.1";
       },
     );

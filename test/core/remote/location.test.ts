@@ -50,20 +50,21 @@ describe("check: Record — a location record's fields", () => {
     expect(await refusal(record(without("Type")))).toBe('scheduler-location record: Type must be Scheduler-Location, got "none"');
   });
 
-  test("Url: missing, not http(s), or with a query is refused", async () => {
+  test("Url: missing, not http(s), with a query, or carrying credentials is refused (the credentials not repeated)", async () => {
+    expect(await refusal(record(set("Url", "https://user:secret@su.example")))).toBe('scheduler-location record: Url must carry no credentials (user:password@), got "https://…@su.example"');
     expect(await refusal(record(without("Url")))).toBe("scheduler-location record: it has no Url");
     expect(await refusal(record(set("Url", "ftp://su.example")))).toMatch(/Url must be an http\(s\) URL without query or fragment, got "ftp:\/\/su.example"/);
     expect(await refusal(record(set("Url", "https://su.example/?a=1")))).toMatch(/Url must be an http\(s\) URL without query or fragment/);
   });
 
   test("Time-To-Live > 0: missing, 0 or not an integer is refused", async () => {
-    expect(await refusal(record(without("Time-To-Live")))).toBe("scheduler-location record: Time-To-Live must be a non-negative integer, got none");
+    expect(await refusal(record(without("Time-To-Live")))).toBe("scheduler-location record: Time-To-Live must be a non-negative integer of at most 16 digits, got none");
     expect(await refusal(record(set("Time-To-Live", "0")))).toBe("scheduler-location record: Time-To-Live must be above 0");
-    expect(await refusal(record(set("Time-To-Live", "1.5")))).toBe('scheduler-location record: Time-To-Live must be a non-negative integer, got "1.5"');
+    expect(await refusal(record(set("Time-To-Live", "1.5")))).toBe('scheduler-location record: Time-To-Live must be a non-negative integer of at most 16 digits, got "1.5"');
   });
 
   test("Nonce: not an integer is refused; none (AO's legacy records) reads as 0", async () => {
-    expect(await refusal(record(set("Nonce", "-1")))).toBe('scheduler-location record: Nonce must be a non-negative integer, got "-1"');
+    expect(await refusal(record(set("Nonce", "-1")))).toBe('scheduler-location record: Nonce must be a non-negative integer of at most 16 digits, got "-1"');
     expect((await verifyLocation(await record(without("Nonce")))).nonce).toBe(0);
   });
 

@@ -3,7 +3,7 @@
  * the device paths under /~scheduler@1.0/ and the process-path forms /<pid>/schedule, /<pid>/slot.
  */
 import type { Context, Hono } from "hono";
-import { readBody } from "../body.ts";
+import { readItemBody } from "../body.ts";
 import { MAX_BODY_BYTES, MAX_WAIT_MS, PAGE_BYTES, PAGE_LIMIT, schedulingMode } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
 import { HttpError } from "../errors.ts";
@@ -32,12 +32,7 @@ function unknown(pid: string): HttpError {
 }
 
 async function postSchedule(c: C): Promise<Response> {
-  const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  const codec = (c.req.header("codec-device") ?? "").toLowerCase();
-  if (type !== ANS104 && codec !== "ans104@1.0") {
-    throw new HttpError(415, `unsupported content-type ${JSON.stringify(type)}: post a signed ANS-104 item with content-type ${ANS104} (or codec-device ans104@1.0)`);
-  }
-  const body = await readBody(c.req.raw, MAX_BODY_BYTES);
+  const body = await readItemBody(c.req.raw, MAX_BODY_BYTES);
   const path = c.req.param("pid") === undefined ? undefined : processParam(c, "pid");
   const named = path === undefined ? undefined : { processId: path.pid, mismatch: `but was posted to ${path.pid}` };
   const { item, processId, scheduled } = await scheduleItem(c, body, { named, hint: path?.hint ?? (c.req.query("hint") || undefined) });

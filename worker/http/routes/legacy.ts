@@ -41,7 +41,9 @@ const notKnown = (pid: string) => new HttpError(404, `process ${pid} is not know
 function signedInt(c: C, name: string, min: number): number | undefined {
   const raw = c.req.query(name);
   if (raw === undefined || raw === "") return undefined;
-  if (!/^-?\d{1,16}$/.test(raw) || Number(raw) < min) throw new HttpError(400, `${name} must be an integer of at least ${min}, got ${JSON.stringify(raw.slice(0, 40))}`);
+  if (!/^-?\d{1,16}$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
+    throw new HttpError(400, `${name} must be an integer from ${min} to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(raw.slice(0, 40))}`);
+  }
   return Number(raw);
 }
 
@@ -60,7 +62,7 @@ function pageQuery(c: C): LegacyQuery {
   const limit = signedInt(c, "limit", 1) ?? LEGACY_LIMIT;
   const [fromName, toName] = nonce ? ["from-nonce", "to-nonce"] : ["from", "to"];
   const from = signedInt(c, fromName, nonce ? -1 : Number.MIN_SAFE_INTEGER);
-  const to = signedInt(c, toName, Number.MIN_SAFE_INTEGER);
+  const to = signedInt(c, toName, nonce ? -1 : Number.MIN_SAFE_INTEGER);
   orderedRange([fromName, from], [toName, to]);
   return {
     mode: nonce ? "nonce" : "timestamp",

@@ -13,8 +13,8 @@ import { tagValueAnyCase } from "../../../src/ans104/tags.ts";
 import { addressOf } from "../../../src/crypto/ids.ts";
 import { itemToJson } from "../../../src/formats/item-json.ts";
 import { VARIANTS, type Variant } from "../../../src/remote/client.ts";
-import { LOCATION_TTL_MS, readLocation, schedulerUrl, verifyLocation } from "../../../src/remote/location.ts";
-import { readBody } from "../body.ts";
+import { LOCATION_TTL_MS, locationUrl, readLocation, verifyLocation } from "../../../src/remote/location.ts";
+import { readItemBody } from "../body.ts";
 import { MAX_BODY_BYTES } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
 import { unwrap } from "../../contract.ts";
@@ -45,12 +45,12 @@ async function getLocation(c: C): Promise<Response> {
 
 const whole = (value: string | undefined, name: string): number | undefined => {
   if (value === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(value)) throw new HttpError(400, `${name} must be a non-negative integer, got ${JSON.stringify(value.slice(0, 40))}`);
+  if (!/^\d{1,15}$/.test(value)) throw new HttpError(400, `${name} must be a non-negative integer of at most 15 digits, got ${JSON.stringify(value.slice(0, 40))}`);
   return Number(value);
 };
 
 async function postLocation(c: C): Promise<Response> {
-  const item = await verifiedItem(await readBody(c.req.raw, MAX_BODY_BYTES));
+  const item = await verifiedItem(await readItemBody(c.req.raw, MAX_BODY_BYTES));
   const type = tagValueAnyCase(item.tags, "Type");
   if (type?.toLowerCase() !== "scheduler-location") throw new HttpError(400, `expected a Type=Scheduler-Location item, got Type ${JSON.stringify(type ?? "none")}`);
   const node = c.env.NODE.getByName("node");
@@ -64,7 +64,7 @@ async function postLocation(c: C): Promise<Response> {
     if (!VARIANTS.includes(variant)) throw new HttpError(400, `Variant must be one of ${VARIANTS.join(", ")}, got ${JSON.stringify(variant)}`);
     const ttl = whole(tag("Time-To-Live"), "Time-To-Live") ?? LOCATION_TTL_MS;
     if (ttl === 0) throw new HttpError(400, "Time-To-Live must be above 0");
-    const published = unwrap(await node.publish({ url: schedulerUrl(url), variant, ttl, nonce: whole(tag("Nonce"), "Nonce") }));
+    const published = unwrap(await node.publish({ url: locationUrl(url), variant, ttl, nonce: whole(tag("Nonce"), "Nonce") }));
     return renderRecord(c, published.raw, undefined);
   }
   const record = await verifyLocation(item);
