@@ -124,8 +124,8 @@ function destinationCase(w: World, aim: Aim, way: Way, url: string, pid: string)
     target,
     what: `${way.what}, aimed at ${url}`,
     expect: aim.denied ? "refuse" : "any",
-    // Refused for the destination, not for something else.
-    error: aim.denied ? /destination \\?"/ : undefined,
+    // Refused for the destination, not for something else (a record's Url with credentials is refused as a record).
+    error: aim.denied ? /destination \\?"|Url must carry no credentials/ : undefined,
     request: async () => requestBytes(way.method, target, way.body ? ANS104 : [], await way.body?.(w, url, pid)),
   };
 }

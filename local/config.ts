@@ -61,6 +61,8 @@ function httpUrl(env: Env, name: string): string | undefined {
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash) {
     throw new ConfigError(`${name} must be an http(s) URL without query or fragment, e.g. https://arweave.net; got ${show(value)}`);
   }
+  // Requests carry no credentials from a URL, and /info, /health and status show these URLs to anyone.
+  if (url.username || url.password) throw new ConfigError(`${name} must carry no credentials (user:password@): this node would not send them, and shows the URL to anyone`);
   return value.replace(/\/+$/, "");
 }
 
@@ -125,7 +127,6 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
     warnings.push("AO_BENCH_TOKEN is set: the bench-only seeding route is on. Never set it in production.");
   }
   const publicUrl = httpUrl(env, "PUBLIC_URL");
-  if (publicUrl && (new URL(publicUrl).username || new URL(publicUrl).password)) throw new ConfigError("PUBLIC_URL must carry no credentials (user:password@): it is published in this node's location record for anyone to read, and no node follows such a URL");
   if (publicUrl) bindings.PUBLIC_URL = publicUrl;
   const uploadUrl = httpUrl(env, "UPLOAD_URL");
   if (uploadUrl) bindings.UPLOAD_URL = uploadUrl;
@@ -134,7 +135,8 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
   for (const flag of ["SCHEDULER_FOLLOW_HINTS", "SCHEDULER_FOLLOW_REDIRECTS", "REMOTE_CACHE_ASYNC"]) {
     if (get(env, flag) !== undefined) bindings[flag] = oneOf(env, flag, ["true", "false"] as const, "true");
   }
-  if (get(env, "REMOTE_TIMEOUT_MS") !== undefined) bindings.REMOTE_TIMEOUT_MS = String(integer(env, "REMOTE_TIMEOUT_MS", 10_000, 100, 600_000));
+  // At most 50 s: a request that waits on another scheduler must still be answered within the front's 60 s.
+  if (get(env, "REMOTE_TIMEOUT_MS") !== undefined) bindings.REMOTE_TIMEOUT_MS = String(integer(env, "REMOTE_TIMEOUT_MS", 10_000, 100, 50_000));
   if (get(env, "SUBSCRIBERS_PER_PROCESS") !== undefined) bindings.SUBSCRIBERS_PER_PROCESS = String(integer(env, "SUBSCRIBERS_PER_PROCESS", 1000, 1, 1_000_000));
   if (get(env, "LOCATION_TTL_MS") !== undefined) bindings.LOCATION_TTL_MS = String(integer(env, "LOCATION_TTL_MS", 0, 1000, 365 * 24 * 3600 * 1000));
   // Hints and location records may send a node on loopback to private addresses (README's

@@ -32,7 +32,17 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false }, outdir: { type: "string" } } });
+const USAGE = "usage: npm run deploy [-- --dry-run] [--outdir DIR]\n  Settings come from the environment, as for npm start (README's configuration table; docs/deploy.md).";
+let values: { "dry-run"?: boolean; outdir?: string; help?: boolean } = {};
+try {
+  ({ values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false }, outdir: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+} catch (err) {
+  fail(`${(err as Error).message.replace(/\s*\n\s*/g, " ")}\n${USAGE}`);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const dryRun = values["dry-run"]!;
 
 const config = await readConfig(process.env, root).catch((err) => fail(err instanceof ConfigError ? err.message : String(err)));
@@ -52,10 +62,11 @@ delete vars.AO_BENCH_TOKEN;
 // `npm start` allows private destinations on loopback; deployed, only an explicit setting does.
 if (!process.env.REMOTE_PRIVATE) delete vars.REMOTE_PRIVATE;
 
-const notes = [...config.warnings];
+// What the config says of a local-only setting is about `npm start`: the line below says it instead.
+const notes = config.warnings.filter((w) => !LOCAL_ONLY.some((name) => w.startsWith(`${name} `)));
 for (const name of LOCAL_ONLY) if (process.env[name]) notes.push(`${name} is set: it applies to \`npm start\` only and is not deployed.`);
 if (config.bindings.SCHEDULER_KEY) notes.push("SCHEDULER_KEY is usable; it is not sent by `npm run deploy`: store it once with `npx wrangler secret put SCHEDULER_KEY` (docs/deploy.md).");
-else notes.push("No SCHEDULER_KEY: the deployed node generates its own key in its NodeObject on first use (docs/deploy.md says how to set one instead).");
+else notes.push("No SCHEDULER_KEY here: the deployed node uses the SCHEDULER_KEY secret if one is stored (`npx wrangler secret put SCHEDULER_KEY`), else generates its own key in its NodeObject on first use (docs/deploy.md).");
 if (!vars.PUBLIC_URL) notes.push("PUBLIC_URL is not set: the node publishes no location record, so other schedulers cannot find its processes.");
 if (vars.REMOTE_PRIVATE === "allow") notes.push("REMOTE_PRIVATE=allow: anyone can have the deployed node send requests to private addresses.");
 for (const n of notes) console.warn(`[deploy] note: ${n}`);

@@ -6,10 +6,11 @@ export type SchedulingMode = "local_confirmation" | "aggressive";
 
 export const MODES: readonly SchedulingMode[] = ["local_confirmation", "aggressive"];
 
+/** The mode set, or a 503-coded error naming SCHEDULING_MODE (a deployed variable edited by hand is not checked by a deploy). */
 export function schedulingMode(env: Env): SchedulingMode {
   const mode = (env.SCHEDULING_MODE || "local_confirmation") as SchedulingMode;
   if (!MODES.includes(mode)) {
-    throw new Error(`SCHEDULING_MODE must be one of ${MODES.join(", ")}; got ${JSON.stringify(env.SCHEDULING_MODE)}`);
+    throw Object.assign(new Error(`SCHEDULING_MODE must be one of ${MODES.join(", ")}; got ${JSON.stringify(env.SCHEDULING_MODE)}`), { code: "unavailable" });
   }
   return mode;
 }

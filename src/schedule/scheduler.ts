@@ -7,6 +7,7 @@ import type { DataItem } from "../ans104/data-item.ts";
 import { NO_LIMITS } from "../ans104/limits.ts";
 import { parseItem } from "../ans104/parse.ts";
 import { tagValueAnyCase } from "../ans104/tags.ts";
+import { addressOfKey } from "../crypto/ids.ts";
 import type { Signer } from "../crypto/signers.ts";
 import { readAssignment, signAssignment } from "./assignment.ts";
 import { checkProcess, classify, type ClassifyOptions } from "./classify.ts";
@@ -54,6 +55,8 @@ export class Scheduler {
   readonly #signer: Signer;
   readonly #now: () => number;
   #head: Head | undefined;
+  /** The address the schedule's last assignment is signed by, when that is not this signer's. */
+  #signedBy: string | undefined;
   #variant = DEFAULT_VARIANT;
   #tail: Promise<unknown> = Promise.resolve();
   #waiters: { slot: number; wake: () => void }[] = [];
@@ -70,7 +73,10 @@ export class Scheduler {
     const s = new Scheduler(o);
     const last = await o.store.last();
     if (last) {
-      const info = readAssignment(parseItem(last.assignment, NO_LIMITS, last.assignmentId));
+      const assignment = parseItem(last.assignment, NO_LIMITS, last.assignmentId);
+      const info = readAssignment(assignment);
+      const signedBy = addressOfKey(assignment.owner);
+      if (signedBy !== o.signer.address) s.#signedBy = signedBy;
       s.#head = { slot: last.slot, assignmentId: last.assignmentId, hashChain: info.hashChain, timestamp: info.timestamp, height: info.height };
       const first = await o.store.get(0);
       if (first?.message) s.#variant = variantOf(parseItem(first.message, NO_LIMITS, first.messageId));
@@ -158,6 +164,10 @@ export class Scheduler {
   }
 
   async #append(messageId: string | undefined, message: Uint8Array | undefined, height = 0, exclude: readonly string[] | undefined): Promise<Scheduled> {
+    // Readers hold every slot to one scheduler's key: a slot signed by another would break the schedule for all of them.
+    if (this.#signedBy) {
+      throw new ScheduleError("unavailable", `process ${this.processId} is scheduled by ${this.#signedBy}, and this node now signs as ${this.#signer.address} (its key changed?): no slot is added until it signs with ${this.#signedBy}'s key again`, { scheduler: this.#signedBy });
+    }
     const head = this.#head;
     const slot = head ? head.slot + 1 : 0;
     const next = {

@@ -34,11 +34,12 @@ const cases: [string, Record<string, string>, RegExp][] = [
   ["a key file that does not exist", { SCHEDULER_KEY_FILE: join(dir, "missing.json") }, /^\[start\] SCHEDULER_KEY_FILE .*missing\.json cannot be read: ENOENT$/m],
   ["a port that is not one", { PORT: "80a" }, /^\[start\] PORT must be an integer from 1 to 65535; got "80a"$/m],
   ["a gateway that is not an http URL", { GATEWAY_URL: "ftp://gateway" }, /^\[start\] GATEWAY_URL must be an http\(s\) URL/m],
-  ["a public URL carrying credentials", { PUBLIC_URL: `https://user:${SECRET}@node.example` }, /^\[start\] PUBLIC_URL must carry no credentials \(user:password@\): it is published/m],
+  ["a public URL carrying credentials", { PUBLIC_URL: `https://user:${SECRET}@node.example` }, /^\[start\] PUBLIC_URL must carry no credentials \(user:password@\): this node would not send them, and shows the URL to anyone$/m],
+  ["a gateway URL carrying credentials", { GATEWAY_URL: `https://gw:${SECRET}@gateway.example` }, /^\[start\] GATEWAY_URL must carry no credentials \(user:password@\)/m],
   ["an unknown scheduling mode", { SCHEDULING_MODE: "fast" }, /^\[start\] SCHEDULING_MODE must be one of local_confirmation, aggressive; got "fast"$/m],
   ["an unknown variant", { SCHEDULER_VARIANT: "ao.X.1" }, /^\[start\] SCHEDULER_VARIANT must be one of ao\.TN\.1, ao\.N\.1; got "ao\.X\.1"$/m],
   ["an unknown private-destination setting", { REMOTE_PRIVATE: "yes" }, /^\[start\] REMOTE_PRIVATE must be one of allow, deny; got "yes"$/m],
-  ["a remote timeout that is not a number", { REMOTE_TIMEOUT_MS: "10s" }, /^\[start\] REMOTE_TIMEOUT_MS must be an integer from 100 to 600000; got "10s"$/m],
+  ["a remote timeout that is not a number", { REMOTE_TIMEOUT_MS: "10s" }, /^\[start\] REMOTE_TIMEOUT_MS must be an integer from 100 to 50000; got "10s"$/m],
   ["an INSPECTOR_PORT whose next port does not exist", { INSPECTOR_PORT: "65535" }, /^\[start\] INSPECTOR_PORT must be an integer from 1 to 65534; got "65535"$/m],
 ];
 

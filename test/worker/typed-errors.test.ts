@@ -14,6 +14,7 @@ import type { FormatError } from "../../src/formats/errors.ts";
 import { RemoteError, type RemoteErrorCode } from "../../src/remote/errors.ts";
 import type { GatewayErrorCode } from "../../src/remote/gateway.ts";
 import type { ScheduleErrorCode } from "../../src/schedule/errors.ts";
+import { schedulingMode } from "../../worker/config.ts";
 import { createApp } from "../../worker/http/app.ts";
 import { errorResponse, STATUS_BY_CODE, type ErrorCode } from "../../worker/http/errors.ts";
 import { signProcess } from "../support/items.ts";
@@ -116,4 +117,15 @@ test("a Durable Object past what one object can take (the runtime's overloaded e
   expect(res.status).toBe(503);
   expect(res.headers.get("retry-after")).toBe("1");
   expect(await res.json()).toEqual({ error: "Durable Object is overloaded. Too many requests queued." });
+});
+
+test("a SCHEDULING_MODE that cannot work (a deployed variable edited by hand) is a 503 naming it, not a bare 500", async () => {
+  const app = new Hono();
+  app.get("/", () => new Response(schedulingMode({ SCHEDULING_MODE: "fast" } as Env)));
+  app.onError(errorResponse);
+  const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+  const res = await app.fetch(new Request("http://scheduler.test/"));
+  logged.mockRestore();
+  expect(res.status).toBe(503);
+  expect(await res.json()).toEqual({ error: 'SCHEDULING_MODE must be one of local_confirmation, aggressive; got "fast"' });
 });

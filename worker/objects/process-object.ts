@@ -29,7 +29,7 @@ export class ProcessObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new SqliteStore(ctx.storage, {
-      deferred: schedulingMode(env) === "aggressive",
+      deferred: env.SCHEDULING_MODE === "aggressive", // any other value but the default is refused on open (#open)
       afterWrite: (rows) => {
         this.#background.written(rows);
         this.#subscribers.written(rows);
@@ -142,6 +142,7 @@ export class ProcessObject extends DurableObject<Env> {
 
   #open(pid: string): Promise<Scheduler> {
     if (!this.#scheduler) {
+      schedulingMode(this.env); // a mode that cannot work answers every call 503, naming it
       this.#scheduler = schedulerSigner(this.env)
         .then((signer) => Scheduler.open({ processId: pid, store: this.#store, signer }))
         .then((s) => {

@@ -18,7 +18,12 @@ import { signMessage } from "../../support/items.ts";
 import { clientSigner, schedulerSigner, seed } from "../../support/keys.ts";
 import { serveSchedule } from "../../support/remote-source.ts";
 import { signedSchedule } from "../../support/signed-schedule.ts";
-import { ed25519Signer } from "../../../src/crypto/signers.ts";
+import { ed25519Signer, type Signer } from "../../../src/crypto/signers.ts";
+import type { DataItem } from "../../../src/ans104/data-item.ts";
+import { NO_LIMITS } from "../../../src/ans104/limits.ts";
+import { parseItem } from "../../../src/ans104/parse.ts";
+import { readAssignment, signAssignment } from "../../../src/schedule/assignment.ts";
+import { chainNext } from "../../../src/schedule/hash-chain.ts";
 
 const sched = await schedulerSigner();
 const client = await clientSigner();
@@ -31,13 +36,23 @@ async function forkedBy(signer = sched, alter?: (s: StoredSlot) => StoredSlot) {
   await new Mirror({ client: new SchedulerClient("http://b.test", "ao.N.1", { fetch: first.fetch }), store, processId: src.pid }).syncTo();
   const other = new MemoryStore();
   for (let n = 0; n <= 4; n++) await other.append((await src.store.get(n))!);
-  await (await Scheduler.open({ processId: src.pid, store: other, signer })).schedule(await signMessage(client, src.pid, "the other slot 5"));
+  const message = await signMessage(client, src.pid, "the other slot 5");
+  if (signer === sched) await (await Scheduler.open({ processId: src.pid, store: other, signer })).schedule(message);
+  else await other.append(await signedAs(signer, src.pid, (await other.get(4))!, message));
   const second = serveSchedule(src.pid, other, { pageSize: 10 });
   second.tamper = alter;
   const proofs: ForkProof[] = [];
   const mirror = new Mirror({ client: new SchedulerClient("http://b.test", "ao.N.1", { fetch: second.fetch }), store, processId: src.pid, onFork: (p) => proofs.push(p) });
   const err = await mirror.syncTo().then(() => undefined, (e: unknown) => e);
   return { src, store, other, proofs, err: err as RemoteError };
+}
+
+/** The slot after `previous` as another key signs it, chained on it (a Scheduler adds no slot to a schedule signed by another key). */
+async function signedAs(signer: Signer, processId: string, previous: StoredSlot, message: DataItem): Promise<StoredSlot> {
+  const before = readAssignment(parseItem(previous.assignment, NO_LIMITS));
+  const timestamp = before.timestamp + 1;
+  const a = await signAssignment(signer, { processId, slot: previous.slot + 1, hashChain: chainNext(previous.assignmentId, before.hashChain), height: before.height, timestamp, variant: before.variant ?? "ao.TN.1", messageId: message.id });
+  return { slot: previous.slot + 1, assignmentId: a.id, messageId: message.id, timestamp, assignment: a.raw, message: message.raw };
 }
 
 /** The proof with one byte of assignment `i`'s signature flipped. */

@@ -12,7 +12,8 @@ import { Scheduler } from "../../../src/schedule/scheduler.ts";
 import type { StoredSlot } from "../../../src/schedule/store.ts";
 import { signItem } from "../../../src/ans104/sign.ts";
 import { processTags, signMessage, signProcess } from "../../support/items.ts";
-import { clientSigner, schedulerSigner } from "../../support/keys.ts";
+import { clientSigner, schedulerSigner, seed } from "../../support/keys.ts";
+import { ed25519Signer } from "../../../src/crypto/signers.ts";
 
 const sched = await schedulerSigner();
 const client = await clientSigner();
@@ -79,6 +80,23 @@ describe("assignments (D2)", () => {
     const p = await signItem(client, { tags: processTags(sched.address).filter((t) => t.name !== "Variant") });
     const s = await Scheduler.open({ processId: p.id, store: new MemoryStore(), signer: sched });
     expect(readAssignment((await s.schedule(p)).assignment).variant).toBe("ao.N.1");
+  });
+});
+
+describe("one signer per schedule", () => {
+  test("opened with another key (a node whose key changed), it adds no slot, naming both addresses, while a re-post still answers its slot and reads work", async () => {
+    const { store, process } = await spawned();
+    const posted = await signMessage(client, process.id, "before the key changed");
+    await (await Scheduler.open({ processId: process.id, store, signer: sched })).schedule(posted);
+    const other = await ed25519Signer(seed(0x44));
+    const s = await Scheduler.open({ processId: process.id, store, signer: other });
+    const err = await errorOf(s.schedule(await signMessage(client, process.id, "after")));
+    expect(err.code).toBe("unavailable");
+    expect(err.message).toBe(`process ${process.id} is scheduled by ${sched.address}, and this node now signs as ${other.address} (its key changed?): no slot is added until it signs with ${sched.address}'s key again`);
+    expect(await codeOf(s.assign(posted.id))).toBe("unavailable");
+    expect((await s.schedule(posted)).slot).toBe(1); // a re-post answers the slot it has
+    expect(s.current).toBe(1);
+    expect((await s.read({ from: 0, limit: 10, maxBytes: 1e9 })).slots).toHaveLength(2);
   });
 });
 
