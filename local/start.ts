@@ -9,7 +9,7 @@ import { ConfigError, readConfig } from "./config.ts";
 import { startFront } from "./front.ts";
 import { exportNodeKey } from "./node-key.ts";
 import { startRuntime, type Runtime } from "./runtime.ts";
-import { lockStateDir, noteNode, StateDirInUse } from "./state-lock.ts";
+import { lockStateDir, noteNode, noteRuntime, runtimeProcesses, StateDirInUse } from "./state-lock.ts";
 
 // scripts/start.mjs runs this from the checkout's root.
 const root = process.cwd();
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   setInterval(() => process.ppid !== parent && void stop(0), 500).unref();
 
   runtime = await startRuntime({ root, configPath, stateDir: config.stateDir, bindings: config.bindings, quiet: config.logLevel !== "debug", inspectorPort: config.inspectorPort });
+  noteRuntime(config.stateDir, runtimeProcesses()); // stopped by the next node on this STATE_DIR if this one is killed
   if (at < 0 && !config.bindings.SCHEDULER_KEY) await exportNodeKey(runtime, config.stateDir);
   const log = config.logLevel === "info" || config.logLevel === "debug";
   const front = await startFront({

@@ -2,12 +2,15 @@
  * One node per STATE_DIR (D16). Two runtimes on one set of SQLite files would each keep their own
  * head of every process and hand out the same slots, so `npm start` holds `STATE_DIR/node.lock`
  * (its PID and port) while it runs. A second start on the folder is refused, naming the node that
- * holds it; a lock left by a process that is gone (killed, a crash, a reboot) is taken over.
+ * holds it; a lock left by a process that is gone (killed, a crash, a reboot) is taken over. The
+ * lock also names the node's workerd processes: a node killed with SIGKILL cannot stop them, and
+ * they would keep its SQLite files open beside the next node's, so taking its lock over stops them
+ * first (where /proc says a PID is still a workerd).
  *
  * It also notes, per port, which STATE_DIR the node on that port uses (`.wrangler/nodes/<port>.json`
  * in the checkout), so tools that act as the operator (`npm run location`) find its key.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 export const LOCK_FILE = "node.lock";
@@ -17,6 +20,8 @@ export interface LockHolder {
   port: number;
   host: string;
   started: string;
+  /** Its runtime's workerd processes, once they run. */
+  runtime?: number[];
 }
 
 export class StateDirInUse extends Error {
@@ -89,10 +94,61 @@ export function lockStateDir(stateDir: string, me: { port: number; host: string 
       }
     } else if (holder.pid !== process.pid && holds(holder.pid)) {
       throw new StateDirInUse(stateDir, holder);
+    } else if (holder.pid !== process.pid) {
+      stopLeftRuntime(holder);
     }
     takeOver(file, holder);
   }
   throw new Error(`cannot take the lock ${file}: it keeps changing; is another node starting on this STATE_DIR?`);
+}
+
+const commandOf = (pid: number): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return undefined;
+  }
+};
+
+/** The workerd processes this process started (its runtime), as /proc tells; none where there is no /proc. */
+export function runtimeProcesses(): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  return entries.filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid && (commandOf(pid) ?? "").includes("workerd");
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Names this node's runtime in its lock (while the lock is still this process's). */
+export function noteRuntime(stateDir: string, pids: number[]): void {
+  const file = join(stateDir, LOCK_FILE);
+  const held = readHolder(file);
+  if (held?.pid === process.pid) writeFileSync(file, JSON.stringify({ ...held, runtime: pids }) + "\n");
+}
+
+/** Stops the workerd processes a gone node left running, each only while /proc still calls it workerd. */
+function stopLeftRuntime(holder: LockHolder): void {
+  const left = (holder.runtime ?? []).filter((pid) => (commandOf(pid) ?? "").includes("workerd"));
+  if (left.length === 0) return;
+  console.warn(`[start] warning: the node that held this STATE_DIR (PID ${holder.pid}) is gone but left its runtime running (workerd PIDs ${left.join(", ")}); stopping it first`);
+  for (const pid of left) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+  // Gone, or a zombie (its command line empty) waiting for whoever adopted it to reap it.
+  for (let i = 0; i < 100 && left.some((pid) => (commandOf(pid) ?? "").includes("workerd")); i++) pause(20);
 }
 
 function mtime(file: string): number {

@@ -113,4 +113,31 @@ describe("one node per STATE_DIR", () => {
     expect(JSON.parse(readFileSync(join(dir, "node.lock"), "utf8"))).toMatchObject({ pid: next.child.pid, port: next.port });
     expect(await currentSlot(next)).toBe(slot);
   });
+
+  test("a node killed with SIGKILL leaves its workerd processes running on the folder's SQLite; the next start on it stops them first, says so, and the schedule carries on", async () => {
+    const holder = servers.at(-1)!;
+    const lock = JSON.parse(readFileSync(join(dir, "node.lock"), "utf8")) as { pid: number; runtime: number[] };
+    expect(lock.pid).toBe(holder.child.pid);
+    expect(lock.runtime).toHaveLength(2); // the objects' workerd and the worker's
+    const slot = await currentSlot(holder);
+    holder.child.kill("SIGKILL");
+    await holder.exited;
+    expect(lock.runtime.filter(alive)).toEqual(lock.runtime); // nothing stopped them
+
+    const next = await start(await freePort(), dir);
+    await waitReady(next);
+    expect(lock.runtime.filter(alive)).toEqual([]);
+    expect(next.log()).toContain(`the node that held this STATE_DIR (PID ${lock.pid}) is gone but left its runtime running (workerd PIDs ${lock.runtime.join(", ")}); stopping it first`);
+    expect(await currentSlot(next)).toBe(slot);
+  });
 });
+
+/** Running, and not a zombie waiting to be reaped (Linux's /proc). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat[stat.lastIndexOf(")") + 2] !== "Z";
+  } catch {
+    return false;
+  }
+}
