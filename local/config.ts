@@ -135,7 +135,7 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
   for (const flag of ["SCHEDULER_FOLLOW_HINTS", "SCHEDULER_FOLLOW_REDIRECTS", "REMOTE_CACHE_ASYNC"]) {
     if (get(env, flag) !== undefined) bindings[flag] = oneOf(env, flag, ["true", "false"] as const, "true");
   }
-  // At most 50 s: a request that waits on another scheduler must still be answered within the front's 60 s.
+  // At most 50 s: one request to another scheduler ends before the front's own 60 s answer deadline.
   if (get(env, "REMOTE_TIMEOUT_MS") !== undefined) bindings.REMOTE_TIMEOUT_MS = String(integer(env, "REMOTE_TIMEOUT_MS", 10_000, 100, 50_000));
   if (get(env, "SUBSCRIBERS_PER_PROCESS") !== undefined) bindings.SUBSCRIBERS_PER_PROCESS = String(integer(env, "SUBSCRIBERS_PER_PROCESS", 1000, 1, 1_000_000));
   if (get(env, "LOCATION_TTL_MS") !== undefined) bindings.LOCATION_TTL_MS = String(integer(env, "LOCATION_TTL_MS", 0, 1000, 365 * 24 * 3600 * 1000));

@@ -20,8 +20,8 @@ export interface LockHolder {
   port: number;
   host: string;
   started: string;
-  /** Its runtime's workerd processes, once they run. */
-  runtime?: number[];
+  /** Its runtime's workerd processes once they run: each PID with its start (a PID is reused), and this boot's id. */
+  runtime?: { boot: string; processes: { pid: number; start: string }[] };
 }
 
 export class StateDirInUse extends Error {
@@ -110,34 +110,54 @@ const commandOf = (pid: number): string | undefined => {
   }
 };
 
-/** The workerd processes this process started (its runtime), as /proc tells; none where there is no /proc. */
-export function runtimeProcesses(): number[] {
-  let entries: string[];
+/** A process's parent and start time (clock ticks after boot) from /proc, if it runs. */
+function statOf(pid: number): { ppid: number; start: string } | undefined {
   try {
-    entries = readdirSync("/proc");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // from field 3, state
+    return { ppid: Number(fields[1]), start: fields[19] };
   } catch {
-    return [];
+    return undefined;
   }
-  return entries.filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid && (commandOf(pid) ?? "").includes("workerd");
-    } catch {
-      return false;
-    }
-  });
+}
+
+const bootId = (): string | undefined => {
+  try {
+    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return undefined;
+  }
+};
+
+/** The workerd processes this process started (its runtime), as /proc tells; undefined where there is no /proc. */
+export function runtimeProcesses(): LockHolder["runtime"] {
+  const boot = bootId();
+  if (boot === undefined) return undefined;
+  const processes = readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .flatMap((pid) => {
+      const st = statOf(pid);
+      return st?.ppid === process.pid && (commandOf(pid) ?? "").includes("workerd") ? [{ pid, start: st.start }] : [];
+    });
+  return { boot, processes };
 }
 
 /** Names this node's runtime in its lock (while the lock is still this process's). */
-export function noteRuntime(stateDir: string, pids: number[]): void {
+export function noteRuntime(stateDir: string, runtime: LockHolder["runtime"]): void {
   const file = join(stateDir, LOCK_FILE);
   const held = readHolder(file);
-  if (held?.pid === process.pid) writeFileSync(file, JSON.stringify({ ...held, runtime: pids }) + "\n");
+  if (runtime && held?.pid === process.pid) writeFileSync(file, JSON.stringify({ ...held, runtime }) + "\n");
 }
 
-/** Stops the workerd processes a gone node left running, each only while /proc still calls it workerd. */
+/**
+ * Stops the workerd processes a gone node left running: only in the boot that wrote the lock, and
+ * only a PID that still started when it did and is still a workerd (never a reused PID).
+ */
 function stopLeftRuntime(holder: LockHolder): void {
-  const left = (holder.runtime ?? []).filter((pid) => (commandOf(pid) ?? "").includes("workerd"));
+  const r = holder.runtime;
+  if (!r || r.boot !== bootId()) return;
+  const left = r.processes.filter(({ pid, start }) => statOf(pid)?.start === start && (commandOf(pid) ?? "").includes("workerd")).map(({ pid }) => pid);
   if (left.length === 0) return;
   console.warn(`[start] warning: the node that held this STATE_DIR (PID ${holder.pid}) is gone but left its runtime running (workerd PIDs ${left.join(", ")}); stopping it first`);
   for (const pid of left) {

@@ -7,7 +7,7 @@ import { ensureDeps } from "./ensure-deps.mjs";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 ensureDeps(root);
-// Asked for the usage, or given an option deploy.ts refuses: no need to build first.
+// Asked only for the usage: no need to build first.
 if (!process.argv.slice(2).some((a) => a === "--help" || a === "-h")) await ensureWebBuilt(root);
 const { runTs } = await import("./run-ts.mjs");
 await runTs("local/deploy.ts");

@@ -7,7 +7,7 @@
  */
 import type { Dialect } from "./client.ts";
 import { RemoteError } from "./errors.ts";
-import { origin, request, type HttpOptions } from "./http.ts";
+import { origin, request, unanswered, type HttpOptions } from "./http.ts";
 
 /**
  * What one probe found: the JSON it answered, or why there is none (for the error). A request
@@ -15,7 +15,13 @@ import { origin, request, type HttpOptions } from "./http.ts";
  * question of variants.
  */
 async function probe(url: string, http: HttpOptions): Promise<{ json?: Record<string, unknown>; why: string }> {
-  const a = await request(url, { headers: { accept: "application/json" } }, http);
+  let a;
+  try {
+    a = await request(url, { headers: { accept: "application/json" } }, http);
+  } catch (err) {
+    if (unanswered(err)) throw err;
+    return { why: (err as Error).message };
+  }
   if (a.status !== 200) return { why: `answered ${a.status}` };
   try {
     const json: unknown = JSON.parse(new TextDecoder().decode(a.body));

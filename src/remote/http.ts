@@ -56,6 +56,11 @@ export interface Answer {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+const UNREACHABLE = " cannot be reached: ";
+
+/** True for request()'s failure when nothing answered at all: the deadline passed, or the connection failed. */
+export const unanswered = (err: unknown): boolean => err instanceof RemoteError && (err.code === "remote-timeout" || err.message.includes(UNREACHABLE));
+
 /** Requests `url`, following redirects; any answer that arrives is returned, whatever its status. */
 export async function request(url: string, init: RequestInit, o: HttpOptions = {}): Promise<Answer> {
   const timeoutMs = o.timeoutMs ?? REMOTE_TIMEOUT_MS;
@@ -73,7 +78,7 @@ export async function request(url: string, init: RequestInit, o: HttpOptions = {
       res = await doFetch(at, { ...init, redirect: redirects, signal });
     } catch (err) {
       if (deadline.aborted) throw new RemoteError("remote-timeout", `${role} ${origin(at)} did not answer within ${timeoutMs} ms`, { remote: origin(at) });
-      throw new RemoteError("remote-failed", `${role} ${origin(at)} cannot be reached: ${(err as Error)?.message ?? err}`, { remote: origin(at) });
+      throw new RemoteError("remote-failed", `${role} ${origin(at)}${UNREACHABLE}${(err as Error)?.message ?? err}`, { remote: origin(at) });
     }
     if (REDIRECTS.has(res.status) && redirects === "manual") {
       const location = res.headers.get("location");

@@ -208,11 +208,12 @@ describe("the dashboard, as a user would use it", () => {
     expect(await card(tampered).textContent()).toContain(`broken at slot ${TAMPERED_SLOT}`);
     expect(await card(tampered).getByTestId("slots-done").textContent()).toBe("0 / 20 slots"); // its one page failed: none of it kept
     await page.goto(`${a.url}/dashboard/#/process/${tampered}`);
-    const alert = page.getByRole("alert").first();
-    expect(await alert.textContent()).toContain(`Slot ${TAMPERED_SLOT} failed its check.`);
+    // The process page's own alert (the Mirrors page's card, with the same error, may still be on screen for a moment).
+    const alert = page.getByRole("alert").filter({ hasText: `Slot ${TAMPERED_SLOT} failed its check.` });
+    await alert.waitFor();
     expect(await alert.textContent()).toContain(`slot ${TAMPERED_SLOT}: assignment signature check failed`);
     // Nothing of it is kept: the timeline, Verify again and the exports say so instead of showing empty results.
-    expect(await page.getByTestId("timeline-range").textContent()).toBe("no slots");
+    await expect.poll(() => page.getByTestId("timeline-range").textContent()).toBe("no slots");
     await page.getByRole("button", { name: "Verify again" }).click();
     await page.getByTestId("verify").getByText("Nothing to verify yet.").waitFor();
     await page.getByRole("button", { name: "Export JSON" }).click();

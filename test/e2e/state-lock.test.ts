@@ -116,23 +116,37 @@ describe("one node per STATE_DIR", () => {
 
   test("a node killed with SIGKILL leaves its workerd processes running on the folder's SQLite; the next start on it stops them first, says so, and the schedule carries on", async () => {
     const holder = servers.at(-1)!;
-    const lock = JSON.parse(readFileSync(join(dir, "node.lock"), "utf8")) as { pid: number; runtime: number[] };
+    const lock = JSON.parse(readFileSync(join(dir, "node.lock"), "utf8")) as { pid: number; runtime: { processes: { pid: number }[] } };
     expect(lock.pid).toBe(holder.child.pid);
-    expect(lock.runtime).toHaveLength(2); // the objects' workerd and the worker's
+    const runtime = lock.runtime.processes.map((p) => p.pid);
+    expect(runtime).toHaveLength(2); // the objects' workerd and the worker's
     const slot = await currentSlot(holder);
     holder.child.kill("SIGKILL");
     await holder.exited;
-    expect(lock.runtime.filter(alive)).toEqual(lock.runtime); // nothing stopped them
+    expect(runtime.filter(alive)).toEqual(runtime); // nothing stopped them
 
     const next = await start(await freePort(), dir);
     await waitReady(next);
-    expect(lock.runtime.filter(alive)).toEqual([]);
-    expect(next.log()).toContain(`the node that held this STATE_DIR (PID ${lock.pid}) is gone but left its runtime running (workerd PIDs ${lock.runtime.join(", ")}); stopping it first`);
+    expect(runtime.filter(alive)).toEqual([]);
+    expect(next.log()).toContain(`the node that held this STATE_DIR (PID ${lock.pid}) is gone but left its runtime running (workerd PIDs ${runtime.join(", ")}); stopping it first`);
     expect(await currentSlot(next)).toBe(slot);
+  });
+
+  test("a stale lock naming workerd PIDs that now belong to another running node (their start times differ) stops nothing of that node", async () => {
+    const running = servers.at(-1)!;
+    const theirs = (JSON.parse(readFileSync(join(dir, "node.lock"), "utf8")) as { runtime: { boot: string; processes: { pid: number }[] } }).runtime;
+    const other = await tempDir();
+    const gone = Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
+    const reused = { boot: theirs.boot, processes: theirs.processes.map((p) => ({ pid: p.pid, start: "1" })) };
+    writeFileSync(join(other, "node.lock"), JSON.stringify({ pid: gone, port: 1, host: "127.0.0.1", started: "2026-01-01T00:00:00.000Z", runtime: reused }));
+    const next = await start(await freePort(), other);
+    await waitReady(next);
+    expect(theirs.processes.map((p) => p.pid).filter(alive)).toHaveLength(2);
+    expect(next.log()).not.toContain("left its runtime running");
+    expect(await currentSlot(running)).toBeGreaterThanOrEqual(0);
   });
 });
 
-/** Running, and not a zombie waiting to be reaped (Linux's /proc). */
 function alive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");

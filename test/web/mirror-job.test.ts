@@ -12,7 +12,7 @@ import { encodeTags } from "../../src/ans104/tags.ts";
 import type { Variant } from "../../src/remote/client.ts";
 import { MemoryStore } from "../../src/schedule/memory-store.ts";
 import { readAssignment } from "../../src/schedule/assignment.ts";
-import type { DashboardDb } from "../../web/src/db.ts";
+import { sourceFailure, type DashboardDb } from "../../web/src/db.ts";
 import { listMirrors, loadMirror, MirrorJob, newMirrorRecord, type JobEvent } from "../../web/src/mirror-job.ts";
 import { schedulerSigner } from "../support/keys.ts";
 import { serveSchedule, type Source } from "../support/remote-source.ts";
@@ -148,6 +148,25 @@ test("a sync of a complete mirror whose source cannot be reached stays done with
     expect(back).toMatchObject({ state: "done", kept: 14, total: 14, counts: { verified: 15 } });
     expect(back.error).toBeUndefined();
   }));
+
+test("a complete mirror a reload left recorded as running, resumed with its source unreachable, stays done: completeness is read from what is kept, not from the state", () =>
+  withDb(async (db) => {
+    const src = await signedSchedule(4);
+    const served = serveSchedule(src.pid, src.store, { pageSize: 10 });
+    const done = await new MirrorJob(db, record(src.pid, "ao.N.1"), { http: { fetch: served.fetch } }).start();
+    await db.put("mirrors", { ...done, state: "running" }); // a sync the page closed mid-way
+    const fetch = () => Promise.reject(new TypeError("Failed to fetch"));
+    const resumed = await new MirrorJob(db, (await loadMirror(db, src.pid))!, { http: { fetch } }).start();
+    expect(resumed).toMatchObject({ state: "done", kept: 4, error: { code: "remote-failed" } });
+  }));
+
+test("only a failure of the source counts as one: an error of this browser (a full disk, a bug) is not retried as if the source were away", () => {
+  expect(sourceFailure({ code: "remote-failed", message: "scheduler x cannot be reached: Failed to fetch" })).toBe(true);
+  expect(sourceFailure({ code: "remote-timeout", message: "scheduler x did not answer within 10000 ms" })).toBe(true);
+  expect(sourceFailure({ code: "internal", message: "QuotaExceededError" })).toBe(false);
+  expect(sourceFailure({ code: "verification-failed", message: "slot 3: …", slot: 3 })).toBe(false);
+  expect(sourceFailure({ code: "fork", message: "slot 3: …" })).toBe(false);
+});
 
 test("a first run whose source cannot be reached fails (nothing is complete to keep showing)", () =>
   withDb(async (db) => {

@@ -119,7 +119,7 @@ test("a Durable Object past what one object can take (the runtime's overloaded e
   expect(await res.json()).toEqual({ error: "Durable Object is overloaded. Too many requests queued." });
 });
 
-test("a SCHEDULING_MODE that cannot work (a deployed variable edited by hand) is a 503 naming it, not a bare 500", async () => {
+test("schedulingMode's refusal of a SCHEDULING_MODE that cannot work (a deployed variable edited by hand) reaches the client as a 503 naming it, not a bare 500", async () => {
   const app = new Hono();
   app.get("/", () => new Response(schedulingMode({ SCHEDULING_MODE: "fast" } as Env)));
   app.onError(errorResponse);

@@ -57,8 +57,10 @@ export interface MirrorRecord {
   updatedAt: number;
 }
 
-/** A failure of the source (unreachable, refusing, unreadable), not of anything it served: trying again later may succeed. */
-export const sourceFailure = (e: NonNullable<MirrorRecord["error"]>): boolean => e.slot === undefined && e.code !== "fork" && e.code !== "verification-failed";
+const SOURCE_FAILURES = new Set(["remote-failed", "remote-timeout", "remote-rejected", "remote-too-large", "not-found"]);
+
+/** A failure of the source (unreachable, refusing, unreadable), not of anything it served nor of this browser: trying again later may succeed. */
+export const sourceFailure = (e: NonNullable<MirrorRecord["error"]>): boolean => e.slot === undefined && SOURCE_FAILURES.has(e.code);
 
 export interface DashboardSchema extends DBSchema {
   chunks: {

@@ -155,7 +155,8 @@ export class MirrorJob {
   }
 
   async #go(stop: { aborted: boolean }): Promise<MirrorRecord> {
-    const was = this.#record.state;
+    // Complete before this run (whatever state a reload left it in): a source that cannot be reached breaks nothing kept.
+    const complete = this.#record.kept >= 0 && this.#record.kept >= this.#record.total;
     await this.#save({ state: "running", error: undefined, startedAt: this.#now() });
     try {
       await this.#reconcile();
@@ -183,7 +184,7 @@ export class MirrorJob {
       const kept = (await this.#store.last())?.slot ?? -1;
       const error = errorOf(err);
       // A source that could not be asked (offline, down) broke nothing kept: a complete mirror stays complete, its last sync's failure noted.
-      return this.#save({ state: was === "done" && sourceFailure(error) ? "done" : "failed", kept, error });
+      return this.#save({ state: complete && sourceFailure(error) ? "done" : "failed", kept, error });
     }
   }
 

@@ -68,6 +68,12 @@ async function startMirror(db: DashboardDb, j: Job): Promise<MirrorRecord> {
     // Asked before anything is kept: a process the scheduler does not know leaves no record behind.
     await new SchedulerClient(url, variant, { redirects: "follow" }).slot(j.processId);
     record = newMirrorRecord({ processId: j.processId, url, variant });
+    // A job still held for the record this one replaces reads the old source: it goes.
+    const stale = jobs.get(j.processId);
+    if (stale) {
+      await stale.pause();
+      jobs.delete(j.processId);
+    }
     await db.put("mirrors", record);
   }
   const job = jobFor(db, record);

@@ -56,6 +56,11 @@ describe("detectVariant", () => {
     await expect(detectVariant("https://half.test", { fetch: s.fetch })).rejects.toThrow(/info \(ao\.N\.1\) answered an object without the expected keys; GET \/ \(ao\.TN\.1\) answered an object without the expected keys/);
   });
 
+  test("a server that answers its info path with something unusable (a redirect without a Location) is still asked GET /", async () => {
+    const s = server({ "/~scheduler@1.0/info": () => new Response(null, { status: 302 }), "/": () => Response.json({ timestamp: 1751900000000, address: ADDRESS }) });
+    expect(await detectVariant("https://su.test", { fetch: s.fetch })).toBe("ao.TN.1");
+  });
+
   test("an unreachable server fails as unreachable, not as a variant question, after one request", async () => {
     let asked = 0;
     const fetch: Fetch = async () => {

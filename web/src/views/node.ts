@@ -24,12 +24,13 @@ export const nodeView: View = (root, ctx) => {
     try {
       [info, status] = await Promise.all([nodeInfo(), nodeStatus()]);
     } catch (err) {
+      if (stopped) return;
       replace(root, h("h1", {}, "This node"), notice("error", "The node is not answering.", `${(err as Error).message}.`, navigator.onLine ? "Check that `npm start` is running: this page asks again every few seconds." : "You are offline: this page asks again once you are back online. Mirrored processes are on the Mirrors page."), h("a", { class: "button", href: href.mirrors() }, "Open mirrors"));
-      timer = setTimeout(load, RATE_WINDOW_MS);
       return;
     }
     const pids = status.processes.slice(0, 50);
     const slots = await Promise.all(pids.map((pid) => currentSlot(pid).catch(() => undefined)));
+    if (stopped) return; // the page moved on while this load waited
     const now = Date.now();
     pids.forEach((pid, i) => {
       const slot = slots[i];
@@ -94,16 +95,26 @@ export const nodeView: View = (root, ctx) => {
             ),
           ),
     );
-    timer = setTimeout(load, RATE_WINDOW_MS);
   }
-  // Back online, ask at once rather than at the next tick.
-  const online = () => {
+  // One load at a time, then the next one RATE_WINDOW_MS later; back online, at once.
+  let stopped = false;
+  let loading = false;
+  async function tick(): Promise<void> {
+    if (stopped || loading) return;
+    loading = true;
     clearTimeout(timer);
-    void load();
-  };
+    try {
+      await load();
+    } finally {
+      loading = false;
+      if (!stopped) timer = setTimeout(() => void tick(), RATE_WINDOW_MS);
+    }
+  }
+  const online = () => void tick();
   addEventListener("online", online);
-  void load();
+  void tick();
   return () => {
+    stopped = true;
     clearTimeout(timer);
     removeEventListener("online", online);
   };

@@ -24,7 +24,7 @@ async function subscribe(c: Context<AppEnv>): Promise<Response> {
   const answer = await processTarget(c, pid, hint).subscribe({ from, format });
   if (answer.status === 101) return answer;
   // An object's own refusal (404, 429, 503) is answered as every error is (http/errors.ts).
-  const refused = (await answer.json().catch(() => undefined)) as { error?: unknown } | undefined;
+  const refused = (await answer.clone().json().catch(() => undefined)) as { error?: unknown } | undefined;
   if (typeof refused?.error !== "string") return answer;
   throw new HttpError(answer.status, refused.error);
 }
