@@ -46,6 +46,15 @@ function readHolder(file: string): LockHolder | undefined {
   }
 }
 
+/** A process's command line, where /proc tells it. */
+const commandOf = (pid: number): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Whether `pid` is a running `npm start`. A PID can be reused after its process is gone (most
  * often after a reboot): where /proc tells a process's command line, a process that is not a
@@ -57,11 +66,7 @@ function holds(pid: number): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("start.mjs");
-  } catch {
-    return true; // no /proc: a live PID is taken at its word
-  }
+  return commandOf(pid)?.includes("start.mjs") ?? true; // no /proc: a live PID is taken at its word
 }
 
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -101,14 +106,6 @@ export function lockStateDir(stateDir: string, me: { port: number; host: string 
   }
   throw new Error(`cannot take the lock ${file}: it keeps changing; is another node starting on this STATE_DIR?`);
 }
-
-const commandOf = (pid: number): string | undefined => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return undefined;
-  }
-};
 
 /** A process's parent and start time (clock ticks after boot) from /proc, if it runs. */
 function statOf(pid: number): { ppid: number; start: string } | undefined {

@@ -77,7 +77,7 @@ export interface ProcessTarget {
   next(q: ReadQuery, waitMs: number): Promise<ReadResult>;
   slot(which: number | "latest"): Promise<StoredSlot | undefined>;
   find(id: string): Promise<StoredSlot | undefined>;
-  /** Answers a WebSocket upgrade with a live subscription (101), or refuses it (404, 429, a remote's failure). */
+  /** Answers a WebSocket upgrade with a live subscription (101), or throws its refusal (404, 429, a remote's failure: contract.ts upgraded). */
   subscribe(q: SubscribeQuery): Promise<Response>;
 }
 
@@ -122,7 +122,15 @@ const REFUSED = "x-object-refused";
 /** A subscription refused before its upgrade, as the object answers it. */
 export const refusedUpgrade = (f: Failure): Response => Response.json(f, { headers: { [REFUSED]: "1" } });
 
-/** The object's answer to a subscription: the upgrade, or its refusal thrown as a coded error. */
+/**
+ * The object's answer to a subscription: the upgrade, or its refusal thrown as the worker throws
+ * its own (a marked Failure as a coded error; a JSON `{error}` the object answered itself, such as
+ * its subscriber limit, with that status), so every refusal is answered as every error is.
+ */
 export async function upgraded(r: Response): Promise<Response> {
-  return r.headers.has(REFUSED) ? unwrap<Response>((await r.json()) as Failure) : r;
+  if (r.status === 101) return r;
+  if (r.headers.has(REFUSED)) return unwrap<Response>((await r.json()) as Failure);
+  const refused = (await r.clone().json().catch(() => undefined)) as { error?: unknown } | undefined;
+  if (typeof refused?.error !== "string") return r;
+  throw Object.assign(new Error(refused.error), { status: r.status });
 }

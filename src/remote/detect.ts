@@ -51,9 +51,6 @@ export async function detectVariant(url: string, http: HttpOptions = {}): Promis
   throw new RemoteError(
     "remote-failed",
     `scheduler ${origin(base)} speaks no known variant: GET /~scheduler@1.0/info (ao.N.1) ${info.why}; GET / (ao.TN.1) ${root.why}`,
-    { remote: base, detected: "none" },
+    { remote: base },
   );
 }
-
-/** True for detectVariant's "answered, but neither variant" (and not for a server that did not answer). */
-export const answeredNoVariant = (err: unknown): boolean => err instanceof RemoteError && err.details?.detected === "none";

@@ -8,6 +8,7 @@
 import { SchedulerClient } from "../../src/remote/client.ts";
 import { detectVariant } from "../../src/remote/detect.ts";
 import { request } from "../../src/remote/http.ts";
+import { schedulerUrl } from "../../src/remote/location.ts";
 import { importInto, readScheduleFile } from "../../src/remote/schedule-file.ts";
 import { countStatus, openDashboardDb, sourceFailure, type DashboardDb, type MirrorRecord } from "./db.ts";
 import { chunksOf, IdbStore } from "./idb-store.ts";
@@ -44,20 +45,8 @@ function run(job: MirrorJob): Promise<MirrorRecord> {
   return navigator.locks.request(`mirror:${job.record.processId}`, () => job.start());
 }
 
-/** The scheduler URL a person typed, or an error saying what is wrong with it (before anything is fetched). */
-function schedulerUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new Error(`${JSON.stringify(text)} is not a URL: give the scheduler's address, such as ${location.origin}`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${text} is not an http or https URL`);
-  return text.replace(/\/+$/, "");
-}
-
 async function startMirror(db: DashboardDb, j: Job): Promise<MirrorRecord> {
-  const url = schedulerUrl(j.url);
+  const url = schedulerUrl(j.url, "the scheduler URL"); // checked before anything is fetched
   const held = await db.get("mirrors", j.processId);
   if (held && held.kept >= 0 && (held.url !== url || (j.variant !== "auto" && held.variant !== j.variant))) {
     throw new Error(`process ${j.processId} is already mirrored from ${held.url} (${held.variant}); remove that mirror first`);

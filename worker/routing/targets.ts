@@ -116,7 +116,8 @@ class LocalFirst implements ProcessTarget {
   // This node's object answers 404 when it does not hold the process.
   async subscribe(q: SubscribeQuery) {
     const r = await this.#local.fetch(subscribeRequest(this.#pid, q));
-    return r.status === 404 ? ((await this.#remote())?.subscribe(q) ?? r) : r;
+    const remote = r.status === 404 ? await this.#remote() : undefined;
+    return remote ? remote.subscribe(q) : upgraded(r);
   }
 
   async #held(): Promise<boolean> {

@@ -18,9 +18,9 @@ import { NO_LIMITS } from "../../src/ans104/limits.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
 import { BoundedCache } from "../../src/crypto/bounded-cache.ts";
 import type { Variant } from "../../src/remote/client.ts";
-import { answeredNoVariant, detectVariant } from "../../src/remote/detect.ts";
+import { detectVariant } from "../../src/remote/detect.ts";
 import { RemoteError } from "../../src/remote/errors.ts";
-import { REMOTE_TIMEOUT_MS } from "../../src/remote/http.ts";
+import { REMOTE_TIMEOUT_MS, unanswered } from "../../src/remote/http.ts";
 import { gatewayItem, gatewayLocation } from "../../src/remote/gateway.ts";
 import { expiresAt, schedulerUrl, verifyLocation, type LocationRecord } from "../../src/remote/location.ts";
 import { checkDestination } from "../../src/remote/url-policy.ts";
@@ -90,7 +90,7 @@ export async function hintPlace(env: Env, hint: string): Promise<Place> {
       (err: unknown) => {
         if (hintVariants.peek(url)?.variant === variant) hintVariants.set(url, { variant, until: 0 });
         // A URL that did not answer at all is not asked again for the request: its failure is the answer.
-        if (!answeredNoVariant(err)) throw err;
+        if (unanswered(err)) throw err;
         return "ao.N.1";
       },
     );

@@ -8,7 +8,6 @@ import { startMirror } from "./mirrors.ts";
 import { isId } from "../../../src/crypto/ids.ts";
 import type { View } from "./view.ts";
 
-
 export const searchView = (root: HTMLElement, app: Parameters<View>[1], query: string): void => {
   replace(root, h("h1", {}, "Search"), h("p", { class: "muted mono" }, query));
   if (!isId(query)) {

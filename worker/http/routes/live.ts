@@ -21,12 +21,7 @@ async function subscribe(c: Context<AppEnv>): Promise<Response> {
   if ((c.req.header("upgrade") ?? "").toLowerCase() !== "websocket") {
     throw Object.assign(new HttpError(426, "subscribe is a WebSocket endpoint: connect with Upgrade: websocket (docs/live.md)"), { headers: { upgrade: "websocket" } });
   }
-  const answer = await processTarget(c, pid, hint).subscribe({ from, format });
-  if (answer.status === 101) return answer;
-  // An object's own refusal (404, 429, 503) is answered as every error is (http/errors.ts).
-  const refused = (await answer.clone().json().catch(() => undefined)) as { error?: unknown } | undefined;
-  if (typeof refused?.error !== "string") return answer;
-  throw new HttpError(answer.status, refused.error);
+  return processTarget(c, pid, hint).subscribe({ from, format });
 }
 
 export function liveRoutes(app: Hono<AppEnv>): void {
