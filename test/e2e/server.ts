@@ -13,15 +13,21 @@ export const HOST = "127.0.0.1";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, HOST, () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
+/**
+ * A port free now for a server the test starts later. Chosen below the systems' ephemeral ranges
+ * (Linux 32768+, macOS 49152+): a port the OS hands out for `listen(0)` (workerd's own listeners,
+ * started by other tests meanwhile) could otherwise be taken before the test's server binds it.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once("error", () => resolve(false));
+      srv.listen(port, HOST, () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** Starts a test's own HTTP server on 127.0.0.1 (a free port unless given); answers its URL. */
