@@ -29,7 +29,7 @@ export default defineConfig({
       { plugins: [vectors(), workerd({ SUBSCRIBERS_PER_PROCESS: "8" })], test: { name: "worker", include: ["test/worker/**/*.test.ts"], ...hangGuard(120_000) } },
       // Settings other than the defaults, each checked against its default in test/worker.
       {
-        plugins: [vectors(), workerd({ INDEX_DELAY_MS: "60000", REMOTE_CACHE_ASYNC: "false", SCHEDULER_FOLLOW_HINTS: "false" })],
+        plugins: [vectors(), workerd({ INDEX_DELAY_MS: "60000", REMOTE_CACHE_ASYNC: "false", SCHEDULER_FOLLOW_HINTS: "false", GROUP_WRITES: "false" })],
         test: { name: "worker-settings", include: ["test/worker-settings/**/*.test.ts"], ...hangGuard(120_000) },
       },
       {

@@ -132,7 +132,7 @@ export async function readConfig(env: Env, root: string): Promise<LocalConfig> {
   if (uploadUrl) bindings.UPLOAD_URL = uploadUrl;
   else if (publicUrl) warnings.push("PUBLIC_URL is set but UPLOAD_URL is not: this node's location record stays local (GET /~scheduler@1.0/location serves it; no gateway will).");
   bindings.SCHEDULER_VARIANT = oneOf(env, "SCHEDULER_VARIANT", ["ao.TN.1", "ao.N.1"] as const, "ao.TN.1");
-  for (const flag of ["SCHEDULER_FOLLOW_HINTS", "SCHEDULER_FOLLOW_REDIRECTS", "REMOTE_CACHE_ASYNC"]) {
+  for (const flag of ["SCHEDULER_FOLLOW_HINTS", "SCHEDULER_FOLLOW_REDIRECTS", "REMOTE_CACHE_ASYNC", "GROUP_WRITES"]) {
     if (get(env, flag) !== undefined) bindings[flag] = oneOf(env, flag, ["true", "false"] as const, "true");
   }
   // At most 50 s: one request to another scheduler ends before the front's own 60 s answer deadline.

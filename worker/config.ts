@@ -34,3 +34,6 @@ export function subscriberLimit(env: Env): number {
   const n = Number(env.SUBSCRIBERS_PER_PROCESS);
   return env.SUBSCRIBERS_PER_PROCESS && Number.isSafeInteger(n) && n >= 1 ? n : SUBSCRIBERS_PER_PROCESS;
 }
+
+/** Whether concurrent writes to one process share calls to its object (routing/coalesce.ts); GROUP_WRITES=false sends one call per write. */
+export const groupsWrites = (env: Env): boolean => env.GROUP_WRITES !== "false";

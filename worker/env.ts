@@ -34,6 +34,11 @@ declare global {
       REMOTE_CACHE_ASYNC?: string;
       /** The most live subscribers one process may have (docs/live.md; default 1000): one more is answered 429. */
       SUBSCRIBERS_PER_PROCESS?: string;
+      /**
+       * false: each posted item is its own call to its process's object. Default: items posted to one
+       * process while calls to it are in flight share the next call (docs/performance.md).
+       */
+      GROUP_WRITES?: string;
       /** Comma-separated owner addresses allowed to spawn processes on this node; unset: anyone. */
       SPAWN_ALLOW?: string;
       /** Writes a minute one signer may make (unset: no limit). */

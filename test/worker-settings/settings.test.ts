@@ -1,7 +1,8 @@
 /**
  * The worker with settings other than the defaults (vitest.config.ts, project "worker-settings"):
- * INDEX_DELAY_MS=60000, REMOTE_CACHE_ASYNC=false, SCHEDULER_FOLLOW_HINTS=false. The same cases with
- * the defaults are in test/worker/remote-cache.test.ts and test/worker/legacy-reads.test.ts.
+ * INDEX_DELAY_MS=60000, REMOTE_CACHE_ASYNC=false, SCHEDULER_FOLLOW_HINTS=false, GROUP_WRITES=false. The
+ * same cases with the defaults are in test/worker/remote-cache.test.ts, legacy-reads.test.ts and
+ * concurrency.test.ts.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -13,7 +14,7 @@ import { forgetPlaces } from "../../worker/routing/where.ts";
 import { signMessage } from "../support/items.ts";
 import { clientSigner } from "../support/keys.ts";
 import { REMOTE_URL, slotsWrittenAroundAPost, stubRemote } from "../worker/remote-fixture.ts";
-import { call, json, post, spawn, testClient } from "../worker/support.ts";
+import { call, json, post, postAtOnce, spawn, testClient } from "../worker/support.ts";
 
 const INDEX_DELAY_MS = 60_000;
 
@@ -23,6 +24,12 @@ afterEach(() => {
 });
 
 describe("settings other than the defaults", () => {
+  test("GROUP_WRITES=false: each of 16 concurrent posts to one process is its own call to the object", async () => {
+    const { responses, calls } = await postAtOnce(16);
+    expect(responses.map((r) => r.status)).toEqual(Array(16).fill(200));
+    expect(calls).toBeGreaterThanOrEqual(16); // other files may post meanwhile
+  });
+
   test("SCHEDULER_FOLLOW_HINTS=false: a ?hint=<url> is ignored, so a process this node cannot find is a 404 and the hinted URL is never asked", async () => {
     const f = await stubRemote(3);
     const res = await call(`/${f.pid}/slot?hint=${encodeURIComponent(REMOTE_URL)}`);

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { readAssignment } from "../../src/schedule/assignment.ts";
 import { chainNext } from "../../src/schedule/hash-chain.ts";
 import { signMessage } from "../support/items.ts";
-import { bundleOf, current, json, post, spawn, testClient } from "./support.ts";
+import { bundleOf, current, json, post, postAtOnce, spawn, testClient } from "./support.ts";
 
 describe("consistency", () => {
   test("64 concurrent posts give 64 distinct contiguous slots with a valid chain", async () => {
@@ -42,5 +42,13 @@ describe("consistency", () => {
     const client = await testClient();
     await Promise.all(pids.flatMap((pid) => Array.from({ length: 6 }, async (_, i) => post(await signMessage(client, pid, `x${i}`), `/${pid}/schedule`))));
     for (const pid of pids) expect(await current(pid)).toBe(6);
+  });
+
+  test("16 concurrent posts to one process reach its object in fewer than 16 calls (GROUP_WRITES, the default), each answered its own slot", async () => {
+    const { responses, calls } = await postAtOnce(16);
+    expect(responses.map((r) => r.status)).toEqual(Array(16).fill(200));
+    expect(calls).toBeLessThan(16);
+    const slots = await Promise.all(responses.map(async (r) => (await json(r)).slot as number));
+    expect([...slots].sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
   });
 });

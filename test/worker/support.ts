@@ -67,3 +67,18 @@ export const legacyPost = (item: DataItem | Uint8Array | undefined, query = "") 
 export async function eventually(probe: () => Promise<boolean>): Promise<void> {
   while (!(await probe())) await new Promise((r) => setTimeout(r, 25));
 }
+
+/** Calls this isolate made to process objects to schedule posted items (/metrics). */
+export async function writeCalls(): Promise<number> {
+  return Number(/^ao_scheduler_write_calls_total (\d+)$/m.exec(await (await call("/metrics")).text())?.[1]);
+}
+
+/** `n` messages posted at once to a new process: the answers, and the object calls made meanwhile. */
+export async function postAtOnce(n: number): Promise<{ responses: Response[]; calls: number }> {
+  const { id: pid } = await spawn();
+  const client = await testClient();
+  const items = await Promise.all(Array.from({ length: n }, (_, i) => signMessage(client, pid, `at once ${i}`)));
+  const before = await writeCalls();
+  const responses = await Promise.all(items.map((m) => post(m, `/${pid}/schedule`)));
+  return { responses, calls: (await writeCalls()) - before };
+}

@@ -4,6 +4,7 @@
  * RATE_LIMIT_SIGNER and RATE_LIMIT_IP (a 429 with retry-after), Cloudflare's rate-limiting
  * bindings when present, and settings that cannot be used (a 503 naming them).
  */
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
 import { ed25519Signer, type Signer } from "../../src/crypto/signers.ts";
@@ -17,7 +18,7 @@ const app = createApp();
 type Settings = Partial<Record<"SPAWN_ALLOW" | "RATE_LIMIT_SIGNER" | "RATE_LIMIT_IP", string>> & { SIGNER_RATE_LIMIT?: RateLimit; IP_RATE_LIMIT?: RateLimit };
 
 const request = (path: string, settings: Settings, init: RequestInit & { ip?: string } = {}) =>
-  app.fetch(new Request(`http://scheduler.test${path}`, { ...init, headers: { ...(init.ip ? { "cf-connecting-ip": init.ip } : {}), ...(init.headers as Record<string, string>) } }), { ...env, ...settings });
+  app.fetch(new Request(`http://scheduler.test${path}`, { ...init, headers: { ...(init.ip ? { "cf-connecting-ip": init.ip } : {}), ...(init.headers as Record<string, string>) } }), { ...env, ...settings }, createExecutionContext());
 
 const postItem = (raw: Uint8Array, settings: Settings, ip?: string, path = "/~scheduler@1.0/schedule") =>
   request(path, settings, { method: "POST", headers: { "content-type": "application/ans104" }, body: raw, ip });

@@ -16,6 +16,8 @@ const requests = new Map<string, number>();
 const latency = new Map<string, { counts: number[]; sum: number; count: number }>();
 const assignments = new Map<string, number>();
 let forks = 0;
+let writeCalls = 0;
+let writesCalled = 0;
 
 const bump = (m: Map<string, number>, key: string, by = 1) => m.set(key, (m.get(key) ?? 0) + by);
 
@@ -49,6 +51,12 @@ export function measured(c: Context<AppEnv>, started: number): void {
 /** Counts one assignment made (kind: process, message or assign). */
 export const countAssignment = (kind: "process" | "message" | "assign") => bump(assignments, `kind="${kind}"`);
 
+/** Counts one call to a process's object carrying `writes` posted items (routing/coalesce.ts groups them). */
+export function countWriteCall(writes: number): void {
+  writeCalls++;
+  writesCalled += writes;
+}
+
 /** Counts a fork: another scheduler serving a different assignment for a slot this node has cached. */
 export const countFork = () => void forks++;
 
@@ -76,6 +84,12 @@ export function renderMetrics(totals: NodeCounts): string {
     "# HELP ao_scheduler_assignments_total Assignments made (slots taken) by this isolate, by kind.",
     "# TYPE ao_scheduler_assignments_total counter",
     ...[...assignments].map(([labels, n]) => `ao_scheduler_assignments_total{${labels}} ${n}`),
+    "# HELP ao_scheduler_write_calls_total Calls this isolate made to its process objects to schedule posted items.",
+    "# TYPE ao_scheduler_write_calls_total counter",
+    `ao_scheduler_write_calls_total ${writeCalls}`,
+    "# HELP ao_scheduler_write_call_items_total Posted items those calls carried (over the calls: the mean group).",
+    "# TYPE ao_scheduler_write_call_items_total counter",
+    `ao_scheduler_write_call_items_total ${writesCalled}`,
     "# HELP ao_scheduler_requests_total HTTP requests by method, route and status.",
     "# TYPE ao_scheduler_requests_total counter",
     ...[...requests].map(([labels, n]) => `ao_scheduler_requests_total{${labels}} ${n}`),

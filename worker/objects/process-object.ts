@@ -67,6 +67,11 @@ export class ProcessObject extends DurableObject<Env> {
     return this.#with(pid, async (s) => scheduledWire(s, this.#wrote(await s.schedule(parseItem(raw, undefined, id), opts))));
   }
 
+  /** Several items in one call (routing/coalesce.ts), each answered as `schedule` answers it, in order. */
+  scheduleAll(pid: string, items: { raw: Uint8Array; id: string; opts: PlaceOptions }[]): Promise<Outcome<Outcome<ScheduledWire>[]>> {
+    return outcome(() => Promise.all(items.map((i) => this.schedule(pid, i.raw, i.id, i.opts))));
+  }
+
   /** Legacy `assign`: a new slot naming `messageId`, carrying the item when the node holds it. */
   assign(pid: string, messageId: string, opts: { height?: number; exclude?: string[]; message?: Uint8Array }): Promise<Outcome<ScheduledWire>> {
     return this.#with(pid, async (s) => scheduledWire(s, this.#wrote(await s.assign(messageId, opts))));

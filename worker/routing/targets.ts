@@ -8,11 +8,20 @@
 import type { Context } from "hono";
 import type { LegacyQuery } from "../../src/schedule/legacy-range.ts";
 import type { PlaceOptions } from "../../src/schedule/scheduler.ts";
-import { subscribeRequest, unwrap, upgraded, type ProcessTarget, type ReadQuery, type RemoteRef, type SubscribeQuery } from "../contract.ts";
+import { subscribeRequest, unwrap, upgraded, type ProcessTarget, type ReadQuery, type RemoteRef, type SubscribeQuery, type Outcome, type ScheduledWire } from "../contract.ts";
 import type { AppEnv, Env } from "../env.ts";
+import { groupsWrites } from "../config.ts";
+import { countWriteCall } from "../http/metrics.ts";
+import { Coalescer } from "./coalesce.ts";
 import { knownElsewhere, locate, type Place } from "./where.ts";
 
 type C = Context<AppEnv>;
+
+type Write = { raw: Uint8Array; id: string; opts: PlaceOptions };
+/** The most item bytes one grouped call carries, well under the 32 MiB RPC limit (a larger item goes alone). */
+const GROUP_BYTES = 4 * 1024 * 1024;
+/** This isolate's writes to its objects, grouped per process while a call is in flight (coalesce.ts). */
+const writes = new Coalescer<Write, Outcome<ScheduledWire>>({ weigh: (w) => w.raw.length, maxWeight: GROUP_BYTES });
 
 /** This node's object for process `pid` (whether or not it holds the process). */
 export const processObject = (env: Env, pid: string) => env.PROCESS.getByName(pid);
@@ -74,7 +83,13 @@ class LocalFirst implements ProcessTarget {
 
   async schedule(raw: Uint8Array, id: string, opts: PlaceOptions) {
     // A message goes to its process's scheduler when this node does not hold the process.
-    const r = await this.#local.schedule(this.#pid, raw, id, opts);
+    const [local, pid] = [this.#local, this.#pid];
+    const send = (items: Write[]) => {
+      countWriteCall(items.length);
+      if (items.length === 1) return local.schedule(pid, raw, id, opts).then((o) => [o]);
+      return local.scheduleAll(pid, items).then((all) => (all.ok ? all.value : items.map(() => all)));
+    };
+    const r = groupsWrites(this.#c.env) ? await writes.run(pid, { raw, id, opts }, send, (p) => this.#c.executionCtx.waitUntil(p)) : (await send([{ raw, id, opts }]))[0];
     if (!r.ok && r.code === "unknown-process") {
       const t = await this.#remote();
       if (t) return t.schedule(raw, id, opts);
