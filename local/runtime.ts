@@ -14,6 +14,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { makeDirs } from "./dirs.ts";
 import { dirname, join } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
@@ -56,7 +57,7 @@ function bundle(root: string, configPath: string, outdir: string): string {
 
 export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const outdir = join(o.stateDir, ".build");
-  mkdirSync(o.stateDir, { recursive: true });
+  makeDirs(o.stateDir);
   const scriptPath = bundle(o.root, o.configPath, outdir);
   const config = unstable_readConfig({ config: o.configPath });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(o.configPath);

@@ -12,6 +12,7 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { makeDirs } from "./dirs.ts";
 
 export const LOCK_FILE = "node.lock";
 
@@ -76,7 +77,7 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
  * function that releases it (only while it is still this process's).
  */
 export function lockStateDir(stateDir: string, me: { port: number; host: string }): () => void {
-  mkdirSync(stateDir, { recursive: true });
+  makeDirs(stateDir);
   const file = join(stateDir, LOCK_FILE);
   const mine: LockHolder = { pid: process.pid, port: me.port, host: me.host, started: new Date().toISOString() };
   for (let attempt = 0; attempt < 50; attempt++) {

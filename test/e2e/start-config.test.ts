@@ -40,6 +40,7 @@ const cases: [string, Record<string, string>, RegExp][] = [
   ["an unknown variant", { SCHEDULER_VARIANT: "ao.X.1" }, /^\[start\] SCHEDULER_VARIANT must be one of ao\.TN\.1, ao\.N\.1; got "ao\.X\.1"$/m],
   ["an unknown private-destination setting", { REMOTE_PRIVATE: "yes" }, /^\[start\] REMOTE_PRIVATE must be one of allow, deny; got "yes"$/m],
   ["a remote timeout that is not a number", { REMOTE_TIMEOUT_MS: "10s" }, /^\[start\] REMOTE_TIMEOUT_MS must be an integer from 100 to 50000; got "10s"$/m],
+  ["a STATE_DIR that cannot be made (under /proc)", { STATE_DIR: "/proc/ao-state" }, /^\[start\] cannot lock STATE_DIR \/proc\/ao-state: ENOENT: no such file or directory, mkdir '\/proc\/ao-state'$/m],
   ["an INSPECTOR_PORT whose next port does not exist", { INSPECTOR_PORT: "65535" }, /^\[start\] INSPECTOR_PORT must be an integer from 1 to 65534; got "65535"$/m],
 ];
 
