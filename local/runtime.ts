@@ -14,10 +14,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { makeDirs } from "./dirs.ts";
 import { dirname, join } from "node:path";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { makeDirs } from "./dirs.ts";
 
 export interface RuntimeOptions {
   root: string;

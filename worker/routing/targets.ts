@@ -83,13 +83,13 @@ class LocalFirst implements ProcessTarget {
 
   async schedule(raw: Uint8Array, id: string, opts: PlaceOptions) {
     // A message goes to its process's scheduler when this node does not hold the process.
-    const [local, pid] = [this.#local, this.#pid];
     const send = (items: Write[]) => {
       countWriteCall(items.length);
-      if (items.length === 1) return local.schedule(pid, raw, id, opts).then((o) => [o]);
-      return local.scheduleAll(pid, items).then((all) => (all.ok ? all.value : items.map(() => all)));
+      if (items.length === 1) return this.#local.schedule(this.#pid, items[0].raw, items[0].id, items[0].opts).then((o) => [o]);
+      return this.#local.scheduleAll(this.#pid, items).then((all) => (all.ok ? all.value : items.map(() => all)));
     };
-    const r = groupsWrites(this.#c.env) ? await writes.run(pid, { raw, id, opts }, send, (p) => this.#c.executionCtx.waitUntil(p)) : (await send([{ raw, id, opts }]))[0];
+    const write = { raw, id, opts };
+    const r = groupsWrites(this.#c.env) ? await writes.run(this.#pid, write, send, (p) => this.#c.executionCtx.waitUntil(p)) : (await send([write]))[0];
     if (!r.ok && r.code === "unknown-process") {
       const t = await this.#remote();
       if (t) return t.schedule(raw, id, opts);
