@@ -7,38 +7,18 @@
  * What is held, and why, is in docs/performance.md ("Memory").
  */
 import { readFileSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { collectAll, heapInUse, isolates } from "../inspector.ts";
 import { Client, closedLoop } from "../load.ts";
 import type { Row } from "../report.ts";
 import { startScheduler } from "../servers.ts";
 import { Workload } from "../workload.ts";
+import { freePort } from "../../test/e2e/server.ts";
 
 const PROCESSES = 8;
 const CLIENTS = 64;
 const BATCH = 10_000;
 const IDLE_MS = 30_000;
 const MiB = 1024 * 1024;
-
-/** Listens on `port` (0: any) for a moment; answers the port, or undefined when it is taken. */
-function probe(port: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once("error", () => resolve(undefined));
-    srv.listen(port, "127.0.0.1", () => {
-      const { port: got } = srv.address() as { port: number };
-      srv.close(() => resolve(got));
-    });
-  });
-}
-
-/** A free port whose next port is free too (INSPECTOR_PORT takes both: the objects' process and the worker's). */
-async function freePortPair(): Promise<number> {
-  for (;;) {
-    const port = (await probe(0))!;
-    if (port < 65535 && (await probe(port + 1)) !== undefined) return port;
-  }
-}
 
 /** Resident memory of a process in bytes, and its anonymous part (heaps, not mapped files). */
 function rss(pid: number): { total: number; anon: number } {
@@ -76,7 +56,7 @@ interface Sample {
 
 export async function soakCase(root: string, posts: number): Promise<Row[]> {
   console.log(`soak: ${posts.toLocaleString("en-US")} posts over ${PROCESSES} processes, ${CLIENTS} clients, sampled every ${BATCH.toLocaleString("en-US")}`);
-  const inspector = await freePortPair();
+  const inspector = await freePort(2);
   const server = await startScheduler(root, { INSPECTOR_PORT: String(inspector) });
   const client = new Client(server.url);
   const samples: Sample[] = [];

@@ -13,20 +13,26 @@ export const HOST = "127.0.0.1";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether `port` can be listened on now. */
+const free = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const srv = createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
+  });
+
 /**
- * A port free now for a server the test starts later. Chosen below the systems' ephemeral ranges
+ * A port free now for a server a test or the bench starts a moment later, with the `span - 1`
+ * ports after it free too (INSPECTOR_PORT takes two). Chosen below the systems' ephemeral ranges
  * (Linux 32768+, macOS 49152+): a port the OS hands out for `listen(0)` (workerd's own listeners,
- * started by other tests meanwhile) could otherwise be taken before the test's server binds it.
+ * started meanwhile) could otherwise be taken before the server binds it.
  */
-export async function freePort(): Promise<number> {
+export async function freePort(span = 1): Promise<number> {
   for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = createServer();
-      srv.once("error", () => resolve(false));
-      srv.listen(port, HOST, () => srv.close(() => resolve(true)));
-    });
-    if (free) return port;
+    const port = 20_000 + Math.floor(Math.random() * (12_000 - span));
+    let all = true;
+    for (let p = port; all && p < port + span; p++) all = await free(p);
+    if (all) return port;
   }
 }
 
