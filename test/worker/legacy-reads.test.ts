@@ -9,7 +9,7 @@ import { concat, utf8 } from "../../src/crypto/bytes.ts";
 import { sha256 } from "../../src/crypto/hash.ts";
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { indexedProcess, shardName } from "../../worker/objects/index-object.ts";
+import { indexedProcess, shardName, SHARDS } from "../../worker/objects/index-object.ts";
 import { forgetRecentIds } from "../../worker/routing/recent-ids.ts";
 import { signItem } from "../../src/ans104/sign.ts";
 import { messageTags, signMessage } from "../support/items.ts";
@@ -279,6 +279,25 @@ describe("node routes", () => {
 });
 
 describe("the global index", () => {
+  test("a process's ids are all held by its own shard, where a lookup (which asks every shard) finds them; an id nobody holds is found in none", async () => {
+    const target = (await spawn()).id;
+    const m = await signMessage(await testClient(), target, "one shard");
+    expect((await legacyPost(m)).status).toBe(200);
+    const assignment = (await json<Node>(await call(`/${m.id}?process-id=${target}`))).assignment.id;
+    const ids = [target, m.id, assignment];
+    await eventually(async () => (await Promise.all(ids.map((id) => indexedProcess(env, id)))).every((p) => p === target));
+    for (let n = 0; n < SHARDS; n++) {
+      const held = await runInDurableObject(env.INDEX.getByName(`ids-${n}`), (_, state) =>
+        state.storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 'ids'").toArray().length
+          ? state.storage.sql.exec<{ id: string }>(`SELECT id FROM ids WHERE id IN (${ids.map(() => "?").join(",")})`, ...ids).toArray().map((r) => r.id)
+          : [],
+      );
+      expect(held.sort(), `shard ids-${n}`).toEqual(`ids-${n}` === shardName(target) ? [...ids].sort() : []);
+    }
+    const unknown = "u".repeat(43);
+    expect(await indexedProcess(env, unknown)).toBeUndefined();
+  });
+
   test("ids published under another shard layout are published again", async () => {
     const target = (await spawn()).id;
     const m = await signMessage(await testClient(), target, "relaid");
@@ -287,11 +306,12 @@ describe("the global index", () => {
     await eventually(async () => (await indexedProcess(env, m.id)) === target);
     // Let every alarm the writes armed run first, so only ours runs below.
     await eventually(() => runInDurableObject(stub, async (_, state) => (await state.storage.getAlarm()) === null));
-    // As if an older version had published everything under a different layout: the shard
-    // that should hold the id under today's layout does not have it.
-    await runInDurableObject(env.INDEX.getByName(shardName(m.id)), (_, state) => {
-      state.storage.sql.exec("DELETE FROM ids WHERE id = ?", m.id);
-    });
+    // As if an older version had published everything under a layout no shard has kept: no shard has the id.
+    for (let n = 0; n < SHARDS; n++) {
+      await runInDurableObject(env.INDEX.getByName(`ids-${n}`), (_, state) => {
+        if (state.storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 'ids'").toArray().length) state.storage.sql.exec("DELETE FROM ids WHERE id = ?", m.id);
+      });
+    }
     await runInDurableObject(stub, (_, state) => {
       state.storage.sql.exec("UPDATE meta SET value = 'shards-64' WHERE key = 'index_layout'");
     });
@@ -299,7 +319,7 @@ describe("the global index", () => {
     await runInDurableObject(stub, (instance) => instance.alarm());
     expect(await indexedProcess(env, m.id)).toBe(target);
     await runInDurableObject(stub, (_, state) => {
-      expect(state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'index_layout'").one().value).toBe("shards-16");
+      expect(state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'index_layout'").one().value).toBe("by-process-16");
     });
   });
 });

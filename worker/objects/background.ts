@@ -10,14 +10,14 @@
 import type { StoredSlot } from "../../src/schedule/store.ts";
 import type { Env } from "../env.ts";
 import { COUNTER_FLUSH_MS, type ProcessCounters } from "./counters.ts";
-import { publish, SHARDS, type IndexEntry } from "./index-object.ts";
+import { publish, SHARDS } from "./index-object.ts";
 import type { SqliteStore } from "./sqlite-store.ts";
 
 /** Ids reach the global index this long after their slot, in batches (INDEX_DELAY_MS overrides). */
 export const INDEX_DELAY_MS = 5000;
 const INDEX_BATCH = 500;
 /** The shard layout ids were published under; when it changes, a process publishes its ids again. */
-const INDEX_LAYOUT = `shards-${SHARDS}`;
+const INDEX_LAYOUT = `by-process-${SHARDS}`;
 
 function indexDelay(env: Env): number {
   const ms = Number(env.INDEX_DELAY_MS);
@@ -102,9 +102,8 @@ export class Background {
     const from = Number(this.#meta("indexed") ?? -1) + 1;
     const rows = this.#store.ids(from, INDEX_BATCH);
     if (rows.length === 0) return;
-    const entries: IndexEntry[] = rows.flatMap((r) => [[r.messageId, pid], [r.assignmentId, pid]] as IndexEntry[]);
     try {
-      await publish(this.#env, entries);
+      await publish(this.#env, pid, rows.flatMap((r) => [r.messageId, r.assignmentId]));
     } catch (err) {
       this.#indexDue = firedFor; // the alarm is retried; these ids stay due
       throw err;

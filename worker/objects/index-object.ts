@@ -1,13 +1,12 @@
 /**
  * The global id index: which process holds a message or assignment id, for `GET /{id}` without
- * `process-id` and for `assign` of items this node already holds. Sharded 16 ways by the id's
- * first character, written in batches by each process's alarm, never on the write path.
+ * `process-id` and for `assign` of items this node already holds. Sharded 16 ways by the holding
+ * process's id, so a process's alarm publishes its new ids in one call (never on the write path),
+ * and a lookup asks every shard at once (docs/id-index.md).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
 import { hasSchema, INDEX_MIGRATIONS, migrate } from "./migrations.ts";
-
-export type IndexEntry = [id: string, processId: string];
 
 export class IndexObject extends DurableObject<Env> {
   // Created by the first put, so lookups of unknown ids leave no storage behind.
@@ -19,14 +18,15 @@ export class IndexObject extends DurableObject<Env> {
     if (this.#ready) migrate(ctx.storage, INDEX_MIGRATIONS);
   }
 
-  put(entries: IndexEntry[]): void {
+  /** Records that process `processId` holds `ids`; an id already recorded keeps its first process. */
+  put(processId: string, ids: string[]): void {
     if (!this.#ready) {
       migrate(this.ctx.storage, INDEX_MIGRATIONS);
       this.#ready = true;
     }
     const sql = this.ctx.storage.sql;
     this.ctx.storage.transactionSync(() => {
-      for (const [id, pid] of entries) sql.exec("INSERT OR IGNORE INTO ids (id, process_id) VALUES (?, ?)", id, pid);
+      for (const id of ids) sql.exec("INSERT OR IGNORE INTO ids (id, process_id) VALUES (?, ?)", id, processId);
     });
   }
 
@@ -36,25 +36,20 @@ export class IndexObject extends DurableObject<Env> {
   }
 }
 
-/** Ids are base64url of SHA-256, so their first character spreads them evenly over the shards. */
+/** Process ids are base64url of SHA-256, so their first character spreads processes evenly over the shards. */
 export const SHARDS = 16;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const shardKey = (id: string) => ALPHABET.indexOf(id[0]) % SHARDS;
-/** The name of the shard that holds `id`. */
-export const shardName = (id: string): string => `ids-${shardKey(id)}`;
-const shardOf = (env: Env, id: string) => env.INDEX.getByName(shardName(id));
+/** The name of the shard that holds the ids of process `processId`. */
+export const shardName = (processId: string): string => `ids-${ALPHABET.indexOf(processId[0]) % SHARDS}`;
 
-/** The process holding `id`, if the index has it yet. */
-export const indexedProcess = (env: Env, id: string): Promise<string | undefined> => shardOf(env, id).get(id);
-
-/** Writes entries to their shards, in parallel. */
-export async function publish(env: Env, entries: IndexEntry[]): Promise<void> {
-  const byShard = new Map<number, IndexEntry[]>();
-  for (const e of entries) {
-    const key = shardKey(e[0]);
-    const batch = byShard.get(key);
-    if (batch) batch.push(e);
-    else byShard.set(key, [e]);
-  }
-  await Promise.all([...byShard.values()].map((batch) => shardOf(env, batch[0][0]).put(batch)));
+/**
+ * The process holding `id`, if the index has it yet: every shard is asked at once, and the first
+ * in shard order that knows the id answers (an item held by several processes resolves to one).
+ */
+export async function indexedProcess(env: Env, id: string): Promise<string | undefined> {
+  const answers = await Promise.all(Array.from({ length: SHARDS }, (_, n) => env.INDEX.getByName(`ids-${n}`).get(id)));
+  return answers.find((pid) => pid !== undefined);
 }
+
+/** Records that process `processId` holds `ids`: one call, to the process's shard. */
+export const publish = (env: Env, processId: string, ids: string[]): Promise<void> => env.INDEX.getByName(shardName(processId)).put(processId, ids);
