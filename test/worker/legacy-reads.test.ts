@@ -298,6 +298,27 @@ describe("the global index", () => {
     expect(await indexedProcess(env, unknown)).toBeUndefined();
   });
 
+  test("a failing shard: an id another shard holds is still found; an id none holds is a 503 naming the shard, not a 404", async () => {
+    const target = (await spawn()).id;
+    await eventually(async () => (await indexedProcess(env, target)) === target);
+    const broken = `ids-${(Number(shardName(target).slice(4)) + 1) % SHARDS}`;
+    const shard = env.INDEX.getByName(broken);
+    await shard.put(target, ["b".repeat(43)]); // the shard has its table, so its reads run SQL
+    const rename = (from: string, to: string) => runInDurableObject(shard, (_, state) => void state.storage.sql.exec(`ALTER TABLE ids RENAME COLUMN ${from} TO ${to}`));
+    await rename("process_id", "broken");
+    try {
+      expect(await indexedProcess(env, target)).toBe(target);
+      const unknown = `${"n".repeat(42)}A`; // a well-formed id nobody holds
+      await expect(indexedProcess(env, unknown)).rejects.toMatchObject({ code: "unavailable", message: expect.stringContaining(`shard ${broken} failed`) });
+      const res = await call(`/${unknown}`);
+      expect(res.status).toBe(503);
+      expect((await json(res)).error).toContain(`the global id index could not be read: shard ${broken} failed`);
+    } finally {
+      await rename("broken", "process_id");
+    }
+    expect(await indexedProcess(env, `${"n".repeat(42)}A`)).toBeUndefined();
+  });
+
   test("ids published under another shard layout are published again", async () => {
     const target = (await spawn()).id;
     const m = await signMessage(await testClient(), target, "relaid");

@@ -45,10 +45,16 @@ export const shardName = (processId: string): string => `ids-${ALPHABET.indexOf(
 /**
  * The process holding `id`, if the index has it yet: every shard is asked at once, and the first
  * in shard order that knows the id answers (an item held by several processes resolves to one).
+ * A shard that fails matters only when no other knows the id: then nobody can say it is unknown.
  */
 export async function indexedProcess(env: Env, id: string): Promise<string | undefined> {
-  const answers = await Promise.all(Array.from({ length: SHARDS }, (_, n) => env.INDEX.getByName(`ids-${n}`).get(id)));
-  return answers.find((pid) => pid !== undefined);
+  const answers = await Promise.allSettled(Array.from({ length: SHARDS }, (_, n) => env.INDEX.getByName(`ids-${n}`).get(id)));
+  const found = answers.find((a) => a.status === "fulfilled" && a.value !== undefined);
+  if (found) return (found as PromiseFulfilledResult<string>).value;
+  const failed = answers.findIndex((a) => a.status === "rejected");
+  if (failed < 0) return undefined;
+  const reason = (answers[failed] as PromiseRejectedResult).reason as Error | undefined;
+  throw Object.assign(new Error(`the global id index could not be read: shard ids-${failed} failed (${reason?.message ?? String(reason)})`), { code: "unavailable" });
 }
 
 /** Records that process `processId` holds `ids`: one call, to the process's shard. */
