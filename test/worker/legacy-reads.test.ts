@@ -279,7 +279,7 @@ describe("node routes", () => {
 });
 
 describe("the global index", () => {
-  test("a process's ids are all held by its own shard, where a lookup (which asks every shard) finds them; an id nobody holds is found in none", async () => {
+  test("a process's ids are all held by its own shard, where a lookup (which asks every shard) finds them; one another shard holds (placed by id, as before) is found too; an id nobody holds is found in none", async () => {
     const target = (await spawn()).id;
     const m = await signMessage(await testClient(), target, "one shard");
     expect((await legacyPost(m)).status).toBe(200);
@@ -294,6 +294,9 @@ describe("the global index", () => {
       );
       expect(held.sort(), `shard ids-${n}`).toEqual(`ids-${n}` === shardName(target) ? [...ids].sort() : []);
     }
+    const placedById = `${"p".repeat(42)}A`;
+    await env.INDEX.getByName(`ids-${(Number(shardName(target).slice(4)) + 5) % SHARDS}`).put(target, [placedById]);
+    expect(await indexedProcess(env, placedById)).toBe(target);
     const unknown = "u".repeat(43);
     expect(await indexedProcess(env, unknown)).toBeUndefined();
   });
@@ -340,7 +343,7 @@ describe("the global index", () => {
     await runInDurableObject(stub, (instance) => instance.alarm());
     expect(await indexedProcess(env, m.id)).toBe(target);
     await runInDurableObject(stub, (_, state) => {
-      expect(state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'index_layout'").one().value).toBe("by-process-16");
+      expect(state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'index_layout'").one().value).toBe("shards-16");
     });
   });
 });

@@ -16,8 +16,12 @@ import type { SqliteStore } from "./sqlite-store.ts";
 /** Ids reach the global index this long after their slot, in batches (INDEX_DELAY_MS overrides). */
 export const INDEX_DELAY_MS = 5000;
 const INDEX_BATCH = 500;
-/** The shard layout ids were published under; when it changes, a process publishes its ids again. */
-const INDEX_LAYOUT = `by-process-${SHARDS}`;
+/**
+ * The shards a lookup asks, which ids were published to; when it changes, a process publishes its
+ * ids again. Which of them holds an id does not matter to a lookup (it asks all), so ids placed by
+ * id before 2026-12-05 are found where they are.
+ */
+const INDEX_LAYOUT = `shards-${SHARDS}`;
 
 function indexDelay(env: Env): number {
   const ms = Number(env.INDEX_DELAY_MS);
