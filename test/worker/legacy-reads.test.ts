@@ -294,32 +294,38 @@ describe("the global index", () => {
       );
       expect(held.sort(), `shard ids-${n}`).toEqual(`ids-${n}` === shardName(target) ? [...ids].sort() : []);
     }
-    const placedById = `${"p".repeat(42)}A`;
+    const placedById = b64url(crypto.getRandomValues(new Uint8Array(32)));
     await env.INDEX.getByName(`ids-${(Number(shardName(target).slice(4)) + 5) % SHARDS}`).put(target, [placedById]);
     expect(await indexedProcess(env, placedById)).toBe(target);
     const unknown = "u".repeat(43);
     expect(await indexedProcess(env, unknown)).toBeUndefined();
   });
 
-  test("a failing shard: an id another shard holds is still found; an id none holds is a 503 naming the shard, not a 404", async () => {
+  test("a failing shard: an id another shard holds is still found, a process id falls back to its own object, and an id nobody else holds is a 503 naming the shard, not a 404", async () => {
     const target = (await spawn()).id;
     await eventually(async () => (await indexedProcess(env, target)) === target);
-    const broken = `ids-${(Number(shardName(target).slice(4)) + 1) % SHARDS}`;
+    const broken = shardName(target); // holds the process's own ids, so it has its table and its reads run SQL
+    const elsewhere = b64url(crypto.getRandomValues(new Uint8Array(32)));
+    await env.INDEX.getByName(`ids-${(Number(broken.slice(4)) + 1) % SHARDS}`).put(target, [elsewhere]);
     const shard = env.INDEX.getByName(broken);
-    await shard.put(target, ["b".repeat(43)]); // the shard has its table, so its reads run SQL
     const rename = (from: string, to: string) => runInDurableObject(shard, (_, state) => void state.storage.sql.exec(`ALTER TABLE ids RENAME COLUMN ${from} TO ${to}`));
+    const unknown = b64url(crypto.getRandomValues(new Uint8Array(32)));
+    forgetRecentIds();
     await rename("process_id", "broken");
     try {
-      expect(await indexedProcess(env, target)).toBe(target);
-      const unknown = `${"n".repeat(42)}A`; // a well-formed id nobody holds
-      await expect(indexedProcess(env, unknown)).rejects.toMatchObject({ code: "unavailable", message: expect.stringContaining(`shard ${broken} failed`) });
+      expect(await indexedProcess(env, elsewhere)).toBe(target);
+      await expect(indexedProcess(env, target)).rejects.toMatchObject({ code: "unavailable", message: expect.stringContaining(`shard ${broken} failed`) });
+      const page = await call(`/${target}`);
+      expect(page.status).toBe(200);
+      expect((await json<Page>(page)).edges[0].node.assignment.tags).toContainEqual({ name: "Process", value: target });
       const res = await call(`/${unknown}`);
       expect(res.status).toBe(503);
       expect((await json(res)).error).toContain(`the global id index could not be read: shard ${broken} failed`);
     } finally {
       await rename("broken", "process_id");
     }
-    expect(await indexedProcess(env, `${"n".repeat(42)}A`)).toBeUndefined();
+    expect(await indexedProcess(env, target)).toBe(target);
+    expect(await indexedProcess(env, unknown)).toBeUndefined();
   });
 
   test("ids published under another shard layout are published again", async () => {

@@ -144,7 +144,8 @@ async function postAssign(c: C, pid: string, messageId: string): Promise<Respons
  * The process holding `id` (as message or assignment) and its slot. Asks `first`, then this
  * isolate's recent writes, then the global index (an RPC, only when still needed), then `last`.
  * `first` and `last` are processes the request named (with the `hint` it gave), so they may be
- * held elsewhere; the others are this node's own.
+ * held elsewhere; the others are this node's own. An index that cannot be read is skipped, and
+ * its failure thrown only when no other place holds the id (it cannot then be called unknown).
  */
 async function holderOf(c: C, id: string, first: string | undefined, last?: string, hint?: string): Promise<{ pid: string; slot: StoredSlot } | undefined> {
   const tried = new Set<string>();
@@ -153,13 +154,23 @@ async function holderOf(c: C, id: string, first: string | undefined, last?: stri
     const p = await pid;
     return p === undefined ? undefined : { pid: p, find: async () => unwrap(await stub(c, p).find(p, id)) };
   };
-  for (const candidate of [named(first), own(recentProcess(id)), () => own(indexedProcess(c.env, id))(), named(last)]) {
+  let indexFailure: unknown;
+  const indexed = async () => {
+    try {
+      return await own(indexedProcess(c.env, id))();
+    } catch (err) {
+      indexFailure = err;
+      return undefined;
+    }
+  };
+  for (const candidate of [named(first), own(recentProcess(id)), indexed, named(last)]) {
     const holder = await candidate();
     if (holder === undefined || tried.has(holder.pid)) continue;
     tried.add(holder.pid);
     const slot = await holder.find();
     if (slot) return { pid: holder.pid, slot };
   }
+  if (indexFailure !== undefined) throw indexFailure;
   return undefined;
 }
 
