@@ -39,8 +39,9 @@ export class IndexObject extends DurableObject<Env> {
 /** Process ids are base64url of SHA-256, so their first character spreads processes evenly over the shards. */
 export const SHARDS = 16;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const nameOf = (n: number) => `ids-${n}`;
 /** The name of the shard that holds the ids of process `processId`. */
-export const shardName = (processId: string): string => `ids-${ALPHABET.indexOf(processId[0]) % SHARDS}`;
+export const shardName = (processId: string): string => nameOf(ALPHABET.indexOf(processId[0]) % SHARDS);
 
 /**
  * The process holding `id`, if the index has it yet: every shard is asked at once, and the first
@@ -48,13 +49,15 @@ export const shardName = (processId: string): string => `ids-${ALPHABET.indexOf(
  * A shard that fails matters only when no other knows the id: then nobody can say it is unknown.
  */
 export async function indexedProcess(env: Env, id: string): Promise<string | undefined> {
-  const answers = await Promise.allSettled(Array.from({ length: SHARDS }, (_, n) => env.INDEX.getByName(`ids-${n}`).get(id)));
-  const found = answers.find((a) => a.status === "fulfilled" && a.value !== undefined);
-  if (found) return (found as PromiseFulfilledResult<string>).value;
-  const failed = answers.findIndex((a) => a.status === "rejected");
-  if (failed < 0) return undefined;
-  const reason = (answers[failed] as PromiseRejectedResult).reason as Error | undefined;
-  throw Object.assign(new Error(`the global id index could not be read: shard ids-${failed} failed (${reason?.message ?? String(reason)})`), { code: "unavailable" });
+  const answers = await Promise.allSettled(Array.from({ length: SHARDS }, (_, n) => env.INDEX.getByName(nameOf(n)).get(id)));
+  let failed: { shard: number; reason: unknown } | undefined;
+  for (const [shard, a] of answers.entries()) {
+    if (a.status === "rejected") failed ??= { shard, reason: a.reason };
+    else if (a.value !== undefined) return a.value;
+  }
+  if (!failed) return undefined;
+  const why = (failed.reason as Error | undefined)?.message ?? String(failed.reason);
+  throw Object.assign(new Error(`the global id index could not be read: shard ${nameOf(failed.shard)} failed (${why})`), { code: "unavailable" });
 }
 
 /** Records that process `processId` holds `ids`: one call, to the process's shard. */
