@@ -24,7 +24,10 @@ export class Client {
 
   constructor(base: string, sockets = 256) {
     this.#base = new URL(base);
-    this.#agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+    // An idle socket is let go after 4 s, before the front's keep-alive timeout (5 s) closes it:
+    // a request sent on a socket the server is closing fails with "socket hang up". Runs
+    // interleaved with another server's leave a client's sockets idle for a run's length.
+    this.#agent = new http.Agent({ keepAlive: true, maxSockets: sockets, timeout: 4_000 });
   }
 
   send(r: Request): Promise<Answer> {

@@ -16,6 +16,8 @@ export interface Row {
   runs: number;
   /** (max − min) ÷ median over the runs. */
   spread?: number;
+  /** Each run's value, in the order run (in the JSON only). */
+  perRun?: number[];
   note?: string;
 }
 

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { environment, table, write, type Row } from "./report.ts";
-import { ceilingCase, concurrentCase, identityCase, processesCase, singleCase, type Ceiling } from "./cases/throughput.ts";
+import { CeilingCase, concurrentCase, identityCase, processesCase, singleCase } from "./cases/throughput.ts";
 import { readsCase } from "./cases/reads.ts";
 import { browserCase } from "./cases/browser.ts";
 import { liveCase, SUBSCRIBERS } from "./cases/live.ts";
@@ -51,30 +51,34 @@ const add = (...r: Row[]) => {
 };
 console.log(`bench: ${[...cases].join(", ")}; ${settings.runs} run(s) of ${settings.duration} s per throughput measure\n`);
 
-const ceiling: Ceiling = new Map();
-if (cases.has("ceiling")) add(...(await ceilingCase(root, settings, ceiling)));
-if (cases.has("signing")) add(...(await signingCase()));
-
-const needsServer = ["single", "concurrent", "processes", "reads", "scale", "remote", "browser", "live"].some((c) => cases.has(c));
-if (needsServer) {
-  const server = await startScheduler(root);
-  const client = new Client(server.url);
-  try {
-    const work = await Workload.create(client);
-    if (cases.has("single")) add(...(await singleCase(client, work, settings, ceiling)));
-    if (cases.has("concurrent")) add(...(await concurrentCase(client, work, settings, ceiling)));
-    if (cases.has("processes")) add(...(await processesCase(client, work, settings, ceiling)));
-    if (cases.has("reads")) add(...(await readsCase(client, work, settings)));
-    if (cases.has("scale")) add(...(await scaleCase(client, work, settings)));
-    if (cases.has("remote")) add(...(await remoteCase(root, client, server.url, work, settings)));
-    if (cases.has("browser")) add(...(await browserCase(server.url, work)));
-    if (cases.has("live")) add(...(await liveCase(client, server.url, work, settings, subscribers)));
-  } finally {
-    client.close();
-    await server.stop();
+// The ceiling stays up while the scheduler's throughput cases run beside it (cases/throughput.ts).
+const ceiling = cases.has("ceiling") ? await CeilingCase.start(root, settings) : undefined;
+try {
+  if (cases.has("signing")) add(...(await signingCase()));
+  const needsServer = ["single", "concurrent", "processes", "reads", "scale", "remote", "browser", "live"].some((c) => cases.has(c));
+  if (needsServer) {
+    const server = await startScheduler(root);
+    const client = new Client(server.url);
+    try {
+      const work = await Workload.create(client);
+      if (cases.has("single")) add(...(await singleCase(client, work, settings, ceiling)));
+      if (cases.has("concurrent")) add(...(await concurrentCase(client, work, settings, ceiling)));
+      if (cases.has("processes")) add(...(await processesCase(client, work, settings, ceiling)));
+      if (cases.has("reads")) add(...(await readsCase(client, work, settings)));
+      if (cases.has("scale")) add(...(await scaleCase(client, work, settings)));
+      if (cases.has("remote")) add(...(await remoteCase(root, client, server.url, work, settings)));
+      if (cases.has("browser")) add(...(await browserCase(server.url, work)));
+      if (cases.has("live")) add(...(await liveCase(client, server.url, work, settings, subscribers)));
+    } finally {
+      client.close();
+      await server.stop();
+    }
   }
+  if (ceiling) add(...(await ceiling.rest()));
+} finally {
+  await ceiling?.stop();
 }
-if (cases.has("identity")) add(...(await identityCase(root, settings, ceiling)));
+if (cases.has("identity")) add(...(await identityCase(root, settings, ceiling?.rates ?? new Map())));
 if (cases.has("soak")) add(...(await soakCase(root, soakPosts)));
 
 console.log("\n" + table(rows));
