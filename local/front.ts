@@ -6,7 +6,7 @@
  * 4xx or its connection closed; no other client waits on it, and the runtime never sees it.
  * docs/architecture.md ("The local node") says which layer does what.
  */
-import { Agent, createServer, request as upstreamRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import { Agent, createServer, request as upstreamRequest, ServerResponse, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { proxyUpgrade } from "./upgrade.ts";
 
@@ -242,8 +242,29 @@ export function startFront(o: FrontOptions): Promise<Server> {
   }
 
   // Live schedules: WebSocket upgrades are passed to workerd, then the sockets joined (upgrade.ts).
+  // Any other upgrade (h2c, which `curl --http2` offers on http:// URLs) is ignored, as a server
+  // may (RFC 9110 §7.8): the request is answered over HTTP/1.1, and the connection closed after,
+  // since Node no longer parses it once an upgrade was asked for.
   server.on("upgrade", (req: IncomingMessage, socket: Socket, early: Buffer) => {
     const started = Date.now();
+    if (!/\bwebsocket\b/i.test(String(req.headers.upgrade))) {
+      // Bytes after the head (`early`) would be the new protocol's: they are dropped with the connection.
+      const hasBody = (req.headers["content-length"] ?? "0") !== "0" || req.headers["transfer-encoding"] !== undefined;
+      if (hasBody) {
+        const error = `a request with a body cannot ask to upgrade to ${String(req.headers.upgrade).slice(0, 40)}: send it without the Upgrade header (this node speaks HTTP/1.1 and, for live schedules, WebSocket)`;
+        logRefusal(req, started, 400, error);
+        const { body } = json(400, error);
+        socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+        return;
+      }
+      const res = new ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.assignSocket(socket);
+      res.once("finish", () => socket.end());
+      socket.on("error", () => socket.destroy());
+      proxy(req, res);
+      return;
+    }
     proxyUpgrade(req, socket, early, {
       upstream: o.upstream,
       path: requestPath(req.url ?? ""),

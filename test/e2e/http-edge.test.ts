@@ -65,3 +65,17 @@ test("a 1 MiB body the runtime refuses unread, 20 times between GETs: every POST
   }
   expect(seen).toEqual(Array(20).fill("4xx 200"));
 });
+
+test("a GET offering to upgrade to h2c (what `curl --http2` sends to an http:// URL) is answered over HTTP/1.1 as if it had not asked: the 200 info, then the connection closes", async () => {
+  const answer = await raw("GET /~scheduler@1.0/info HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
+  expect(statuses(answer)).toEqual([200]);
+  expect(answer).toMatch(/^connection: close\r$/im);
+  expect(answer).not.toMatch(/^upgrade:/im);
+  expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).address).toMatch(/^[\w-]{43}$/);
+});
+
+test("a POST with a body offering to upgrade to h2c gets 400 naming the upgrade", async () => {
+  const answer = await raw("POST /~scheduler@1.0/schedule HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nContent-Length: 5\r\n\r\nhello");
+  expect(statuses(answer)).toEqual([400]);
+  expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error).toBe("a request with a body cannot ask to upgrade to h2c: send it without the Upgrade header (this node speaks HTTP/1.1 and, for live schedules, WebSocket)");
+});

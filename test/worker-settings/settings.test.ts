@@ -49,9 +49,17 @@ describe("settings other than the defaults", () => {
   test("INDEX_DELAY_MS=60000: a message's ids are published to the global index by an alarm set INDEX_DELAY_MS after the write, and not before it runs (the earlier alarm that writes out the counters publishes nothing)", async () => {
     const process = await spawn();
     const stub = env.PROCESS.getByName(process.id);
-    // The spawn's own alarm (registration, at once) runs first, so the message arms a new one.
-    await runDurableObjectAlarm(stub);
-    while ((await runInDurableObject(stub, (_, state) => state.storage.getAlarm())) !== null) await runDurableObjectAlarm(stub);
+    // The spawn's own alarm (registration and the process's ids, at once) finishes first, so the
+    // message arms a new one. The runtime fires that alarm by itself too, and while it runs no
+    // alarm is pending: an empty getAlarm() alone once let the post's ids join its batch.
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(stub);
+        expect(await indexedProcess(env, process.id)).toBe(process.id);
+        expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeNull();
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     const m = await signMessage(await testClient(), process.id, "indexed late");
     const before = Date.now();
     expect((await post(m, `/${process.id}/schedule`)).status).toBe(200);
