@@ -51,7 +51,8 @@ const add = (...r: Row[]) => {
 };
 console.log(`bench: ${[...cases].join(", ")}; ${settings.runs} run(s) of ${settings.duration} s per throughput measure\n`);
 
-// The ceiling stays up while the scheduler's throughput cases run beside it (cases/throughput.ts).
+// The ceiling stays up while the scheduler's throughput cases run beside it (cases/throughput.ts),
+// then measures what they did not and stops.
 const ceiling = cases.has("ceiling") ? await CeilingCase.start(root, settings) : undefined;
 try {
   if (cases.has("signing")) add(...(await signingCase()));
@@ -64,6 +65,7 @@ try {
       if (cases.has("single")) add(...(await singleCase(client, work, settings, ceiling)));
       if (cases.has("concurrent")) add(...(await concurrentCase(client, work, settings, ceiling)));
       if (cases.has("processes")) add(...(await processesCase(client, work, settings, ceiling)));
+      if (ceiling) add(...(await ceiling.finish()));
       if (cases.has("reads")) add(...(await readsCase(client, work, settings)));
       if (cases.has("scale")) add(...(await scaleCase(client, work, settings)));
       if (cases.has("remote")) add(...(await remoteCase(root, client, server.url, work, settings)));
@@ -74,7 +76,7 @@ try {
       await server.stop();
     }
   }
-  if (ceiling) add(...(await ceiling.rest()));
+  if (ceiling) add(...(await ceiling.finish()));
 } finally {
   await ceiling?.stop();
 }

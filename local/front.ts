@@ -8,6 +8,7 @@
  */
 import { Agent, createServer, request as upstreamRequest, ServerResponse, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server } from "node:http";
 import type { Socket } from "node:net";
+import { linger } from "./linger.ts";
 import { proxyUpgrade } from "./upgrade.ts";
 
 export interface FrontOptions {
@@ -32,8 +33,6 @@ export const BODY_IDLE_MS = 5_000;
 export const REQUEST_TIMEOUT_MS = 60_000;
 /** The runtime must start its answer within this time (the longest `next` wait is 30 s). */
 export const UPSTREAM_TIMEOUT_MS = 60_000;
-/** After an error answer, unread request bytes are discarded for at most this long before closing, so the client can read the answer. */
-const LINGER_MS = 2_000;
 
 // Per-connection headers that must not be forwarded (RFC 9110 §7.6.1), plus `expect`, which the front answers itself.
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "expect", "proxy-authorization", "proxy-authenticate"]);
@@ -54,13 +53,6 @@ function rawAnswer(socket: Socket, status: number, reason: string, error: string
   const { body } = json(status, error);
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   linger(socket);
-}
-
-/** Discards what the client still sends for a moment, then closes, so a client mid-upload reads its answer instead of a reset. */
-function linger(socket: Socket): void {
-  socket.on("error", () => {});
-  socket.resume();
-  setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
 
 /** What a parse error means for the client (llhttp's codes; Node's own for timeouts). */
@@ -249,18 +241,21 @@ export function startFront(o: FrontOptions): Promise<Server> {
     const started = Date.now();
     if (!/\bwebsocket\b/i.test(String(req.headers.upgrade))) {
       // Bytes after the head (`early`) would be the new protocol's: they are dropped with the connection.
-      const hasBody = (req.headers["content-length"] ?? "0") !== "0" || req.headers["transfer-encoding"] !== undefined;
+      const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
       if (hasBody) {
         const error = `a request with a body cannot ask to upgrade to ${String(req.headers.upgrade).slice(0, 40)}: send it without the Upgrade header (this node speaks HTTP/1.1 and, for live schedules, WebSocket)`;
         logRefusal(req, started, 400, error);
-        const { body } = json(400, error);
-        socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+        rawAnswer(socket, 400, "Bad Request", error);
         return;
       }
       const res = new ServerResponse(req);
       res.shouldKeepAlive = false;
       res.assignSocket(socket);
-      res.once("finish", () => socket.end());
+      // No timeout of the server's applies to this socket any more: it is closed after the answer, whatever the client does.
+      res.once("finish", () => {
+        socket.end();
+        linger(socket);
+      });
       socket.on("error", () => socket.destroy());
       proxy(req, res);
       return;

@@ -7,6 +7,7 @@
  */
 import { request as upstreamRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import type { Duplex } from "node:stream";
+import { linger } from "./linger.ts";
 
 // Per-connection headers that are not passed on, except the two an upgrade needs.
 const DROPPED = new Set(["keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "expect", "proxy-authorization", "proxy-authenticate"]);
@@ -41,6 +42,7 @@ export function proxyUpgrade(req: IncomingMessage, socket: Duplex, early: Buffer
     o.onRefused?.(status, error);
     const body = JSON.stringify({ error }) + "\n";
     socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`);
+    linger(socket);
   };
   socket.on("error", () => socket.destroy());
   if (!o.validHost) return refuse(400, "Bad Request", `malformed Host header ${JSON.stringify(String(req.headers.host).slice(0, 80))}`);

@@ -55,6 +55,7 @@ export class CeilingCase {
   readonly #settings: Settings;
   /** The rates measured so far, by shape (the identity case compares with them). */
   readonly rates: Ceiling = new Map();
+  #finished = false;
 
   private constructor(server: Running, body: Uint8Array, settings: Settings) {
     this.#server = server;
@@ -86,8 +87,21 @@ export class CeilingCase {
     return { ceilingRow: ceilingRow(objects, clients, both.ceiling, "runs interleaved with the scheduler's of this shape (the next row)"), t: both.scheduler, ceiling: both.ceiling.rate };
   }
 
-  /** The shapes no scheduler case was measured beside (with `--cases ceiling` alone: all), each measured alone. */
-  async rest(): Promise<Row[]> {
+  /**
+   * The shapes no scheduler case was measured beside (with `--cases ceiling` alone: all), each
+   * measured alone; then the ceiling stops. Once only: a second call has nothing to add.
+   */
+  async finish(): Promise<Row[]> {
+    if (this.#finished) return [];
+    this.#finished = true;
+    try {
+      return await this.#rest();
+    } finally {
+      await this.stop();
+    }
+  }
+
+  async #rest(): Promise<Row[]> {
     const rows: Row[] = [];
     for (const [objects, clients] of [...ONE_PROCESS.map((c) => [1, c]), [PROCESSES, PROCESSES]]) {
       if (this.rates.has(shape(objects, clients))) continue;

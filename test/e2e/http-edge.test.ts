@@ -38,6 +38,30 @@ function raw(bytes: string | Uint8Array): Promise<string> {
   });
 }
 
+/**
+ * Like raw, from a client that never closes its side: after the server's answer and FIN, it keeps
+ * writing a byte every 100 ms. `closed` says whether the server let go of the connection within
+ * 10 s (a write then fails, or the connection ends), not merely half-closed it.
+ */
+function rawKeptOpen(bytes: string | Uint8Array): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let probe: NodeJS.Timeout | undefined;
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true }, () => socket.write(bytes));
+    const finish = (closed: boolean) => {
+      clearInterval(probe);
+      clearTimeout(limit);
+      socket.destroy();
+      resolve({ text: Buffer.concat(chunks).toString("latin1"), closed });
+    };
+    const limit = setTimeout(() => finish(false), 10_000);
+    socket.on("data", (c) => chunks.push(c));
+    socket.on("end", () => (probe = setInterval(() => socket.write("x"), 100)));
+    socket.on("error", () => finish(true));
+    socket.on("close", () => finish(true));
+  });
+}
+
 const statuses = (text: string) => [...text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
 
 test("a Host header that is no host name (spaces, a slash, %00) gets 400 naming the Host header, not workerd's 500", async () => {
@@ -66,16 +90,27 @@ test("a 1 MiB body the runtime refuses unread, 20 times between GETs: every POST
   expect(seen).toEqual(Array(20).fill("4xx 200"));
 });
 
-test("a GET offering to upgrade to h2c (what `curl --http2` sends to an http:// URL) is answered over HTTP/1.1 as if it had not asked: the 200 info, then the connection closes", async () => {
-  const answer = await raw("GET /~scheduler@1.0/info HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
-  expect(statuses(answer)).toEqual([200]);
-  expect(answer).toMatch(/^connection: close\r$/im);
-  expect(answer).not.toMatch(/^upgrade:/im);
-  expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).address).toMatch(/^[\w-]{43}$/);
+test("a GET offering to upgrade to h2c (what `curl --http2` sends to an http:// URL) is answered over HTTP/1.1 as if it had not asked: the 200 info with connection: close, and the server closes the connection though the client keeps its side open", async () => {
+  const { text, closed } = await rawKeptOpen("GET /~scheduler@1.0/info HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
+  expect(statuses(text)).toEqual([200]);
+  expect(text).toMatch(/^connection: close\r$/im);
+  expect(text).not.toMatch(/^upgrade:/im);
+  expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)).address).toMatch(/^[\w-]{43}$/);
+  expect(closed).toBe(true);
 });
 
-test("a POST with a body offering to upgrade to h2c gets 400 naming the upgrade", async () => {
-  const answer = await raw("POST /~scheduler@1.0/schedule HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nContent-Length: 5\r\n\r\nhello");
-  expect(statuses(answer)).toEqual([400]);
-  expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error).toBe("a request with a body cannot ask to upgrade to h2c: send it without the Upgrade header (this node speaks HTTP/1.1 and, for live schedules, WebSocket)");
+test("A request with a body offering to upgrade to h2c (a POST of 1 MiB) gets 400 naming the upgrade, and the server closes the connection though the client keeps its side open", async () => {
+  const body = Buffer.alloc(1 << 20, 0x61);
+  const head = `POST /~scheduler@1.0/schedule HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nContent-Length: ${body.length}\r\n\r\n`;
+  const { text, closed } = await rawKeptOpen(Buffer.concat([Buffer.from(head), body]));
+  expect(statuses(text)).toEqual([400]);
+  expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)).error).toBe("a request with a body cannot ask to upgrade to h2c: send it without the Upgrade header (this node speaks HTTP/1.1 and, for live schedules, WebSocket)");
+  expect(closed).toBe(true);
+});
+
+test("a WebSocket upgrade refused before it reaches the runtime (a POST) gets its 400, and the server closes the connection though the client keeps its side open", async () => {
+  const { text, closed } = await rawKeptOpen("POST /x/subscribe HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+  expect(statuses(text)).toEqual([400]);
+  expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)).error).toBe("only WebSocket upgrades of GET requests are served (live schedules, docs/live.md)");
+  expect(closed).toBe(true);
 });
