@@ -20,6 +20,12 @@ export interface Throughput {
   count: number;
 }
 
+/**
+ * Pre-signed requests for one run of the scheduler: enough for `rate` (the ceiling's, the most
+ * any case reaches; 2,000 msg/s when no ceiling was measured), plus a margin.
+ */
+export const budgetFor = (rate: number | undefined, s: Settings): number => Math.ceil((rate ?? 2000) * s.duration * 1.25) + 100;
+
 /** Requests of a warm-up: ten per client, at least 200. */
 const warmUp = (concurrency: number) => Math.max(200, concurrency * 10);
 
@@ -89,7 +95,7 @@ export async function paired(ceiling: Load, scheduler: Load, settings: Settings,
   const s = new Runs();
   c.count += (await run(ceiling, concurrency, ms, warmUp(concurrency), true)).count;
   s.count += (await run(scheduler, concurrency, ms, warmUp(concurrency), true)).count;
-  const schedulerBudget = () => Math.ceil(Math.max(...c.rates) * settings.duration * 1.25) + 100;
+  const schedulerBudget = () => budgetFor(Math.max(...c.rates), settings);
   for (let i = 0; i < settings.runs; i++) {
     if (i % 2 === 1) s.add(await run(scheduler, concurrency, ms, schedulerBudget()));
     c.add(await run(ceiling, concurrency, ms, CEILING_RATE_BOUND * settings.duration));

@@ -54,9 +54,9 @@ console.log(`bench: ${[...cases].join(", ")}; ${settings.runs} run(s) of ${setti
 // The ceiling stays up while the scheduler's throughput cases run beside it (cases/throughput.ts),
 // then measures what they did not and stops.
 const ceiling = cases.has("ceiling") ? await CeilingCase.start(root, settings) : undefined;
+const needsServer = ["single", "concurrent", "processes", "reads", "scale", "remote", "browser", "live"].some((c) => cases.has(c));
 try {
   if (cases.has("signing")) add(...(await signingCase()));
-  const needsServer = ["single", "concurrent", "processes", "reads", "scale", "remote", "browser", "live"].some((c) => cases.has(c));
   if (needsServer) {
     const server = await startScheduler(root);
     const client = new Client(server.url);
@@ -76,7 +76,7 @@ try {
       await server.stop();
     }
   }
-  if (ceiling) add(...(await ceiling.finish()));
+  if (ceiling && !needsServer) add(...(await ceiling.finish()));
 } finally {
   await ceiling?.stop();
 }

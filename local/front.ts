@@ -46,6 +46,9 @@ function forwardable(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
+/** Whether a request's head declares a body (a length above 0, or chunks). */
+const declaresBody = (headers: IncomingHttpHeaders): boolean => Number(headers["content-length"] ?? 0) > 0 || headers["transfer-encoding"] !== undefined;
+
 const json = (status: number, error: string) => ({ status, body: JSON.stringify({ error }) + "\n" });
 
 /** Writes an error answer straight to a socket that has no response object (a request that never parsed). */
@@ -155,7 +158,7 @@ export function startFront(o: FrontOptions): Promise<Server> {
       return;
     }
 
-    const hasBody = (declared !== undefined && declared !== "0") || req.headers["transfer-encoding"] !== undefined;
+    const hasBody = declaresBody(req.headers);
     // The client's address, as Cloudflare's edge gives it deployed (never what the client claims).
     const upstreamHeaders = forwardable(req.headers);
     upstreamHeaders["cf-connecting-ip"] = req.socket.remoteAddress ?? "";
@@ -241,8 +244,7 @@ export function startFront(o: FrontOptions): Promise<Server> {
     const started = Date.now();
     if (!/\bwebsocket\b/i.test(String(req.headers.upgrade))) {
       // Bytes after the head (`early`) would be the new protocol's: they are dropped with the connection.
-      const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
-      if (hasBody) {
+      if (declaresBody(req.headers)) {
         const error = `a request with a body cannot ask to upgrade to ${String(req.headers.upgrade).slice(0, 40)}: send it without the Upgrade header (this node speaks HTTP/1.1 and, for live schedules, WebSocket)`;
         logRefusal(req, started, 400, error);
         rawAnswer(socket, 400, "Bad Request", error);

@@ -11,7 +11,7 @@ import WebSocket from "ws";
 import { ACK_BYTES, subscribeUrl } from "../../src/remote/live.ts";
 import type { Client, Request } from "../load.ts";
 import { median, percentile, spread } from "../stats.ts";
-import type { Settings } from "../measure.ts";
+import { budgetFor, type Settings } from "../measure.ts";
 import type { Row } from "../report.ts";
 import type { Workload } from "../workload.ts";
 
@@ -89,7 +89,7 @@ const load = () => os.loadavg().map((n) => n.toFixed(1)).join(", ");
 
 export async function liveCase(client: Client, url: string, work: Workload, s: Settings, count = SUBSCRIBERS): Promise<Row[]> {
   console.log(`live: ${CLIENTS} clients posting to one process, without subscribers, then with ${count} (load average before: ${load()})`);
-  const budget = Math.ceil(2000 * s.duration * 1.25) + 100;
+  const budget = budgetFor(undefined, s);
   const alone = await post(client, work, await work.spawn(), s, budget);
 
   const pid = await work.spawn();

@@ -9,7 +9,7 @@ import { randomBytes, utf8 } from "../../src/crypto/bytes.ts";
 import { ed25519Signer } from "../../src/crypto/signers.ts";
 import { checkContiguous } from "../checks.ts";
 import { Client } from "../load.ts";
-import { CEILING_RATE_BOUND, paired, throughput, type Load, type Settings, type Throughput } from "../measure.ts";
+import { budgetFor, CEILING_RATE_BOUND, paired, throughput, type Load, type Settings, type Throughput } from "../measure.ts";
 import type { Row } from "../report.ts";
 import { startCeiling, startScheduler, type Running } from "../servers.ts";
 import { Workload } from "../workload.ts";
@@ -21,9 +21,6 @@ const ONE_PROCESS = [1, 25, 32, 100];
 const PROCESSES = 64;
 
 const shape = (objects: number, clients: number) => `${objects}x${clients}`;
-
-// Pre-signed requests per run when no ceiling runs beside: enough for the ceiling's rate (the most any case can use), plus a margin.
-const budget = (ceiling: Ceiling, key: string, s: Settings) => Math.ceil((ceiling.get(key) ?? 2000) * s.duration * 1.25) + 100;
 
 const row = (name: string, measure: string, t: Throughput, ceilingRate: number | undefined, note?: string): Row => ({
   case: name,
@@ -55,7 +52,6 @@ export class CeilingCase {
   readonly #settings: Settings;
   /** The rates measured so far, by shape (the identity case compares with them). */
   readonly rates: Ceiling = new Map();
-  #finished = false;
 
   private constructor(server: Running, body: Uint8Array, settings: Settings) {
     this.#server = server;
@@ -87,13 +83,8 @@ export class CeilingCase {
     return { ceilingRow: ceilingRow(objects, clients, both.ceiling, "runs interleaved with the scheduler's of this shape (the next row)"), t: both.scheduler, ceiling: both.ceiling.rate };
   }
 
-  /**
-   * The shapes no scheduler case was measured beside (with `--cases ceiling` alone: all), each
-   * measured alone; then the ceiling stops. Once only: a second call has nothing to add.
-   */
+  /** The shapes no scheduler case was measured beside (with `--cases ceiling` alone: all), each measured alone; then the ceiling stops. */
   async finish(): Promise<Row[]> {
-    if (this.#finished) return [];
-    this.#finished = true;
     try {
       return await this.#rest();
     } finally {
@@ -128,7 +119,7 @@ async function checked(client: Client, pid: string, t: Throughput): Promise<stri
 
 /** The scheduler under one shape: beside the ceiling when it runs (its row first), else alone and without a ratio. */
 async function measure(ceiling: CeilingCase | undefined, objects: number, clients: number, load: Load, s: Settings): Promise<{ rows: Row[]; t: Throughput; ratioTo: number | undefined }> {
-  if (!ceiling) return { rows: [], t: await throughput(load, s, clients, budget(new Map(), shape(objects, clients), s)), ratioTo: undefined };
+  if (!ceiling) return { rows: [], t: await throughput(load, s, clients, budgetFor(undefined, s)), ratioTo: undefined };
   const m = await ceiling.beside(objects, clients, load);
   return { rows: [m.ceilingRow], t: m.t, ratioTo: m.ceiling };
 }
@@ -173,7 +164,7 @@ export async function identityCase(root: string, s: Settings, ceiling: Ceiling):
     try {
       const work = await Workload.create(client);
       const pid = await work.spawn();
-      const t = await throughput({ client, requests: (n) => work.posts([pid], n) }, s, 32, budget(ceiling, "1x32", s));
+      const t = await throughput({ client, requests: (n) => work.posts([pid], n) }, s, 32, budgetFor(ceiling.get("1x32"), s));
       rows.push(row("6 identity/mode", name, t, ceiling.get("1x32"), `${await checked(client, pid, t)}; compare with 4 one process, 32 clients (Ed25519, local_confirmation)`));
     } finally {
       client.close();
