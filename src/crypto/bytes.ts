@@ -8,6 +8,25 @@ const lossyDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 
 /**
+ * How many bytes utf8(text) writes, without writing them (a lone surrogate becomes U+FFFD, 3
+ * bytes, as TextEncoder makes it): limits are checked on every assignment, and an encoder call
+ * per tag cost more than the loop.
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c < 0xdc00 && c >= 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for its 2 units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+/**
  * The bytes alone, copied out when they are a view into a larger buffer: structured clone
  * (IndexedDB, postMessage) copies a view's whole buffer, a page's worth for every slot of it.
  */

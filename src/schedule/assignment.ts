@@ -4,7 +4,7 @@ import { signItem } from "../ans104/sign.ts";
 import { DEFAULT_LIMITS } from "../ans104/limits.ts";
 import { encodeTags, tagValue, type Tag } from "../ans104/tags.ts";
 import { b64url } from "../crypto/base64url.ts";
-import { randomBytes, utf8 } from "../crypto/bytes.ts";
+import { randomBytes, utf8, utf8Length } from "../crypto/bytes.ts";
 import { isId } from "../crypto/ids.ts";
 import type { Signer } from "../crypto/signers.ts";
 import { ScheduleError } from "./errors.ts";
@@ -62,8 +62,8 @@ export function signAssignment(signer: Signer, f: AssignmentFields): Promise<Dat
   if (tags.length > DEFAULT_LIMITS.maxTags) refuse(`tag count: ${tags.length} tags exceeds the limit of ${DEFAULT_LIMITS.maxTags}`);
   if (tagBytes.length > DEFAULT_LIMITS.maxTagBytes) refuse(`tag bytes: ${tagBytes.length} bytes exceeds the limit of ${DEFAULT_LIMITS.maxTagBytes}`);
   for (const t of tags) {
-    const name = utf8(t.name).length;
-    const value = utf8(t.value).length;
+    const name = utf8Length(t.name);
+    const value = utf8Length(t.value);
     if (name > DEFAULT_LIMITS.maxTagNameBytes) refuse(`tag name: ${name} bytes exceeds the limit of ${DEFAULT_LIMITS.maxTagNameBytes}`);
     if (value > DEFAULT_LIMITS.maxTagValueBytes) refuse(`tag value: ${value} bytes exceeds the limit of ${DEFAULT_LIMITS.maxTagValueBytes}`);
   }
