@@ -4,10 +4,11 @@
  * (RATE_LIMIT_SIGNER, RATE_LIMIT_IP). Unset, nothing is checked and nothing costs.
  *
  * Rate limits are token buckets in the isolate's memory: one bucket per key, O(1) a request, at
- * most BUCKETS keys of each kind (the oldest forgotten first). That is the whole rule on
- * `npm start` (one isolate). Deployed, Cloudflare runs many isolates, so the same rule is also
- * asked of Cloudflare's rate-limiting bindings (SIGNER_RATE_LIMIT, IP_RATE_LIMIT) when
- * `npm run deploy` configured them: counted per Cloudflare location, not per isolate.
+ * most BUCKETS keys of each kind (one unused while BUCKETS/2 to BUCKETS new ones came is
+ * forgotten). That is the whole rule on `npm start` (one isolate). Deployed, Cloudflare runs
+ * many isolates, so the same rule is also asked of Cloudflare's rate-limiting bindings
+ * (SIGNER_RATE_LIMIT, IP_RATE_LIMIT) when `npm run deploy` configured them: counted per
+ * Cloudflare location, not per isolate.
  */
 import type { DataItem } from "../../src/ans104/data-item.ts";
 import { BoundedCache } from "../../src/crypto/bounded-cache.ts";
