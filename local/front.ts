@@ -253,6 +253,9 @@ export function startFront(o: FrontOptions): Promise<Server> {
       const res = new ServerResponse(req);
       res.shouldKeepAlive = false;
       res.assignSocket(socket);
+      // Node's server let go of this socket at the upgrade, its "drain" listener too: without this,
+      // an answer larger than the socket takes at once waits for ever (the fuzz suite's 42 KB /metrics).
+      socket.on("drain", () => res.emit("drain"));
       // No timeout of the server's applies to this socket any more: it is closed after the answer, whatever the client does.
       res.once("finish", () => {
         socket.end();

@@ -7,6 +7,8 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { clientSigner } from "../support/keys.ts";
+import { signMessage, signProcess } from "../support/items.ts";
 import { freePort, startServer, stopServer, waitReady, type Server } from "./server.ts";
 
 let server: Server;
@@ -98,6 +100,40 @@ test("a GET offering to upgrade to h2c (what `curl --http2` sends to an http:// 
   expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)).address).toMatch(/^[\w-]{43}$/);
   expect(closed).toBe(true);
 });
+
+test("a GET offering h2c whose answer is larger than the socket takes at once (a 2 MiB page), read by a client that waits a second before reading: the whole answer arrives, then the close", async () => {
+  const post = (body: Uint8Array) => fetch(`${server.url}/~scheduler@1.0/schedule`, { method: "POST", headers: { "content-type": "application/ans104" }, body: body as Uint8Array<ArrayBuffer> });
+  const scheduler = ((await (await fetch(`${server.url}/~scheduler@1.0/info`)).json()) as { address: string }).address;
+  const signer = await clientSigner();
+  const process = await signProcess(signer, scheduler);
+  expect((await post(process.raw)).status).toBe(200);
+  for (let i = 0; i < 4; i++) expect((await post((await signMessage(signer, process.id, new Uint8Array(512 * 1024).fill(65 + i))).raw)).status).toBe(200);
+
+  const answer = await new Promise<{ bytes: Buffer; closed: boolean }>((resolve) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.pause(); // reads nothing at first: the server's writes must wait for the socket to drain
+      socket.write(`GET /${process.id}/schedule HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n`);
+      setTimeout(() => socket.resume(), 1_000);
+    });
+    const limit = setTimeout(() => finish(false), 15_000);
+    const finish = (closed: boolean) => {
+      clearTimeout(limit);
+      socket.destroy();
+      resolve({ bytes: Buffer.concat(chunks), closed });
+    };
+    socket.on("data", (c) => chunks.push(c));
+    socket.on("end", () => finish(true));
+    socket.on("error", () => finish(true));
+  });
+  const text = answer.bytes.toString("latin1");
+  const head = text.slice(0, text.indexOf("\r\n\r\n"));
+  const length = Number(/^content-length: (\d+)\r?$/im.exec(head)?.[1]);
+  expect(statuses(text)).toEqual([200]);
+  expect(length).toBeGreaterThan(2 * 1024 * 1024);
+  expect(answer.bytes.length - (head.length + 4)).toBe(length);
+  expect(answer.closed).toBe(true);
+}, 60_000);
 
 test("A request with a body offering to upgrade to h2c (a POST of 1 MiB) gets 400 naming the upgrade, and the server closes the connection though the client keeps its side open", async () => {
   const body = Buffer.alloc(1 << 20, 0x61);
