@@ -33,11 +33,12 @@ export class BoundedCache<V> {
   }
 
   set(key: string, value: V): void {
-    if (!this.#young.has(key)) {
-      this.#old.delete(key);
-      this.#room();
+    if (this.#young.has(key)) {
+      this.#young.set(key, value);
+      return;
     }
-    this.#young.set(key, value);
+    this.#old.delete(key);
+    this.#add(key, value);
   }
 
   /** The cached value for `key`, made (and kept) on a miss. A rejected promise is not kept. */
@@ -45,7 +46,7 @@ export class BoundedCache<V> {
     let value = this.peek(key);
     if (value === undefined) {
       const made = make();
-      this.set(key, made);
+      this.#add(key, made); // in neither generation: peek just looked
       if (made instanceof Promise) made.catch(() => this.#forget(key, made));
       value = made;
     }
@@ -56,17 +57,18 @@ export class BoundedCache<V> {
     const value = this.#old.get(key);
     if (value !== undefined) {
       this.#old.delete(key);
-      this.#room();
-      this.#young.set(key, value);
+      this.#add(key, value);
     }
     return value;
   }
 
-  /** Makes room for one more young key: a full young generation becomes the old one. */
-  #room(): void {
-    if (this.#young.size < this.#half) return;
-    this.#old = this.#young;
-    this.#young = new Map();
+  /** Adds a key held by neither generation; a full young generation first becomes the old one. */
+  #add(key: string, value: V): void {
+    if (this.#young.size >= this.#half) {
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
+    this.#young.set(key, value);
   }
 
   #forget(key: string, value: V): void {
