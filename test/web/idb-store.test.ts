@@ -1,12 +1,13 @@
 /**
  * The IndexedDB Store (web/src/idb-store.ts) over fake-indexeddb: the shared conformance suite,
  * one fresh database per test, plus what only a shared database can get wrong, how slots fall
- * into chunks, and the move of a version-2 database (a slot a record) into chunks.
+ * into chunks and digests, lookups whose hash two ids share, and the moves of older databases:
+ * version 2 (a slot a record) into chunks, version 3 (an index of ids) into digests.
  */
 import { deleteDB, openDB, type StoreKey, type StoreValue } from "idb";
 import { expect, expectTypeOf, test } from "vitest";
-import { CHUNK, openDashboardDb, type ChunkRecord, type DashboardSchema } from "../../web/src/db.ts";
-import { IdbStore } from "../../web/src/idb-store.ts";
+import { CHUNK, idHash, openDashboardDb, type ChunkRecord, type DashboardSchema } from "../../web/src/db.ts";
+import { deleteSchedule, IdbStore } from "../../web/src/idb-store.ts";
 import { runStoreSuite, slotOf } from "../core/schedule/store.case.ts";
 import { withDb } from "./fresh-db.ts";
 
@@ -55,6 +56,9 @@ test(`slots fall into chunks of ${CHUNK} from slot 0: appends fill the last chun
     await store.appendAll(Array.from({ length: 100 }, (_, n) => slotOf(151 + n)));
     const chunks = await db.getAll("chunks");
     expect(chunks).toHaveLength(3);
+    const digests = await db.getAll("digests");
+    expect(digests.map((d) => [d.first, d.ids.length])).toEqual([[0, 200], [100, 200], [200, 102]]);
+    expect(Array.from(digests[2].ids.subarray(0, 2))).toEqual([idHash(slotOf(200).messageId), idHash(slotOf(200).assignmentId)]);
     expect(chunks.map((c) => [c.first, c.slots.length, c.slots[0].slot, c.slots.at(-1)!.slot])).toEqual([[0, 100, 0, 99], [100, 100, 100, 199], [200, 51, 200, 250]]);
     expect(chunks.map((c) => [c.firstTimestamp, c.lastTimestamp])).toEqual([[1_000, 1_990], [2_000, 2_990], [3_000, 3_500]]);
     const fresh = new IdbStore(db, "P".repeat(43));
@@ -87,7 +91,7 @@ test("a version-2 database (a slot a record) opens with every slot moved into ch
   old.close();
   const db = await openDashboardDb(name);
   try {
-    expect([...db.objectStoreNames].sort()).toEqual(["chunks", "forks", "mirrors"]);
+    expect([...db.objectStoreNames].sort()).toEqual(["chunks", "digests", "forks", "mirrors"]);
     const a = new IdbStore(db, "A".repeat(43));
     const b = new IdbStore(db, "B".repeat(43));
     expect((await a.range({ from: 0, to: 200, limit: 1000, maxBytes: 1e9 })).map((s) => s.slot)).toEqual(Array.from({ length: 130 }, (_, n) => n));
@@ -101,11 +105,89 @@ test("a version-2 database (a slot a record) opens with every slot moved into ch
   }
 });
 
-test("a slot whose bytes are views into a larger buffer (a whole page) is stored as its own bytes only", () =>
+test("a chunk's slots are stored with their bytes in one buffer of the chunk's own: views into a larger buffer (a whole page) are not stored whole, and every slot reads back its own bytes", () =>
   withDb(async (db) => {
     const page = new Uint8Array(100_000).fill(9);
+    page.set([1, 2, 3], 10);
     const store = new IdbStore(db, "p".repeat(43));
     await store.append({ ...slotOf(0), assignment: page.subarray(10, 110), message: page.subarray(200, 250) });
-    const back = (await store.get(0))!;
-    expect([back.assignment.buffer.byteLength, back.message!.buffer.byteLength]).toEqual([100, 50]);
+    await store.append({ ...slotOf(1), assignment: page.subarray(300, 340), message: undefined });
+    const [zero, one] = await new IdbStore(db, "p".repeat(43)).range({ from: 0, to: 1, limit: 2, maxBytes: 1e9 });
+    expect([zero.assignment.buffer.byteLength, zero.assignment.length, zero.message!.length, one.assignment.length, one.message]).toEqual([190, 100, 50, 40, undefined]);
+    expect(one.assignment.buffer).toBe(zero.assignment.buffer);
+    expect(Array.from(zero.assignment.subarray(0, 4))).toEqual([1, 2, 3, 9]);
   }));
+
+/** Two different ids of 43 characters with one idHash, found by a birthday search over `collide-<n>` padded with x. */
+const COLLIDING = ["collide-40305".padEnd(43, "x"), "collide-1016062".padEnd(43, "x")] as const;
+
+test("a lookup by an id whose hash another slot's id shares finds its own slot, and an id kept nowhere is not found though its hash is", () =>
+  withDb(async (db) => {
+    const [first, second] = COLLIDING;
+    expect(idHash(first)).toBe(idHash(second));
+    const store = new IdbStore(db, "P".repeat(43));
+    await store.appendAll([slotOf(0), slotOf(1, { messageId: first }), ...Array.from({ length: 150 }, (_, n) => slotOf(2 + n)), slotOf(152, { messageId: second })]);
+    expect(await store.slotOfMessage(first)).toBe(1);
+    expect(await store.slotOfMessage(second)).toBe(152);
+    await deleteSchedule(db, "P".repeat(43));
+    await store.appendAll([slotOf(0), slotOf(1, { messageId: first })]);
+    expect(await store.slotOfMessage(second)).toBeUndefined();
+    expect(await store.slotOfAssignment(first)).toBeUndefined(); // a message id is not an assignment id
+  }));
+
+test("deleting a schedule removes its chunks and digests (and its mirror record when asked), and no other process's", () =>
+  withDb(async (db) => {
+    const [a, b] = ["A".repeat(43), "B".repeat(43)];
+    for (const pid of [a, b]) {
+      await new IdbStore(db, pid).appendAll(Array.from({ length: 120 }, (_, n) => slotOf(n)));
+      await db.put("mirrors", { processId: pid, url: "http://127.0.0.1:1", variant: "ao.N.1", state: "done", kept: 119, total: 119, counts: { verified: 120, "chain-checked": 0, unverified: 0 }, startedAt: 0, updatedAt: 0 });
+    }
+    await deleteSchedule(db, a, { record: true });
+    expect((await db.getAll("chunks")).map((c) => [c.processId[0], c.first])).toEqual([["B", 0], ["B", 100]]);
+    expect((await db.getAll("digests")).map((d) => [d.processId[0], d.first])).toEqual([["B", 0], ["B", 100]]);
+    expect((await db.getAll("mirrors")).map((m) => m.processId[0])).toEqual(["B"]);
+    await deleteSchedule(db, b);
+    expect(await db.count("chunks")).toBe(0);
+    expect(await db.count("mirrors")).toBe(1); // kept: not asked to delete it
+    expect(await new IdbStore(db, b).slotOfMessage(slotOf(5).messageId)).toBeUndefined();
+  }));
+
+test("a version-3 database (ids in a multiEntry index) opens with a digest record per chunk, the index gone, no ids left in chunks, and every slot found by its ids", async () => {
+  const name = "version-3";
+  const old = await openDB(name, 3, {
+    upgrade(d) {
+      d.createObjectStore("mirrors", { keyPath: "processId" });
+      d.createObjectStore("forks", { keyPath: "id" }).createIndex("process", "processId");
+      const chunks = d.createObjectStore("chunks", { keyPath: ["processId", "first"] });
+      chunks.createIndex("ids", "ids", { multiEntry: true });
+      chunks.createIndex("firstTimestamp", ["processId", "firstTimestamp"]);
+      chunks.createIndex("lastTimestamp", ["processId", "lastTimestamp"]);
+    },
+  });
+  // As version 3 wrote them: ids in each chunk record.
+  const v3Chunk = (pid: string, from: number, count: number) => {
+    const slots = Array.from({ length: count }, (_, i) => slotOf(from + i));
+    return { processId: pid, first: from, slots, ids: slots.flatMap((s) => [`${pid} m ${s.messageId}`, `${pid} a ${s.assignmentId}`]), firstTimestamp: slots[0].timestamp, lastTimestamp: slots.at(-1)!.timestamp };
+  };
+  for (const c of [v3Chunk("A".repeat(43), 0, 100), v3Chunk("A".repeat(43), 100, 30), v3Chunk("B".repeat(43), 0, 3)]) await old.put("chunks", c);
+  old.close();
+  const db = await openDashboardDb(name);
+  try {
+    expect([...db.objectStoreNames].sort()).toEqual(["chunks", "digests", "forks", "mirrors"]);
+    expect([...db.transaction("chunks").store.indexNames].sort()).toEqual(["firstTimestamp", "lastTimestamp"]);
+    expect((await db.getAll("chunks")).filter((c) => "ids" in c)).toEqual([]);
+    expect((await db.getAll("digests")).map((d) => [d.processId[0], d.first, d.ids.length])).toEqual([["A", 0, 200], ["A", 100, 60], ["B", 0, 6]]);
+    const a = new IdbStore(db, "A".repeat(43));
+    for (const n of [0, 99, 100, 129]) {
+      expect(await a.slotOfMessage(slotOf(n).messageId)).toBe(n);
+      expect(await a.slotOfAssignment(slotOf(n).assignmentId)).toBe(n);
+    }
+    expect(await new IdbStore(db, "B".repeat(43)).slotOfMessage(slotOf(2).messageId)).toBe(2);
+    expect(await new IdbStore(db, "B".repeat(43)).slotOfMessage(slotOf(3).messageId)).toBeUndefined();
+    await a.append(slotOf(130));
+    expect(await a.slotOfAssignment(slotOf(130).assignmentId)).toBe(130);
+  } finally {
+    db.close();
+    await deleteDB(name);
+  }
+});

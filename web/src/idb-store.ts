@@ -1,30 +1,41 @@
 /**
  * The Store over IndexedDB: one process's slots in the dashboard database (web/src/db.ts), CHUNK
  * consecutive slots a record. Every read is one key, index or range lookup: `last()` is a
- * reverse cursor over the process's chunks, so nothing scans the schedule; lookups by id go
- * through the chunks' multiEntry `ids` index, by time through their first and last timestamps.
+ * reverse cursor over the process's chunks, so nothing scans the schedule but lookups by id: they
+ * read the process's digests (8 bytes a slot, db.ts) in one request and confirm a match in its
+ * chunk. Lookups by time go through the chunks' first and last timestamps.
  * A chunk once read serves the slots it holds until another is read: slots never change once
  * kept, so replay and single-slot reads do not read a chunk per slot.
  *
  * IndexedDB trap: a transaction commits once the event loop has nothing queued for it, so no
  * method awaits anything but its own requests while a transaction is open.
  */
-import { ownBytes } from "../../src/crypto/bytes.ts";
+import { packBytes } from "../../src/crypto/bytes.ts";
 import { slotBytes, type RangeQuery, type Store, type StoredSlot } from "../../src/schedule/store.ts";
-import { CHUNK, chunkOf, type ChunkRecord, type DashboardDb } from "./db.ts";
+import { CHUNK, chunkOf, digestOf, idHash, type ChunkRecord, type DashboardDb } from "./db.ts";
 
 export interface IdbStoreOptions {
   /** Hears each slot after its append has committed (a mirror job counts statuses with it). */
   onAppend?: (slot: StoredSlot) => void;
 }
 
-/** A slot's items are often views into a whole page's buffer: stored as they are, a 1,000-slot page would be written 1,000 times over. */
-const own = (s: StoredSlot): StoredSlot => ({ ...s, assignment: ownBytes(s.assignment), message: s.message && ownBytes(s.message) });
+/** A chunk's slots with all their bytes in one buffer of its own (src/crypto/bytes.ts packBytes): stored, sent and read back as one. */
+function packed(slots: readonly StoredSlot[]): StoredSlot[] {
+  const bytes = packBytes(slots.flatMap((s) => [s.assignment, s.message]));
+  return slots.map((s, i) => ({ ...s, assignment: bytes[2 * i]!, message: bytes[2 * i + 1] }));
+}
 
 const firstOf = (slot: number) => slot - (slot % CHUNK);
 
-/** Every chunk of a process, for deleting a mirror (an IDBKeyRange: a global, read when called). */
-export const chunksOf = (processId: string): IDBKeyRange => IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
+/** Every record of a process (an IDBKeyRange: a global, read when called). */
+const allOf = (processId: string): IDBKeyRange => IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
+
+/** Deletes every kept slot of a process and, with `record`, its mirror record, in one transaction. */
+export async function deleteSchedule(db: DashboardDb, processId: string, o: { record?: boolean } = {}): Promise<void> {
+  const tx = db.transaction(["chunks", "digests", "mirrors"], "readwrite");
+  const all = allOf(processId);
+  await Promise.all([tx.objectStore("chunks").delete(all), tx.objectStore("digests").delete(all), o.record && tx.objectStore("mirrors").delete(processId), tx.done]);
+}
 
 export class IdbStore implements Store {
   readonly processId: string;
@@ -56,7 +67,7 @@ export class IdbStore implements Store {
   }
 
   async last() {
-    const cursor = await this.#db.transaction("chunks").store.openCursor(this.#range(-Infinity, Infinity), "prev");
+    const cursor = await this.#db.transaction("chunks").store.openCursor(allOf(this.processId), "prev");
     return this.#remember(cursor?.value)?.slots.at(-1);
   }
 
@@ -67,9 +78,11 @@ export class IdbStore implements Store {
   async appendAll(slots: readonly StoredSlot[]) {
     if (slots.length === 0) return;
     // One transaction for the whole batch, the gap check included, so two writers cannot both append a slot.
-    const tx = this.#db.transaction("chunks", "readwrite");
+    const tx = this.#db.transaction(["chunks", "digests"], "readwrite");
+    const chunks = tx.objectStore("chunks");
+    const digests = tx.objectStore("digests");
     const write = async () => {
-      const head = (await tx.store.openCursor(this.#range(-Infinity, Infinity), "prev"))?.value;
+      const head = (await chunks.openCursor(allOf(this.processId), "prev"))?.value;
       const expected = head ? head.first + head.slots.length : 0;
       const gap = slots.findIndex((s, i) => s.slot !== expected + i);
       if (gap >= 0) {
@@ -79,14 +92,15 @@ export class IdbStore implements Store {
       // The last chunk is filled up first, then new ones begin at multiples of CHUNK.
       let group = head && head.slots.length < CHUNK ? [...head.slots] : [];
       const puts: Promise<unknown>[] = [];
+      const put = () => puts.push(chunks.put(chunkOf(this.processId, packed(group))), digests.put(digestOf(this.processId, group)));
       for (const s of slots) {
         if (s.slot % CHUNK === 0 && group.length > 0) {
-          puts.push(tx.store.put(chunkOf(this.processId, group)));
+          put();
           group = [];
         }
-        group.push(own(s));
+        group.push(s);
       }
-      puts.push(tx.store.put(chunkOf(this.processId, group)));
+      put();
       await Promise.all(puts);
     };
     // Await the writes and the commit together, so neither rejection is lost.
@@ -101,21 +115,26 @@ export class IdbStore implements Store {
     return chunk?.slots[slot - chunk.first];
   }
 
-  /** The lowest slot whose message or assignment id is `id`. */
-  async #slotOf(kind: "m" | "a", id: string): Promise<number | undefined> {
-    // Equal index keys come in primary-key order: the first is the lowest chunk.
-    const key = await this.#db.getKeyFromIndex("chunks", "ids", `${this.processId} ${kind} ${id}`);
-    if (!key) return undefined;
-    const chunk = await this.#chunkOf(key[1]);
-    return chunk?.slots.find((s) => (kind === "m" ? s.messageId : s.assignmentId) === id)?.slot;
+  /** The lowest slot whose message id (`at` 0) or assignment id (`at` 1) is `id`. */
+  async #slotOf(at: 0 | 1, id: string): Promise<number | undefined> {
+    const hash = idHash(id);
+    // In key order: the first match that holds is the lowest slot.
+    for (const digest of await this.#db.getAll("digests", allOf(this.processId))) {
+      for (let i = at; i < digest.ids.length; i += 2) {
+        if (digest.ids[i] !== hash) continue;
+        const s = await this.get(digest.first + (i >> 1));
+        if (s && (at === 0 ? s.messageId : s.assignmentId) === id) return s.slot;
+      }
+    }
+    return undefined;
   }
 
   slotOfMessage(id: string) {
-    return this.#slotOf("m", id);
+    return this.#slotOf(0, id);
   }
 
   slotOfAssignment(id: string) {
-    return this.#slotOf("a", id);
+    return this.#slotOf(1, id);
   }
 
   async firstSlotAfter(timestamp: number) {

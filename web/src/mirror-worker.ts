@@ -11,7 +11,7 @@ import { request } from "../../src/remote/http.ts";
 import { schedulerUrl } from "../../src/remote/location.ts";
 import { importInto, readScheduleFile } from "../../src/remote/schedule-file.ts";
 import { countStatus, openDashboardDb, sourceFailure, type DashboardDb, type MirrorRecord } from "./db.ts";
-import { chunksOf, IdbStore } from "./idb-store.ts";
+import { deleteSchedule, IdbStore } from "./idb-store.ts";
 import { MirrorJob, newMirrorRecord } from "./mirror-job.ts";
 import { PEER_URL } from "./peer.ts";
 import { auditInParts } from "./audit.ts";
@@ -136,10 +136,7 @@ async function remove(db: DashboardDb, processId: string): Promise<void> {
   following.get(processId)?.abort();
   await jobs.get(processId)?.pause();
   jobs.delete(processId);
-  const tx = db.transaction(["chunks", "mirrors"], "readwrite");
-  await tx.objectStore("chunks").delete(chunksOf(processId));
-  await tx.objectStore("mirrors").delete(processId);
-  await tx.done;
+  await deleteSchedule(db, processId, { record: true });
   send({ type: "removed", processId });
 }
 

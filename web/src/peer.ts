@@ -14,7 +14,7 @@ import { NO_LIMITS } from "../../src/ans104/limits.ts";
 import { parseItem } from "../../src/ans104/parse.ts";
 import { auditSchedule, type AuditResult } from "../../src/remote/audit.ts";
 import type { DashboardDb, MirrorRecord } from "./db.ts";
-import { chunksOf, IdbStore } from "./idb-store.ts";
+import { deleteSchedule, IdbStore } from "./idb-store.ts";
 
 /** Where a peer schedule's record says it comes from: this browser, not a URL. */
 export const PEER_URL = "browser";
@@ -89,7 +89,7 @@ const replayKey = (processId: string) => `replay:${processId}`;
  */
 export async function replayMirror(db: DashboardDb, keys: PeerKeys, processId: string): Promise<{ slots: number; skipped: number; audit: AuditResult }> {
   const key = replayKey(processId);
-  await db.delete("chunks", chunksOf(key));
+  await deleteSchedule(db, key);
   const source = new IdbStore(db, processId);
   if ((await source.get(0))?.status === "unverified") throw new Error(`process ${processId} is unverified (read from a HyperBEAM node's aos-2 rendering): it holds no signed message items to schedule again`);
   const target = new IdbStore(db, key);

@@ -8,6 +8,7 @@
  * comes back as ids, timestamps and statuses only: the mirror worker already holds the bytes.
  */
 import type { AuditResult } from "../../src/remote/audit.ts";
+import { packBytes } from "../../src/crypto/bytes.ts";
 import { verifySlots, verifySlotsInParts, type RemoteSlot, type VerifyPart } from "../../src/remote/verify.ts";
 import { fromWire, type Task, type TaskReply, type TaskResult } from "./worker-protocol.ts";
 
@@ -23,17 +24,8 @@ interface Pending {
 
 /** The part's slots as views into one new buffer (transferred with them), and that buffer. */
 function packed(slots: readonly RemoteSlot[]): { slots: RemoteSlot[]; buffer: ArrayBuffer } {
-  let length = 0;
-  for (const s of slots) length += s.assignment.length + (s.message?.length ?? 0);
-  const buffer = new ArrayBuffer(length);
-  const all = new Uint8Array(buffer);
-  let at = 0;
-  const put = (bytes: Uint8Array) => {
-    all.set(bytes, at);
-    at += bytes.length;
-    return all.subarray(at - bytes.length, at);
-  };
-  return { slots: slots.map((s) => ({ ...s, assignment: put(s.assignment), message: s.message && put(s.message) })), buffer };
+  const bytes = packBytes(slots.flatMap((s) => [s.assignment, s.message]));
+  return { slots: slots.map((s, i) => ({ ...s, assignment: bytes[2 * i]!, message: bytes[2 * i + 1] })), buffer: bytes[0]!.buffer as ArrayBuffer };
 }
 
 export class CheckPool {
