@@ -174,13 +174,14 @@ describe("the dashboard, as a user would use it", () => {
             open.onsuccess = () => {
               const tx = open.result.transaction("chunks", "readwrite");
               const chunks = tx.objectStore("chunks");
-              const first = slot - (slot % 100); // web/src/db.ts CHUNK
-              const get = chunks.get([pid, first]);
+              // The chunk holding the slot: the last one starting at or before it (web/src/idb-store.ts).
+              const get = chunks.openCursor(IDBKeyRange.bound([pid, -Infinity], [pid, slot]), "prev");
               get.onsuccess = () => {
-                const r = get.result.slots[slot - first];
+                const chunk = get.result!.value;
+                const r = chunk.slots[slot - chunk.first];
                 r.assignment = r.assignment.slice();
                 r.assignment[10] ^= flip; // a byte of the signature (after the 2-byte signature type)
-                chunks.put(get.result);
+                chunks.put(chunk);
               };
               tx.oncomplete = () => (open.result.close(), resolve());
               tx.onerror = () => reject(tx.error);

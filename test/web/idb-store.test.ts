@@ -6,7 +6,7 @@
  */
 import { deleteDB, openDB, type StoreKey, type StoreValue } from "idb";
 import { expect, expectTypeOf, test } from "vitest";
-import { CHUNK, idHash, openDashboardDb, type ChunkRecord, type DashboardSchema } from "../../web/src/db.ts";
+import { CHUNK_BYTES, CHUNK_SLOTS, chunkOf, digestOf, idHash, openDashboardDb, type ChunkRecord, type DashboardSchema } from "../../web/src/db.ts";
 import { deleteSchedule, IdbStore } from "../../web/src/idb-store.ts";
 import { runStoreSuite, slotOf } from "../core/schedule/store.case.ts";
 import { withDb } from "./fresh-db.ts";
@@ -48,29 +48,64 @@ test("the schema types chunks as ChunkRecord keyed [processId, first slot]", () 
   expectTypeOf<StoreKey<DashboardSchema, "mirrors">>().toEqualTypeOf<string>();
 });
 
-test(`slots fall into chunks of ${CHUNK} from slot 0: appends fill the last chunk before starting the next, and every slot reads back by slot, id and time`, () =>
+test(`slots fall into chunks of at most ${CHUNK_SLOTS} slots from slot 0: appends fill the last chunk before starting the next, and every slot reads back by slot, id and time`, () =>
   withDb(async (db) => {
     const store = new IdbStore(db, "P".repeat(43));
-    await store.appendAll(Array.from({ length: 150 }, (_, n) => slotOf(n)));
-    await store.append(slotOf(150));
-    await store.appendAll(Array.from({ length: 100 }, (_, n) => slotOf(151 + n)));
+    await store.appendAll(Array.from({ length: 300 }, (_, n) => slotOf(n)));
+    await store.append(slotOf(300));
+    await store.appendAll(Array.from({ length: 250 }, (_, n) => slotOf(301 + n)));
     const chunks = await db.getAll("chunks");
-    expect(chunks).toHaveLength(3);
+    expect(chunks.map((c) => [c.first, c.slots.length, c.slots[0].slot, c.slots.at(-1)!.slot])).toEqual([[0, 250, 0, 249], [250, 250, 250, 499], [500, 51, 500, 550]]);
+    expect(chunks.map((c) => [c.firstTimestamp, c.lastTimestamp])).toEqual([[1_000, 3_490], [3_500, 5_990], [6_000, 6_500]]);
     const digests = await db.getAll("digests");
-    expect(digests.map((d) => [d.first, d.ids.length])).toEqual([[0, 200], [100, 200], [200, 102]]);
-    expect(Array.from(digests[2].ids.subarray(0, 2))).toEqual([idHash(slotOf(200).messageId), idHash(slotOf(200).assignmentId)]);
-    expect(chunks.map((c) => [c.first, c.slots.length, c.slots[0].slot, c.slots.at(-1)!.slot])).toEqual([[0, 100, 0, 99], [100, 100, 100, 199], [200, 51, 200, 250]]);
-    expect(chunks.map((c) => [c.firstTimestamp, c.lastTimestamp])).toEqual([[1_000, 1_990], [2_000, 2_990], [3_000, 3_500]]);
+    expect(digests.map((d) => [d.first, d.ids.length])).toEqual([[0, 500], [250, 500], [500, 102]]);
+    expect(Array.from(digests[2].ids.subarray(0, 2))).toEqual([idHash(slotOf(500).messageId), idHash(slotOf(500).assignmentId)]);
     const fresh = new IdbStore(db, "P".repeat(43));
-    for (const n of [0, 99, 100, 199, 200, 250]) {
+    for (const n of [0, 249, 250, 499, 500, 550]) {
       expect((await fresh.get(n))?.assignmentId).toBe(slotOf(n).assignmentId);
       expect(await fresh.slotOfMessage(slotOf(n).messageId)).toBe(n);
       expect(await fresh.slotOfAssignment(slotOf(n).assignmentId)).toBe(n);
     }
-    expect(await fresh.get(251)).toBeUndefined();
-    expect(await fresh.firstSlotAfter(1_995)).toBe(100);
-    expect(await fresh.lastSlotAtOrBefore(2_005)).toBe(100);
-    expect((await fresh.range({ from: 95, to: 205, limit: 1000, maxBytes: 1e9 })).map((s) => s.slot)).toEqual(Array.from({ length: 111 }, (_, i) => 95 + i));
+    expect(await fresh.get(551)).toBeUndefined();
+    expect(await fresh.firstSlotAfter(3_495)).toBe(250);
+    expect(await fresh.lastSlotAtOrBefore(3_505)).toBe(250);
+    expect((await fresh.range({ from: 245, to: 505, limit: 1000, maxBytes: 1e9 })).map((s) => s.slot)).toEqual(Array.from({ length: 261 }, (_, i) => 245 + i));
+  }));
+
+test(`a chunk takes no slot that would bring its items over ${CHUNK_BYTES / 1024} KiB: large slots make short chunks, one larger than that a chunk of its own, and every slot still reads back by slot, range and id`, () =>
+  withDb(async (db) => {
+    const store = new IdbStore(db, "P".repeat(43));
+    const sized = (n: number, bytes: number) => slotOf(n, { message: new Uint8Array(bytes - 100).fill(n % 256) }); // 100 bytes of assignment
+    await store.appendAll([sized(0, 100_000), sized(1, 100_000), sized(2, 100_000), sized(3, 300_000), sized(4, 150), sized(5, 150)]);
+    await store.append(sized(6, 200_000));
+    // Slot 6 (about 200 KB) still fits beside 4 and 5 (150 bytes each).
+    expect((await db.getAll("chunks")).map((c) => [c.first, c.slots.length])).toEqual([[0, 2], [2, 1], [3, 1], [4, 3]]);
+    const fresh = new IdbStore(db, "P".repeat(43));
+    for (const [n, bytes] of [[1, 100_000], [3, 300_000], [5, 150], [6, 200_000]] as const) {
+      const s = (await fresh.get(n))!;
+      expect([s.slot, s.assignment.length + s.message!.length, s.message![0]]).toEqual([n, bytes, n % 256]);
+    }
+    expect((await fresh.range({ from: 1, to: 6, limit: 10, maxBytes: 1e9 })).map((s) => s.slot)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await fresh.slotOfMessage(slotOf(5).messageId)).toBe(5);
+    expect(await fresh.get(7)).toBeUndefined();
+  }));
+
+test("chunks a version-3 database began every 100 slots are read as they are, and the last one fills up to the new bound", () =>
+  withDb(async (db) => {
+    const pid = "P".repeat(43);
+    const slots = Array.from({ length: 130 }, (_, n) => slotOf(n));
+    const tx = db.transaction(["chunks", "digests"], "readwrite");
+    for (const group of [slots.slice(0, 100), slots.slice(100)]) {
+      await tx.objectStore("chunks").put(chunkOf(pid, group));
+      await tx.objectStore("digests").put(digestOf(pid, group));
+    }
+    await tx.done;
+    const store = new IdbStore(db, pid);
+    await store.appendAll(Array.from({ length: 300 }, (_, n) => slotOf(130 + n)));
+    expect((await db.getAll("chunks")).map((c) => [c.first, c.slots.length])).toEqual([[0, 100], [100, 250], [350, 80]]);
+    expect((await new IdbStore(db, pid).range({ from: 95, to: 360, limit: 1000, maxBytes: 1e9 })).map((s) => s.slot)).toEqual(Array.from({ length: 266 }, (_, i) => 95 + i));
+    expect((await new IdbStore(db, pid).get(99))?.slot).toBe(99);
+    expect((await new IdbStore(db, pid).get(100))?.slot).toBe(100);
   }));
 
 test("a version-2 database (a slot a record) opens with every slot moved into chunks, each process apart, and the old store gone", async () => {
@@ -143,8 +178,8 @@ test("deleting a schedule removes its chunks and digests (and its mirror record 
       await db.put("mirrors", { processId: pid, url: "http://127.0.0.1:1", variant: "ao.N.1", state: "done", kept: 119, total: 119, counts: { verified: 120, "chain-checked": 0, unverified: 0 }, startedAt: 0, updatedAt: 0 });
     }
     await deleteSchedule(db, a, { record: true });
-    expect((await db.getAll("chunks")).map((c) => [c.processId[0], c.first])).toEqual([["B", 0], ["B", 100]]);
-    expect((await db.getAll("digests")).map((d) => [d.processId[0], d.first])).toEqual([["B", 0], ["B", 100]]);
+    expect((await db.getAll("chunks")).map((c) => [c.processId[0], c.first, c.slots.length])).toEqual([["B", 0, 120]]);
+    expect((await db.getAll("digests")).map((d) => [d.processId[0], d.first])).toEqual([["B", 0]]);
     expect((await db.getAll("mirrors")).map((m) => m.processId[0])).toEqual(["B"]);
     await deleteSchedule(db, b);
     expect(await db.count("chunks")).toBe(0);

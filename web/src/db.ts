@@ -1,13 +1,17 @@
 /**
  * The dashboard's IndexedDB database: every mirrored process's slots in one `chunks` store, up to
- * CHUNK consecutive slots a record, keyed [processId, first slot], each with a `digests` record
+ * CHUNK_SLOTS consecutive slots and about CHUNK_BYTES of items a record, keyed [processId, first
+ * slot], each with a `digests` record
  * under the same key (its slots' ids, hashed); one `mirrors` record per process
  * (web/src/mirror-job.ts); and the fork proofs its mirrors found (`forks`, keyed by proof id).
  * Opened with idb, whose DBSchema types every store, key and index below.
  *
  * Why chunks: IndexedDB charges per record far more than per byte (in Chromium every write is a
  * round trip to the browser process, then a write per index), so a slot a record cost about as
- * much to keep as checking its two signatures; a chunk of 100 costs a few times less.
+ * much to keep as checking its two signatures; a chunk of 100 costs a few times less, and one of
+ * 250 less again (Chromium keeps a value over 64 KiB as a blob of its own: 100 slots of about
+ * 800 bytes sat just over that, where a write costs most). The byte bound keeps a chunk of large
+ * messages small enough to read for one slot.
  *
  * Why digests and not an index of ids: an index entry costs a write of its own, and two a slot
  * (message and assignment ids) were most of what storing a mirror cost the browser (75 µs a slot
@@ -20,11 +24,14 @@ import { MAX_PROOFS, proofId, type ForkProof } from "../../src/remote/fork-proof
 import type { SlotStatus, StoredSlot } from "../../src/schedule/store.ts";
 
 /** Slots a chunk holds at most. */
-export const CHUNK = 100;
+export const CHUNK_SLOTS = 250;
+/** A chunk takes no slot that would bring its items' bytes over this (a larger slot is a chunk of its own). */
+export const CHUNK_BYTES = 256 * 1024;
 
 /**
- * Up to CHUNK consecutive slots of one process, from `first` (a multiple of CHUNK); the first and
- * last timestamps index lookups by time.
+ * Consecutive slots of one process, from `first` (any slot: database version 3 began one every
+ * 100 slots, and later chunks begin where the one before ended); the first and last timestamps
+ * index lookups by time.
  */
 export interface ChunkRecord {
   processId: string;
@@ -126,7 +133,7 @@ export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
         };
         for (let cursor = await from.openCursor(); cursor; cursor = await cursor.continue()) {
           const { processId, ...slot } = cursor.value as StoredSlot & { processId: string };
-          if (processId !== process || slot.slot % CHUNK === 0) await flush();
+          if (processId !== process || slot.slot % 100 === 0) await flush();
           process = processId;
           group.push(slot);
         }
@@ -148,7 +155,7 @@ export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
   });
 }
 
-/** The chunk record of consecutive slots (the first a multiple of CHUNK). */
+/** The chunk record of consecutive slots. */
 export function chunkOf(processId: string, slots: StoredSlot[]): ChunkRecord {
   return {
     processId,

@@ -1,7 +1,8 @@
 /**
- * The Store over IndexedDB: one process's slots in the dashboard database (web/src/db.ts), CHUNK
- * consecutive slots a record. Every read is one key, index or range lookup: `last()` is a
- * reverse cursor over the process's chunks, so nothing scans the schedule but lookups by id: they
+ * The Store over IndexedDB: one process's slots in the dashboard database (web/src/db.ts), up to
+ * CHUNK_SLOTS consecutive slots a record. Every read is a key, index or range lookup: the chunk
+ * holding a slot is the last one starting at or before it (a reverse cursor), `last()` the last
+ * of the process's chunks, so nothing scans the schedule but lookups by id: they
  * read the process's digests (8 bytes a slot, db.ts) in one request and confirm a match in its
  * chunk. Lookups by time go through the chunks' first and last timestamps.
  * A chunk once read serves the slots it holds until another is read: slots never change once
@@ -12,7 +13,7 @@
  */
 import { packBytes } from "../../src/crypto/bytes.ts";
 import { slotBytes, type RangeQuery, type Store, type StoredSlot } from "../../src/schedule/store.ts";
-import { CHUNK, chunkOf, digestOf, idHash, type ChunkRecord, type DashboardDb } from "./db.ts";
+import { CHUNK_BYTES, CHUNK_SLOTS, chunkOf, digestOf, idHash, type ChunkRecord, type DashboardDb } from "./db.ts";
 
 export interface IdbStoreOptions {
   /** Hears each slot after its append has committed (a mirror job counts statuses with it). */
@@ -24,8 +25,6 @@ function packed(slots: readonly StoredSlot[]): StoredSlot[] {
   const bytes = packBytes(slots.flatMap((s) => [s.assignment, s.message]));
   return slots.map((s, i) => ({ ...s, assignment: bytes[2 * i]!, message: bytes[2 * i + 1] }));
 }
-
-const firstOf = (slot: number) => slot - (slot % CHUNK);
 
 /** Every record of a process (an IDBKeyRange: a global, read when called). */
 const allOf = (processId: string): IDBKeyRange => IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
@@ -63,7 +62,14 @@ export class IdbStore implements Store {
   async #chunkOf(slot: number): Promise<ChunkRecord | undefined> {
     const held = this.#read;
     if (held && slot >= held.first && slot < held.first + held.slots.length) return held;
-    return this.#remember(await this.#db.get("chunks", [this.processId, firstOf(slot)]));
+    const chunk = (await this.#db.transaction("chunks").store.openCursor(this.#range(-Infinity, slot), "prev"))?.value;
+    return chunk && slot < chunk.first + chunk.slots.length ? this.#remember(chunk) : undefined;
+  }
+
+  /** The first slot of the chunk holding `slot` (or of the last chunk before it), read from the keys alone. */
+  async #firstOfChunk(slot: number): Promise<number> {
+    const cursor = await this.#db.transaction("chunks").store.openKeyCursor(this.#range(-Infinity, slot), "prev");
+    return cursor ? cursor.key[1] : slot;
   }
 
   async last() {
@@ -89,23 +95,26 @@ export class IdbStore implements Store {
         tx.abort();
         throw new RangeError(`append: expected slot ${expected + gap}, got ${slots[gap].slot}`);
       }
-      // The last chunk is filled up first, then new ones begin at multiples of CHUNK.
-      let group = head && head.slots.length < CHUNK ? [...head.slots] : [];
+      // The last chunk is filled up first; a new one begins when a slot would pass either bound.
+      let group = head && head.slots.length < CHUNK_SLOTS ? [...head.slots] : [];
+      let bytes = group.reduce((n, s) => n + slotBytes(s), 0);
       const puts: Promise<unknown>[] = [];
       const put = () => puts.push(chunks.put(chunkOf(this.processId, packed(group))), digests.put(digestOf(this.processId, group)));
       for (const s of slots) {
-        if (s.slot % CHUNK === 0 && group.length > 0) {
+        if (group.length > 0 && (group.length === CHUNK_SLOTS || bytes + slotBytes(s) > CHUNK_BYTES)) {
           put();
           group = [];
+          bytes = 0;
         }
         group.push(s);
+        bytes += slotBytes(s);
       }
       put();
       await Promise.all(puts);
     };
     // Await the writes and the commit together, so neither rejection is lost.
     await Promise.all([write(), tx.done]);
-    if (this.#read && this.#read.first >= firstOf(slots[0].slot)) this.#read = undefined; // a chunk read before may have grown
+    if (this.#read && this.#read.first + this.#read.slots.length >= slots[0].slot) this.#read = undefined; // the chunk read last may have grown
     for (const s of slots) this.#onAppend?.(s);
   }
 
@@ -154,8 +163,8 @@ export class IdbStore implements Store {
   async range({ from, to, limit, maxBytes }: RangeQuery) {
     if (to < from || limit < 1 || from < 0) return [];
     const end = Math.min(to, from + limit - 1);
-    // One request for the whole range: a cursor costs a round trip to the browser's storage per record.
-    const chunks = await this.#db.getAll("chunks", this.#range(firstOf(from), end));
+    // One request for the whole range, after one for where it starts: a cursor costs a round trip to the browser's storage per record.
+    const chunks = await this.#db.getAll("chunks", this.#range(await this.#firstOfChunk(from), end));
     this.#remember(chunks.at(-1));
     let bytes = 0;
     const out: StoredSlot[] = [];

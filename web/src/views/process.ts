@@ -2,7 +2,7 @@
  * A mirrored process: its progress and verification, a chart of assignments over time, the
  * timeline of assignments, the live view, replay, and export.
  */
-import { CHUNK, type MirrorRecord } from "../db.ts";
+import type { MirrorRecord } from "../db.ts";
 import { drawAssignments } from "../chart.ts";
 import { ARROW_LEFT, ARROW_RIGHT, badge, checkList, h, icon, notice, replace } from "../dom.ts";
 import { count, duration, rate, shortId, time } from "../format.ts";
@@ -181,14 +181,16 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
       const slots = await store.range({ from: 0, to: total - 1, limit: total, maxBytes: Number.MAX_SAFE_INTEGER });
       return drawAssignments(chart, slots.map((s) => s.timestamp));
     }
-    const step = Math.ceil(total / CHUNK / CHART_SAMPLES);
+    const index = app.db.transaction("chunks").store.index("firstTimestamp");
+    const all = IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
+    const step = Math.ceil((await index.count(all)) / CHART_SAMPLES);
     const times: number[] = [];
-    let cursor = await app.db.transaction("chunks").store.index("firstTimestamp").openKeyCursor(IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]));
+    let cursor = await index.openKeyCursor(all);
     while (cursor) {
       times.push(cursor.key[1]);
       cursor = await cursor.advance(step);
     }
-    drawAssignments(chart, times, CHUNK * step);
+    drawAssignments(chart, times, Math.max(1, Math.round(total / times.length))); // chunks differ in length: each sample stands for their mean
   }
 
   let shell = false;
