@@ -175,9 +175,9 @@ describe("the dashboard, as a user would use it", () => {
               const tx = open.result.transaction("chunks", "readwrite");
               const chunks = tx.objectStore("chunks");
               // The chunk holding the slot: the last one starting at or before it (web/src/idb-store.ts).
-              const get = chunks.openCursor(IDBKeyRange.bound([pid, -Infinity], [pid, slot]), "prev");
-              get.onsuccess = () => {
-                const chunk = get.result!.value;
+              const cursor = chunks.openCursor(IDBKeyRange.bound([pid, -Infinity], [pid, slot]), "prev");
+              cursor.onsuccess = () => {
+                const chunk = cursor.result!.value;
                 const r = chunk.slots[slot - chunk.first];
                 r.assignment = r.assignment.slice();
                 r.assignment[10] ^= flip; // a byte of the signature (after the 2-byte signature type)

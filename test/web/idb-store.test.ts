@@ -48,28 +48,53 @@ test("the schema types chunks as ChunkRecord keyed [processId, first slot]", () 
   expectTypeOf<StoreKey<DashboardSchema, "mirrors">>().toEqualTypeOf<string>();
 });
 
-test(`slots fall into chunks of at most ${CHUNK_SLOTS} slots from slot 0: appends fill the last chunk before starting the next, and every slot reads back by slot, id and time`, () =>
+test(`slots fall into chunks of at most ${CHUNK_SLOTS} slots from slot 0: a batch fills the last chunk before starting the next, and every slot reads back by slot, id and time`, () =>
   withDb(async (db) => {
     const store = new IdbStore(db, "P".repeat(43));
     await store.appendAll(Array.from({ length: 300 }, (_, n) => slotOf(n)));
-    await store.append(slotOf(300));
-    await store.appendAll(Array.from({ length: 250 }, (_, n) => slotOf(301 + n)));
+    await store.appendAll(Array.from({ length: 250 }, (_, n) => slotOf(300 + n)));
     const chunks = await db.getAll("chunks");
-    expect(chunks.map((c) => [c.first, c.slots.length, c.slots[0].slot, c.slots.at(-1)!.slot])).toEqual([[0, 250, 0, 249], [250, 250, 250, 499], [500, 51, 500, 550]]);
-    expect(chunks.map((c) => [c.firstTimestamp, c.lastTimestamp])).toEqual([[1_000, 3_490], [3_500, 5_990], [6_000, 6_500]]);
+    expect(chunks.map((c) => [c.first, c.slots.length, c.slots[0].slot, c.slots.at(-1)!.slot])).toEqual([[0, 250, 0, 249], [250, 250, 250, 499], [500, 50, 500, 549]]);
+    expect(chunks.map((c) => [c.firstTimestamp, c.lastTimestamp])).toEqual([[1_000, 3_490], [3_500, 5_990], [6_000, 6_490]]);
     const digests = await db.getAll("digests");
-    expect(digests.map((d) => [d.first, d.ids.length])).toEqual([[0, 500], [250, 500], [500, 102]]);
+    expect(digests.map((d) => [d.first, d.ids.length])).toEqual([[0, 500], [250, 500], [500, 100]]);
     expect(Array.from(digests[2].ids.subarray(0, 2))).toEqual([idHash(slotOf(500).messageId), idHash(slotOf(500).assignmentId)]);
     const fresh = new IdbStore(db, "P".repeat(43));
-    for (const n of [0, 249, 250, 499, 500, 550]) {
+    for (const n of [0, 249, 250, 499, 500, 549]) {
       expect((await fresh.get(n))?.assignmentId).toBe(slotOf(n).assignmentId);
       expect(await fresh.slotOfMessage(slotOf(n).messageId)).toBe(n);
       expect(await fresh.slotOfAssignment(slotOf(n).assignmentId)).toBe(n);
     }
-    expect(await fresh.get(551)).toBeUndefined();
+    expect(await fresh.get(550)).toBeUndefined();
     expect(await fresh.firstSlotAfter(3_495)).toBe(250);
     expect(await fresh.lastSlotAtOrBefore(3_505)).toBe(250);
     expect((await fresh.range({ from: 245, to: 505, limit: 1000, maxBytes: 1e9 })).map((s) => s.slot)).toEqual(Array.from({ length: 261 }, (_, i) => 245 + i));
+  }));
+
+test("slots appended one at a time grow a short last chunk, which joins the chunk before it once 16 long if that has room; a batch of 16 or more fills the last chunk as any batch does", () =>
+  withDb(async (db) => {
+    const store = new IdbStore(db, "P".repeat(43));
+    const layout = async () => (await db.getAll("chunks")).map((c) => [c.first, c.slots.length]);
+    const digestLayout = async () => (await db.getAll("digests")).map((d) => [d.first, d.ids.length / 2]);
+    for (let n = 0; n < 40; n++) await store.append(slotOf(n));
+    expect(await layout()).toEqual([[0, 32], [32, 8]]); // 0-15 alone; 16-31 joined them at slot 31
+    expect(await digestLayout()).toEqual(await layout());
+    await store.appendAll(Array.from({ length: 16 }, (_, n) => slotOf(40 + n)));
+    expect(await layout()).toEqual([[0, 32], [32, 24]]);
+    await store.appendAll(Array.from({ length: 226 }, (_, n) => slotOf(56 + n)));
+    expect(await layout()).toEqual([[0, 32], [32, 250]]);
+    for (let n = 282; n < 302; n++) await store.append(slotOf(n));
+    // [32, 282) is full: the short chunk stayed apart at 16, and the next began after it.
+    expect(await layout()).toEqual([[0, 32], [32, 250], [282, 16], [298, 4]]);
+    for (let n = 302; n < 314; n++) await store.append(slotOf(n));
+    expect(await layout()).toEqual([[0, 32], [32, 250], [282, 32]]);
+    expect(await digestLayout()).toEqual(await layout());
+    const fresh = new IdbStore(db, "P".repeat(43));
+    expect((await fresh.range({ from: 0, to: 313, limit: 1000, maxBytes: 1e9 })).map((s) => s.slot)).toEqual(Array.from({ length: 314 }, (_, i) => i));
+    for (const n of [15, 16, 31, 297, 298, 313]) {
+      expect((await fresh.get(n))?.assignmentId).toBe(slotOf(n).assignmentId);
+      expect(await fresh.slotOfMessage(slotOf(n).messageId)).toBe(n);
+    }
   }));
 
 test(`a chunk takes no slot that would bring its items over ${CHUNK_BYTES / 1024} KiB: large slots make short chunks, one larger than that a chunk of its own, and every slot still reads back by slot, range and id`, () =>
@@ -90,7 +115,7 @@ test(`a chunk takes no slot that would bring its items over ${CHUNK_BYTES / 1024
     expect(await fresh.get(7)).toBeUndefined();
   }));
 
-test("chunks a version-3 database began every 100 slots are read as they are, and the last one fills up to the new bound", () =>
+test("chunks of 100 aligned as version 3 began them (written here as records of today's shape) are read as they are, and the last one fills up to the new bound", () =>
   withDb(async (db) => {
     const pid = "P".repeat(43);
     const slots = Array.from({ length: 130 }, (_, n) => slotOf(n));
@@ -156,14 +181,15 @@ test("a chunk's slots are stored with their bytes in one buffer of the chunk's o
 /** Two different ids of 43 characters with one idHash, found by a birthday search over `collide-<n>` padded with x. */
 const COLLIDING = ["collide-40305".padEnd(43, "x"), "collide-1016062".padEnd(43, "x")] as const;
 
-test("a lookup by an id whose hash another slot's id shares finds its own slot, and an id kept nowhere is not found though its hash is", () =>
+test("a lookup by an id whose hash another slot's id (in another chunk) shares finds its own slot, and an id kept nowhere is not found though its hash is", () =>
   withDb(async (db) => {
     const [first, second] = COLLIDING;
     expect(idHash(first)).toBe(idHash(second));
     const store = new IdbStore(db, "P".repeat(43));
-    await store.appendAll([slotOf(0), slotOf(1, { messageId: first }), ...Array.from({ length: 150 }, (_, n) => slotOf(2 + n)), slotOf(152, { messageId: second })]);
+    // 300 slots: the two ids sit in different chunks.
+    await store.appendAll([slotOf(0), slotOf(1, { messageId: first }), ...Array.from({ length: 298 }, (_, n) => slotOf(2 + n)), slotOf(300, { messageId: second })]);
     expect(await store.slotOfMessage(first)).toBe(1);
-    expect(await store.slotOfMessage(second)).toBe(152);
+    expect(await store.slotOfMessage(second)).toBe(300);
     await deleteSchedule(db, "P".repeat(43));
     await store.appendAll([slotOf(0), slotOf(1, { messageId: first })]);
     expect(await store.slotOfMessage(second)).toBeUndefined();
@@ -182,7 +208,7 @@ test("deleting a schedule removes its chunks and digests (and its mirror record 
     expect((await db.getAll("digests")).map((d) => [d.processId[0], d.first])).toEqual([["B", 0]]);
     expect((await db.getAll("mirrors")).map((m) => m.processId[0])).toEqual(["B"]);
     await deleteSchedule(db, b);
-    expect(await db.count("chunks")).toBe(0);
+    expect([await db.count("chunks"), await db.count("digests")]).toEqual([0, 0]);
     expect(await db.count("mirrors")).toBe(1); // kept: not asked to delete it
     expect(await new IdbStore(db, b).slotOfMessage(slotOf(5).messageId)).toBeUndefined();
   }));
@@ -226,3 +252,32 @@ test("a version-3 database (ids in a multiEntry index) opens with a digest recor
     await deleteDB(name);
   }
 });
+
+test("a message id kept at slots in two chunks resolves to the lower slot", () =>
+  withDb(async (db) => {
+    const store = new IdbStore(db, "P".repeat(43));
+    const twice = slotOf(3).messageId;
+    await store.appendAll(Array.from({ length: 300 }, (_, n) => slotOf(n, n === 280 ? { messageId: twice } : {})));
+    expect((await db.getAll("chunks")).map((c) => c.first)).toEqual([0, 250]);
+    expect(await new IdbStore(db, "P".repeat(43)).slotOfMessage(twice)).toBe(3);
+  }));
+
+test("an append that cannot join the last chunk (full by bytes) writes only the new chunk, not the last one again", () =>
+  withDb(async (db) => {
+    const store = new IdbStore(db, "P".repeat(43));
+    await store.append(slotOf(0, { message: new Uint8Array(300_000) }));
+    const put = IDBObjectStore.prototype.put;
+    const written: unknown[] = [];
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: { first?: number }, key?: IDBValidKey) {
+      written.push([this.name, value.first]);
+      return put.call(this, value, key);
+    };
+    try {
+      await store.append(slotOf(1));
+      await store.appendAll(Array.from({ length: 20 }, (_, n) => slotOf(2 + n)));
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    expect(written).toEqual([["chunks", 1], ["digests", 1], ["chunks", 1], ["digests", 1]]);
+    expect((await db.getAll("chunks")).map((c) => [c.first, c.slots.length])).toEqual([[0, 1], [1, 21]]);
+  }));

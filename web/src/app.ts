@@ -4,7 +4,7 @@
  * call these and listen for changes.
  */
 import type { Progress } from "../../src/remote/mirror.ts";
-import { openDashboardDb, type DashboardDb, type MirrorRecord } from "./db.ts";
+import { openDashboardDb, type DashboardDb, type MirrorRecord, type OpenOptions } from "./db.ts";
 import { fromWire, type AuditReport, type Call, type Event, type Imported, type Job } from "./worker-protocol.ts";
 
 type Listener = (e: Event) => void;
@@ -25,8 +25,8 @@ export class App {
     addEventListener("online", () => void this.#call({ op: "reconnect" }));
   }
 
-  static async start(): Promise<App> {
-    const db = await openDashboardDb();
+  static async start(o: OpenOptions = {}): Promise<App> {
+    const db = await openDashboardDb(undefined, o);
     return new App(db, new Worker(new URL("./mirror-worker.ts", import.meta.url), { type: "module" }));
   }
 

@@ -3,8 +3,8 @@ import { count } from "./format.ts";
 
 const BARS = 60;
 
-/** `timestamps` in order; each stands for `weight` slots when the schedule was sampled. */
-export function drawAssignments(canvas: HTMLCanvasElement, timestamps: readonly number[], weight = 1): void {
+/** `timestamps` in order; when the schedule was sampled, `weights[i]` is how many slots timestamp i stands for. */
+export function drawAssignments(canvas: HTMLCanvasElement, timestamps: readonly number[], weights?: readonly number[]): void {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 600;
   const height = canvas.clientHeight || 160;
@@ -24,8 +24,7 @@ export function drawAssignments(canvas: HTMLCanvasElement, timestamps: readonly 
   const first = timestamps[0];
   const last = timestamps[timestamps.length - 1];
   const span = Math.max(1, last - first);
-  const buckets = new Array<number>(BARS).fill(0);
-  for (const t of timestamps) buckets[Math.min(BARS - 1, Math.floor(((t - first) / span) * BARS))] += weight;
+  const buckets = bucketsOf(timestamps, weights);
   const peak = Math.max(...buckets);
   const top = 16;
   const bottom = height - 18;
@@ -36,11 +35,24 @@ export function drawAssignments(canvas: HTMLCanvasElement, timestamps: readonly 
     g.fillRect(i * w + 1, bottom - barHeight, Math.max(1, w - 2), barHeight);
   });
   g.fillStyle = style.getPropertyValue("--muted");
-  g.fillText(`peak ${weight > 1 ? "≈" : ""}${count(peak)} per ${formatSpan(span / BARS)}`, 4, 11);
+  g.fillText(`peak ${weights ? "≈" : ""}${count(peak)} per ${formatSpan(span / BARS)}`, 4, 11);
   g.fillText(new Date(first).toISOString().slice(0, 19).replace("T", " "), 4, height - 4);
   const end = new Date(last).toISOString().slice(0, 19).replace("T", " ");
   g.fillText(end, width - g.measureText(end).width - 4, height - 4);
 }
+
+/** Slots per bar: BARS equal spans of time from the first timestamp to the last. */
+export function bucketsOf(timestamps: readonly number[], weights?: readonly number[]): number[] {
+  const buckets = new Array<number>(BARS).fill(0);
+  if (timestamps.length === 0) return buckets;
+  const first = timestamps[0];
+  const span = Math.max(1, timestamps[timestamps.length - 1] - first);
+  timestamps.forEach((t, i) => (buckets[Math.min(BARS - 1, Math.floor(((t - first) / span) * BARS))] += weights?.[i] ?? 1));
+  return buckets;
+}
+
+/** What each sampled chunk stands for, given the first slots of the sampled chunks (ascending) and the slots kept: the slots up to the next sample's. */
+export const sampleWeights = (firsts: readonly number[], total: number): number[] => firsts.map((f, i) => (firsts[i + 1] ?? total) - f);
 
 function formatSpan(ms: number): string {
   if (ms < 1000) return `${Math.max(1, Math.round(ms))} ms`;

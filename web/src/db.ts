@@ -1,17 +1,17 @@
 /**
- * The dashboard's IndexedDB database: every mirrored process's slots in one `chunks` store, up to
- * CHUNK_SLOTS consecutive slots and about CHUNK_BYTES of items a record, keyed [processId, first
- * slot], each with a `digests` record
- * under the same key (its slots' ids, hashed); one `mirrors` record per process
- * (web/src/mirror-job.ts); and the fork proofs its mirrors found (`forks`, keyed by proof id).
- * Opened with idb, whose DBSchema types every store, key and index below.
+ * The dashboard's IndexedDB database: every mirrored process's slots in one `chunks` store, keyed
+ * [processId, first slot], consecutive slots a record (at most CHUNK_SLOTS, and CHUNK_BYTES of
+ * items unless one slot alone is larger), each with a `digests` record under the same key (its
+ * slots' ids, hashed); one `mirrors` record per process (web/src/mirror-job.ts); and the fork
+ * proofs its mirrors found (`forks`, keyed by proof id). Opened with idb, whose DBSchema types
+ * every store, key and index below.
  *
  * Why chunks: IndexedDB charges per record far more than per byte (in Chromium every write is a
  * round trip to the browser process, then a write per index), so a slot a record cost about as
- * much to keep as checking its two signatures; a chunk of 100 costs a few times less, and one of
- * 250 less again (Chromium keeps a value over 64 KiB as a blob of its own: 100 slots of about
- * 800 bytes sat just over that, where a write costs most). The byte bound keeps a chunk of large
- * messages small enough to read for one slot.
+ * much to keep as checking its two signatures. A chunk of 100 costs a few times less and one of
+ * 250 less again: a write costs roughly the same from just over 64 KiB (where Chromium begins to
+ * keep a value as a blob of its own, and where 100 slots of about 800 bytes sat) to a few hundred
+ * KiB. The byte bound keeps a chunk of large messages small enough to read for one slot.
  *
  * Why digests and not an index of ids: an index entry costs a write of its own, and two a slot
  * (message and assignment ids) were most of what storing a mirror cost the browser (75 µs a slot
@@ -103,12 +103,29 @@ export type DashboardDb = IDBPDatabase<DashboardSchema>;
 
 export const DB_VERSION = 4;
 
-/** Opens (creating on first use) the dashboard database; tests pass their own name for a fresh one. */
-export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
-  return openDB<DashboardSchema>(name, DB_VERSION, {
+export interface OpenOptions {
+  /** Another tab holds the database open at an older version (an older dashboard): this open waits until it lets go. */
+  blocked?: () => void;
+  /** A newer dashboard in another tab is upgrading the database: this connection has been closed for it. */
+  blocking?: () => void;
+}
+
+/**
+ * Opens (creating on first use) the dashboard database; tests pass their own name for a fresh one.
+ * A connection closes itself when a newer version wants the database, so no tab of this version
+ * keeps another waiting.
+ */
+export function openDashboardDb(name = "ao-dashboard", o: OpenOptions = {}): Promise<DashboardDb> {
+  const opening: Promise<DashboardDb> = openDB<DashboardSchema>(name, DB_VERSION, {
+    blocked: () => o.blocked?.(),
+    blocking: () => {
+      void opening.then((db) => db.close());
+      o.blocking?.();
+    },
     async upgrade(db, oldVersion, _newVersion, tx) {
-      // One step per version; never edit an applied one. Versions 1 and 2 kept a slot a record, in
-      // a store the schema no longer types.
+      // One step per version; never change what an applied one does (the version-3 step now
+      // writes chunks without ids, which the version-4 step removes anyway). Versions 1 and 2 kept
+      // a slot a record, in a store the schema no longer types.
       const old = db as unknown as IDBPDatabase;
       if (oldVersion < 1) {
         const slots = old.createObjectStore("slots", { keyPath: ["processId", "slot"] });
@@ -153,6 +170,7 @@ export function openDashboardDb(name = "ao-dashboard"): Promise<DashboardDb> {
       }
     },
   });
+  return opening;
 }
 
 /** The chunk record of consecutive slots. */

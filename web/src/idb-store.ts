@@ -1,10 +1,10 @@
 /**
- * The Store over IndexedDB: one process's slots in the dashboard database (web/src/db.ts), up to
- * CHUNK_SLOTS consecutive slots a record. Every read is a key, index or range lookup: the chunk
- * holding a slot is the last one starting at or before it (a reverse cursor), `last()` the last
- * of the process's chunks, so nothing scans the schedule but lookups by id: they
- * read the process's digests (8 bytes a slot, db.ts) in one request and confirm a match in its
- * chunk. Lookups by time go through the chunks' first and last timestamps.
+ * The Store over IndexedDB: one process's slots in the dashboard database (web/src/db.ts),
+ * consecutive slots a record, up to CHUNK_SLOTS of them and CHUNK_BYTES of items. Every read is a
+ * key, index or range lookup: the chunk holding a slot is the last one starting at or before it
+ * (a reverse cursor), `last()` the last of the process's chunks. Nothing scans the schedule but
+ * lookups by id: they read the process's digests (8 bytes a slot, db.ts) in one request and
+ * confirm a match in its chunk. Lookups by time go through the chunks' first and last timestamps.
  * A chunk once read serves the slots it holds until another is read: slots never change once
  * kept, so replay and single-slot reads do not read a chunk per slot.
  *
@@ -27,7 +27,12 @@ function packed(slots: readonly StoredSlot[]): StoredSlot[] {
 }
 
 /** Every record of a process (an IDBKeyRange: a global, read when called). */
-const allOf = (processId: string): IDBKeyRange => IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
+/** Batches shorter than this (a live follow's slot, the browser peer's) grow a short last chunk instead of rewriting a long one. */
+const TAIL = 16;
+
+const bytesOf = (slots: readonly StoredSlot[]): number => slots.reduce((n, s) => n + slotBytes(s), 0);
+
+export const allOf = (processId: string): IDBKeyRange => IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
 
 /** Deletes every kept slot of a process and, with `record`, its mirror record, in one transaction. */
 export async function deleteSchedule(db: DashboardDb, processId: string, o: { record?: boolean } = {}): Promise<void> {
@@ -95,11 +100,25 @@ export class IdbStore implements Store {
         tx.abort();
         throw new RangeError(`append: expected slot ${expected + gap}, got ${slots[gap].slot}`);
       }
-      // The last chunk is filled up first; a new one begins when a slot would pass either bound.
-      let group = head && head.slots.length < CHUNK_SLOTS ? [...head.slots] : [];
-      let bytes = group.reduce((n, s) => n + slotBytes(s), 0);
+      // A batch fills the last chunk first; a new one begins when a slot would pass either bound.
+      // A short batch (a live follow's slot) does not rewrite a long chunk, whose write costs what
+      // it holds: it grows a short last chunk, which joins the chunk before once TAIL long, if that has room.
+      const short = slots.length < TAIL;
+      let group = head && head.slots.length < (short ? TAIL : CHUNK_SLOTS) ? [...head.slots] : [];
+      // The head as kept is written again only once something joins it.
+      let unchanged = group.length > 0;
       const puts: Promise<unknown>[] = [];
-      const put = () => puts.push(chunks.put(chunkOf(this.processId, packed(group))), digests.put(digestOf(this.processId, group)));
+      if (short && head && group.length > 0 && group.length + slots.length >= TAIL) {
+        const before = (await chunks.openCursor(this.#range(-Infinity, head.first - 1), "prev"))?.value;
+        const joined = before && [...before.slots, ...group, ...slots];
+        if (joined && joined.length <= CHUNK_SLOTS && bytesOf(joined) <= CHUNK_BYTES) {
+          group = [...before.slots, ...group];
+          unchanged = false;
+          puts.push(chunks.delete([this.processId, head.first]), digests.delete([this.processId, head.first]));
+        }
+      }
+      let bytes = bytesOf(group);
+      const put = () => unchanged || puts.push(chunks.put(chunkOf(this.processId, packed(group))), digests.put(digestOf(this.processId, group)));
       for (const s of slots) {
         if (group.length > 0 && (group.length === CHUNK_SLOTS || bytes + slotBytes(s) > CHUNK_BYTES)) {
           put();
@@ -108,6 +127,7 @@ export class IdbStore implements Store {
         }
         group.push(s);
         bytes += slotBytes(s);
+        unchanged = false;
       }
       put();
       await Promise.all(puts);

@@ -13,8 +13,16 @@ import { searchView } from "./views/search.ts";
 import { slotView } from "./views/slot.ts";
 
 const root = document.querySelector<HTMLElement>("#app")!;
-const app = await App.start();
 let stop: (() => void) | void;
+const app = await App.start({
+  blocked: () => replace(root, notice("info", "Waiting for another tab of the dashboard.", "It runs an older version, which holds the dashboard's database open. Close or reload that tab: this one carries on by itself.")),
+  blocking: () => {
+    removeEventListener("hashchange", render);
+    stop?.();
+    stop = undefined;
+    replace(root, notice("info", "A newer version of the dashboard opened in another tab.", "This tab has let go of its database so that the newer one can upgrade it. Reload this tab to carry on."));
+  },
+});
 
 function show(route: Route): (() => void) | void {
   switch (route.view) {

@@ -3,10 +3,10 @@
  * timeline of assignments, the live view, replay, and export.
  */
 import type { MirrorRecord } from "../db.ts";
-import { drawAssignments } from "../chart.ts";
+import { drawAssignments, sampleWeights } from "../chart.ts";
 import { ARROW_LEFT, ARROW_RIGHT, badge, checkList, h, icon, notice, replace } from "../dom.ts";
 import { count, duration, rate, shortId, time } from "../format.ts";
-import { IdbStore } from "../idb-store.ts";
+import { allOf, IdbStore } from "../idb-store.ts";
 import { href } from "../router.ts";
 import { slotBadge, slotModel } from "../slot-view-model.ts";
 import type { AuditReport } from "../worker-protocol.ts";
@@ -182,15 +182,16 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
       return drawAssignments(chart, slots.map((s) => s.timestamp));
     }
     const index = app.db.transaction("chunks").store.index("firstTimestamp");
-    const all = IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
-    const step = Math.ceil((await index.count(all)) / CHART_SAMPLES);
+    const step = Math.ceil((await index.count(allOf(processId))) / CHART_SAMPLES);
     const times: number[] = [];
-    let cursor = await index.openKeyCursor(all);
+    const firsts: number[] = [];
+    let cursor = await index.openKeyCursor(allOf(processId));
     while (cursor) {
       times.push(cursor.key[1]);
+      firsts.push(cursor.primaryKey[1]);
       cursor = await cursor.advance(step);
     }
-    drawAssignments(chart, times, Math.max(1, Math.round(total / times.length))); // chunks differ in length: each sample stands for their mean
+    drawAssignments(chart, times, sampleWeights(firsts, total)); // chunks differ in length
   }
 
   let shell = false;
