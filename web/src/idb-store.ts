@@ -26,12 +26,12 @@ function packed(slots: readonly StoredSlot[]): StoredSlot[] {
   return slots.map((s, i) => ({ ...s, assignment: bytes[2 * i]!, message: bytes[2 * i + 1] }));
 }
 
-/** Every record of a process (an IDBKeyRange: a global, read when called). */
 /** Batches shorter than this (a live follow's slot, the browser peer's) grow a short last chunk instead of rewriting a long one. */
 const TAIL = 16;
 
 const bytesOf = (slots: readonly StoredSlot[]): number => slots.reduce((n, s) => n + slotBytes(s), 0);
 
+/** Every record of a process (an IDBKeyRange: a global, read when called). */
 export const allOf = (processId: string): IDBKeyRange => IDBKeyRange.bound([processId, -Infinity], [processId, Infinity]);
 
 /** Deletes every kept slot of a process and, with `record`, its mirror record, in one transaction. */
@@ -63,16 +63,24 @@ export class IdbStore implements Store {
     return chunk;
   }
 
+  /** The chunk read last, when it holds `slot`. */
+  #held(slot: number): ChunkRecord | undefined {
+    const held = this.#read;
+    return held && slot >= held.first && slot < held.first + held.slots.length ? held : undefined;
+  }
+
   /** The chunk holding `slot`, from the one read last when it holds it. */
   async #chunkOf(slot: number): Promise<ChunkRecord | undefined> {
-    const held = this.#read;
-    if (held && slot >= held.first && slot < held.first + held.slots.length) return held;
+    const held = this.#held(slot);
+    if (held) return held;
     const chunk = (await this.#db.transaction("chunks").store.openCursor(this.#range(-Infinity, slot), "prev"))?.value;
     return chunk && slot < chunk.first + chunk.slots.length ? this.#remember(chunk) : undefined;
   }
 
-  /** The first slot of the chunk holding `slot` (or of the last chunk before it), read from the keys alone. */
+  /** The first slot of the chunk holding `slot` (or of the last chunk before it): the one read last's when it holds it, else from the keys alone. */
   async #firstOfChunk(slot: number): Promise<number> {
+    const held = this.#held(slot);
+    if (held) return held.first;
     const cursor = await this.#db.transaction("chunks").store.openKeyCursor(this.#range(-Infinity, slot), "prev");
     return cursor ? cursor.key[1] : slot;
   }
