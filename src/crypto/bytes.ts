@@ -26,25 +26,6 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/**
- * Copies of `parts` end to end in one new buffer, as views into it (an absent part stays absent).
- * Structured clone (IndexedDB, postMessage) copies a view's whole buffer once however many views
- * share it: parts packed so are written, sent and read back as one buffer, where a buffer each
- * costs an allocation each, and views into a larger buffer (a whole page) would copy all of it.
- */
-export function packBytes(parts: readonly (Uint8Array | undefined)[]): (Uint8Array | undefined)[] {
-  let length = 0;
-  for (const p of parts) length += p?.length ?? 0;
-  const all = new Uint8Array(length);
-  let at = 0;
-  return parts.map((p) => {
-    if (!p) return undefined;
-    all.set(p, at);
-    at += p.length;
-    return all.subarray(at - p.length, at);
-  });
-}
-
 /** Decodes UTF-8, or returns undefined when the bytes are not valid UTF-8. */
 export function utf8Strict(bytes: Uint8Array): string | undefined {
   // Short ASCII (tag names and values, ids) is built here: a decoder call costs more than the loop.

@@ -55,3 +55,22 @@ export interface Store {
 
 /** Bytes a slot costs in a page. */
 export const slotBytes = (s: StoredSlot): number => s.assignment.length + (s.message?.length ?? 0);
+
+/**
+ * The slots with their items copied end to end into one new buffer, as views into it.
+ * Structured clone (IndexedDB, postMessage) copies a view's whole buffer once however many views
+ * share it: slots packed so are written, sent and read back as one buffer, where a buffer an item
+ * costs an allocation each, and views into a larger buffer (a whole page) would copy all of it.
+ */
+export function packSlots<T extends Pick<StoredSlot, "assignment" | "message">>(slots: readonly T[]): T[] {
+  let length = 0;
+  for (const s of slots) length += s.assignment.length + (s.message?.length ?? 0);
+  const all = new Uint8Array(length);
+  let at = 0;
+  const put = (bytes: Uint8Array) => {
+    all.set(bytes, at);
+    at += bytes.length;
+    return all.subarray(at - bytes.length, at);
+  };
+  return slots.map((s) => ({ ...s, assignment: put(s.assignment), message: s.message && put(s.message) }));
+}

@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { DB_VERSION } from "../../web/src/db.ts";
+import { VERSION_3_STORES } from "../support/dashboard-v3.ts";
 import { launchChromium } from "./chromium.ts";
 import { startNode, type Node } from "./nodes.ts";
 
@@ -43,22 +44,19 @@ describe("the dashboard's database across versions", () => {
   test("a tab holding the database open at version 3 (an older dashboard) makes a new dashboard tab wait, saying so; once that tab lets go, the dashboard upgrades it and opens", async () => {
     const older = await otherTab();
     await older.evaluate(
-      () =>
+      (stores) =>
         new Promise<void>((resolve, reject) => {
-          // Version 3's stores, as that dashboard made them.
           const open = indexedDB.open("ao-dashboard", 3);
           open.onupgradeneeded = () => {
-            const db = open.result;
-            db.createObjectStore("mirrors", { keyPath: "processId" });
-            db.createObjectStore("forks", { keyPath: "id" }).createIndex("process", "processId");
-            const chunks = db.createObjectStore("chunks", { keyPath: ["processId", "first"] });
-            chunks.createIndex("ids", "ids", { multiEntry: true });
-            chunks.createIndex("firstTimestamp", ["processId", "firstTimestamp"]);
-            chunks.createIndex("lastTimestamp", ["processId", "lastTimestamp"]);
+            for (const [store, keyPath, indexes] of stores) {
+              const made = open.result.createObjectStore(store, { keyPath });
+              for (const [index, path, multiEntry] of indexes) made.createIndex(index, path, { multiEntry });
+            }
           };
           open.onsuccess = () => ((window as unknown as { held: IDBDatabase }).held = open.result, resolve());
           open.onerror = () => reject(open.error);
         }),
+      VERSION_3_STORES,
     );
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);

@@ -9,6 +9,7 @@ import { expect, expectTypeOf, test } from "vitest";
 import { CHUNK_BYTES, CHUNK_SLOTS, chunkOf, digestOf, idHash, openDashboardDb, type ChunkRecord, type DashboardSchema } from "../../web/src/db.ts";
 import { deleteSchedule, IdbStore } from "../../web/src/idb-store.ts";
 import { runStoreSuite, slotOf } from "../core/schedule/store.case.ts";
+import { VERSION_3_STORES } from "../support/dashboard-v3.ts";
 import { withDb } from "./fresh-db.ts";
 
 runStoreSuite({ name: "IndexedDB (fake-indexeddb)", withStore: (body) => withDb((db) => body(new IdbStore(db, "P".repeat(43)))) });
@@ -217,12 +218,10 @@ test("a version-3 database (ids in a multiEntry index) opens with a digest recor
   const name = "version-3";
   const old = await openDB(name, 3, {
     upgrade(d) {
-      d.createObjectStore("mirrors", { keyPath: "processId" });
-      d.createObjectStore("forks", { keyPath: "id" }).createIndex("process", "processId");
-      const chunks = d.createObjectStore("chunks", { keyPath: ["processId", "first"] });
-      chunks.createIndex("ids", "ids", { multiEntry: true });
-      chunks.createIndex("firstTimestamp", ["processId", "firstTimestamp"]);
-      chunks.createIndex("lastTimestamp", ["processId", "lastTimestamp"]);
+      for (const [store, keyPath, indexes] of VERSION_3_STORES) {
+        const made = d.createObjectStore(store, { keyPath });
+        for (const [index, path, multiEntry] of indexes) made.createIndex(index, path, { multiEntry });
+      }
     },
   });
   // As version 3 wrote them: ids in each chunk record.

@@ -11,19 +11,12 @@
  * IndexedDB trap: a transaction commits once the event loop has nothing queued for it, so no
  * method awaits anything but its own requests while a transaction is open.
  */
-import { packBytes } from "../../src/crypto/bytes.ts";
-import { slotBytes, type RangeQuery, type Store, type StoredSlot } from "../../src/schedule/store.ts";
+import { packSlots, slotBytes, type RangeQuery, type Store, type StoredSlot } from "../../src/schedule/store.ts";
 import { CHUNK_BYTES, CHUNK_SLOTS, chunkOf, digestOf, idHash, type ChunkRecord, type DashboardDb } from "./db.ts";
 
 export interface IdbStoreOptions {
   /** Hears each slot after its append has committed (a mirror job counts statuses with it). */
   onAppend?: (slot: StoredSlot) => void;
-}
-
-/** A chunk's slots with all their bytes in one buffer of its own (src/crypto/bytes.ts packBytes): stored, sent and read back as one. */
-function packed(slots: readonly StoredSlot[]): StoredSlot[] {
-  const bytes = packBytes(slots.flatMap((s) => [s.assignment, s.message]));
-  return slots.map((s, i) => ({ ...s, assignment: bytes[2 * i]!, message: bytes[2 * i + 1] }));
 }
 
 /** Batches shorter than this (a live follow's slot, the browser peer's) grow a short last chunk instead of rewriting a long one. */
@@ -126,7 +119,7 @@ export class IdbStore implements Store {
         }
       }
       let bytes = bytesOf(group);
-      const put = () => unchanged || puts.push(chunks.put(chunkOf(this.processId, packed(group))), digests.put(digestOf(this.processId, group)));
+      const put = () => unchanged || puts.push(chunks.put(chunkOf(this.processId, packSlots(group))), digests.put(digestOf(this.processId, group)));
       for (const s of slots) {
         if (group.length > 0 && (group.length === CHUNK_SLOTS || bytes + slotBytes(s) > CHUNK_BYTES)) {
           put();

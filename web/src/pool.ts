@@ -8,8 +8,8 @@
  * comes back as ids, timestamps and statuses only: the mirror worker already holds the bytes.
  */
 import type { AuditResult } from "../../src/remote/audit.ts";
-import { packBytes } from "../../src/crypto/bytes.ts";
-import { verifySlots, verifySlotsInParts, type RemoteSlot, type VerifyPart } from "../../src/remote/verify.ts";
+import { packSlots } from "../../src/schedule/store.ts";
+import { verifySlots, verifySlotsInParts, type VerifyPart } from "../../src/remote/verify.ts";
 import { fromWire, type Task, type TaskReply, type TaskResult } from "./worker-protocol.ts";
 
 /** Pages shorter than two parts of this many slots are checked in place: handing parts out would cost more. */
@@ -20,12 +20,6 @@ interface Pending {
   resolve: (v: TaskResult) => void;
   reject: (e: Error) => void;
   onProgress?: (checked: number) => void;
-}
-
-/** The part's slots as views into one new buffer (transferred with them), and that buffer. */
-function packed(slots: readonly RemoteSlot[]): { slots: RemoteSlot[]; buffer: ArrayBuffer } {
-  const bytes = packBytes(slots.flatMap((s) => [s.assignment, s.message]));
-  return { slots: slots.map((s, i) => ({ ...s, assignment: bytes[2 * i]!, message: bytes[2 * i + 1] })), buffer: bytes[0]!.buffer as ArrayBuffer };
 }
 
 export class CheckPool {
@@ -44,8 +38,8 @@ export class CheckPool {
   verify: VerifyPart = (slots, ctx, previous) => (this.size < 2 || slots.length < 2 * MIN_PART ? verifySlots(slots, ctx, previous) : verifySlotsInParts(slots, ctx, previous, this.size, this.#verifyPart));
 
   #verifyPart: VerifyPart = async (slots, ctx, previous) => {
-    const part = packed(slots);
-    const r = await this.#run({ kind: "verify", slots: part.slots, ctx, previous }, [part.buffer]);
+    const part = packSlots(slots); // one buffer, transferred with the part
+    const r = await this.#run({ kind: "verify", slots: part, ctx, previous }, [part[0].assignment.buffer as ArrayBuffer]);
     if (r.kind !== "verify") throw new Error(`a check worker answered a ${r.kind} task for a verify task`);
     return { slots: r.slots.map((v, i) => ({ slot: slots[i].slot, assignment: slots[i].assignment, message: slots[i].message, ...v })), scheduler: r.scheduler };
   };
