@@ -11,6 +11,7 @@
  */
 import { b64url } from "../crypto/base64url.ts";
 import { BoundedCache } from "../crypto/bounded-cache.ts";
+import { RecentKeys } from "../crypto/recent-keys.ts";
 import { utf8 } from "../crypto/bytes.ts";
 import { digest, hashesNatively, sha384, sha384Of } from "../crypto/hash.ts";
 
@@ -60,15 +61,17 @@ function prefix(signatureType: number): Uint8Array {
 const emptyHash = blobHash(EMPTY) as Uint8Array;
 const fieldHash = (blob: Uint8Array | undefined) => (blob === undefined || blob.length === 0 ? emptyHash : blobHash(blob));
 
-// The fold up to the owner and the target, per signature type, owner and target.
+// The fold up to the owner and the target, per signature type, owner and target; the last few
+// are compared as bytes before any key is encoded for the cache.
 const heads = new BoundedCache<Uint8Array | Promise<Uint8Array>>(1024);
+const recentHeads = new RecentKeys<Uint8Array | Promise<Uint8Array>>(4);
 function head(signatureType: number, owner: Uint8Array, target: Uint8Array | undefined): Uint8Array | Promise<Uint8Array> {
-  return heads.get(`${signatureType}:${b64url(owner)}:${target?.length ? b64url(target) : ""}`, () => {
+  return recentHeads.get(signatureType, owner, target, () => heads.get(`${signatureType}:${b64url(owner)}:${target?.length ? b64url(target) : ""}`, () => {
     const o = blobHash(owner);
     const t = fieldHash(target);
     const fold = (oh: Uint8Array, th: Uint8Array) => sha384Of(sha384Of(prefix(signatureType), oh), th);
     return o instanceof Promise || t instanceof Promise ? Promise.all([o, t]).then(([oh, th]) => fold(oh, th)) : fold(o, t);
-  });
+  }));
 }
 
 /** The deep hash an ANS-104 item's signature covers; equal to deepHash of its 8-field list. */

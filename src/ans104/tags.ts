@@ -12,18 +12,22 @@ export interface Tag {
   value: string;
 }
 
-// Reads one zig-zag varint long; numbers stay exact up to 2^53.
-function readLong(buf: Uint8Array, pos: number): [number, number] {
+// Where decoding has read to: readLong and readText move it, so no field allocates a tuple
+// (decoding runs for every tag of every item checked).
+let at = 0;
+
+// Reads one zig-zag varint long at `at`; numbers stay exact up to 2^53.
+function readLong(buf: Uint8Array): number {
   let result = 0;
   let scale = 1;
   for (let i = 0; i < 8; i++) {
-    need(buf, pos, 1, "tags");
-    const b = buf[pos++];
+    need(buf, at, 1, "tags");
+    const b = buf[at++];
     result += (b & 0x7f) * scale;
-    if (!(b & 0x80)) return [result % 2 === 0 ? result / 2 : -(result + 1) / 2, pos];
+    if (!(b & 0x80)) return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
     scale *= 128;
   }
-  throw new Ans104Error("bad-tag-encoding", "tags", "varint longer than 8 bytes", pos);
+  throw new Ans104Error("bad-tag-encoding", "tags", "varint longer than 8 bytes", at);
 }
 
 // Writes a zig-zag varint at `pos` (or only measures it when `out` is undefined); returns the new position.
@@ -41,18 +45,24 @@ function writeLong(out: Uint8Array | undefined, pos: number, n: number): number 
 // Whether the varint at from..to is written the way writeLong writes `value` (its shortest form).
 const shortest = (value: number, from: number, to: number) => to - from === writeLong(undefined, 0, value);
 
-/** Reads a length-prefixed UTF-8 field; the flag says whether its length was in shortest form. */
-function readBytes(buf: Uint8Array, pos: number, field: "name" | "value", max: number, base: number): [string, number, boolean] {
-  const [len, at] = readLong(buf, pos);
-  if (len < 0) throw new Ans104Error("bad-tag-encoding", `tag ${field}`, `negative length ${len}`, base + pos);
+// Whether the last length readText read was in its shortest form.
+let shortLength = true;
+
+/** Reads a length-prefixed UTF-8 field at `at`. */
+function readText(buf: Uint8Array, field: "name" | "value", max: number, base: number): string {
+  const from = at;
+  const len = readLong(buf);
+  if (len < 0) throw new Ans104Error("bad-tag-encoding", `tag ${field}`, `negative length ${len}`, base + from);
   if (len > max) {
     const code = field === "name" ? "tag-name-too-long" : "tag-value-too-long";
-    throw new Ans104Error(code, `tag ${field}`, `${len} bytes exceeds the limit of ${max}`, base + pos);
+    throw new Ans104Error(code, `tag ${field}`, `${len} bytes exceeds the limit of ${max}`, base + from);
   }
+  shortLength = shortest(len, from, at);
   need(buf, at, len, `tag ${field}`);
   const text = utf8Strict(buf.subarray(at, at + len));
   if (text === undefined) throw new Ans104Error("non-utf8-tag", `tag ${field}`, "is not valid UTF-8", base + at);
-  return [text, at + len, shortest(len, pos, at)];
+  at += len;
+  return text;
 }
 
 /**
@@ -75,31 +85,31 @@ export function decodeTagBlock(buf: Uint8Array, expected: number, limits: Limits
   }
   let longForm = false; // a varint not in its shortest form: then the block is not canonical
   let blocks = 0;
-  let pos = 0;
+  at = 0;
   for (;;) {
-    let [count, at] = readLong(buf, pos);
-    if (!shortest(count, pos, at)) longForm = true;
-    pos = at;
+    const from = at;
+    let count = readLong(buf);
+    if (!shortest(count, from, at)) longForm = true;
     if (count === 0) break;
     blocks++;
     if (count < 0) {
       count = -count;
       blocks++; // the sized form is never what we write
-      [, pos] = readLong(buf, pos); // block byte size, not needed to decode
+      readLong(buf); // block byte size, not needed to decode
     }
     if (tags.length + count > expected) {
-      throw new Ans104Error("tag-count-mismatch", "tags", `block holds more tags than the header's ${expected}`, base + pos);
+      throw new Ans104Error("tag-count-mismatch", "tags", `block holds more tags than the header's ${expected}`, base + at);
     }
     for (let i = 0; i < count; i++) {
-      const [name, p1, nameShort] = readBytes(buf, pos, "name", limits.maxTagNameBytes, base);
-      const [value, p2, valueShort] = readBytes(buf, p1, "value", limits.maxTagValueBytes, base);
-      if (!nameShort || !valueShort) longForm = true;
+      const name = readText(buf, "name", limits.maxTagNameBytes, base);
+      if (!shortLength) longForm = true;
+      const value = readText(buf, "value", limits.maxTagValueBytes, base);
+      if (!shortLength) longForm = true;
       tags.push({ name, value });
-      pos = p2;
     }
   }
-  if (pos !== buf.length) {
-    throw new Ans104Error("bad-tag-encoding", "tags", `${buf.length - pos} bytes after the end of the tag block`, base + pos);
+  if (at !== buf.length) {
+    throw new Ans104Error("bad-tag-encoding", "tags", `${buf.length - at} bytes after the end of the tag block`, base + at);
   }
   if (tags.length !== expected) {
     throw new Ans104Error("tag-count-mismatch", "tags", `header says ${expected} tags, block holds ${tags.length}`, base);

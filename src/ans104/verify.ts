@@ -7,10 +7,15 @@ import { signatureMessage } from "./sign.ts";
 export type Verdict = "valid" | "unsigned" | "unsupported-signature-type" | "invalid-signature";
 
 export async function verifyItem(item: DataItem): Promise<Verdict> {
-  if (item.signature.every((b) => b === 0)) return "unsigned";
+  if (allZero(item.signature)) return "unsigned";
   if (!signatureType(item.signatureType)?.verifiable) return "unsupported-signature-type";
   const message = await signatureMessage(item);
   return (await verifySignature(item.signatureType, item.owner, item.signature, message)) ? "valid" : "invalid-signature";
+}
+
+function allZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 /** Human text for a verdict other than "valid", naming the item. */

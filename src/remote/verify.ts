@@ -149,8 +149,8 @@ export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyConte
   const inFlight: Linked[] = [];
   // Settles the oldest slot in flight; a signature failure there is the lowest, and is thrown.
   const settle = async () => {
-    const l = inFlight.shift()!;
-    out.push({ ...l.stored, status: await l.signatures });
+    const { stored: s, signatures } = inFlight.shift()!;
+    out.push({ slot: s.slot, assignmentId: s.assignmentId, messageId: s.messageId, timestamp: s.timestamp, assignment: s.assignment, message: s.message, status: await signatures });
   };
   let state = previous;
   let context = ctx;

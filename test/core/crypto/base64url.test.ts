@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { b64url, b64urlJs, fromB64url } from "../../../src/crypto/base64url.ts";
 import { fromHex, toHex } from "../../../src/crypto/bytes.ts";
-import { idProblem, isId } from "../../../src/crypto/ids.ts";
+import { idBytes, idProblem, isId } from "../../../src/crypto/ids.ts";
 
 describe("base64url", () => {
   test("RFC 4648 §10 vectors, unpadded and url-safe", () => {
@@ -44,5 +44,21 @@ describe("base64url", () => {
     expect(idProblem("A".repeat(42))).toBe("42 characters, not 43");
     expect(idProblem("A".repeat(42) + "=")).toBe('"=" is not a base64url character');
     expect(idProblem("W".repeat(43))).toBe('not canonical: its last character "W" sets bits past the 32nd byte');
+  });
+
+  test("idBytes decodes exactly the texts isId accepts and names the rest: ids, ids with any last character, and 42 to 44 characters with foreign ones (fast-check, 2,000 runs)", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const id = fc.uint8Array({ minLength: 32, maxLength: 32 }).map(b64url);
+    const anyLast = fc.tuple(id, fc.constantFrom(...alphabet.split(""))).map(([text, last]) => text.slice(0, 42) + last);
+    const foreign = fc.string({ unit: fc.constantFrom(...(alphabet + "+/=.").split("")), minLength: 42, maxLength: 44 });
+    const texts = fc.oneof(id, anyLast, foreign);
+    fc.assert(
+      fc.property(texts, (text) => {
+        if (isId(text)) return b64url(idBytes(text)) === text;
+        expect(() => idBytes(text, "the id")).toThrow(`the id: expected a 43-character base64url id, got ${JSON.stringify(text)}`);
+        return true;
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
