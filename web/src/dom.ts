@@ -27,6 +27,33 @@ export function replace(el: Element, ...children: Child[]): void {
   append(el, children);
 }
 
+/** How often progress is redrawn at most: four times a second reads as live. */
+export const PROGRESS_MS = 250;
+
+/**
+ * A redraw for progress that arrives faster than anyone reads it: after `soon()`, `draw` runs
+ * at once, then at most once every `ms` however often it is asked for, and always once after the
+ * last ask; `stop()` drops one still to come (the view closed). Each redraw costs the page a
+ * layout and a paint and the compositor a frame: on two cores, time taken from the very checks
+ * the progress reports on.
+ */
+export function redrawer(ms: number, draw: () => unknown): { soon(): void; stop(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = -Infinity;
+  const run = () => {
+    timer = undefined;
+    last = performance.now();
+    draw();
+  };
+  return {
+    soon: () => void (timer ??= setTimeout(run, Math.max(0, last + ms - performance.now()))),
+    stop: () => {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
 /** A small status label (class ok, warn or bad). */
 export const badge = (b: { kind: string; label: string }) => h("span", { class: `badge ${b.kind}` }, b.label);
 

@@ -1,7 +1,7 @@
 /** Mirrors: start one from any scheduler URL, watch them stream in side by side, import a file. */
 import { sourceFailure, type MirrorRecord } from "../db.ts";
 import type { Job } from "../worker-protocol.ts";
-import { h, notice, replace } from "../dom.ts";
+import { h, notice, PROGRESS_MS, redrawer, replace } from "../dom.ts";
 import { count, duration, rate, shortId } from "../format.ts";
 import { href } from "../router.ts";
 import type { Progress } from "../../../src/remote/mirror.ts";
@@ -152,15 +152,10 @@ export const mirrorsView: View = (root, app) => {
 
   replace(root, h("h1", {}, "Mirrors"), form, h("div", { class: "row" }, h("label", {}, "Import a schedule (ANS-104 bundle or JSON)", fileInput)), message, list);
   void draw();
-  let queued = false;
-  const off = app.listen((e) => {
-    if (e.type !== "record" && e.type !== "removed") return;
-    if (queued) return;
-    queued = true; // one redraw per frame however fast pages land
-    requestAnimationFrame(() => {
-      queued = false;
-      void draw();
-    });
-  });
-  return off;
+  const progress = redrawer(PROGRESS_MS, draw); // a few redraws a second however fast pages land
+  const off = app.listen((e) => void ((e.type === "record" || e.type === "removed") && progress.soon()));
+  return () => {
+    off();
+    progress.stop();
+  };
 };

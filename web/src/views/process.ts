@@ -4,7 +4,7 @@
  */
 import type { MirrorRecord } from "../db.ts";
 import { drawAssignments, sampleWeights } from "../chart.ts";
-import { ARROW_LEFT, ARROW_RIGHT, badge, checkList, h, icon, notice, replace } from "../dom.ts";
+import { ARROW_LEFT, ARROW_RIGHT, badge, checkList, h, icon, notice, PROGRESS_MS, redrawer, replace } from "../dom.ts";
 import { count, duration, rate, shortId, time } from "../format.ts";
 import { allOf, IdbStore } from "../idb-store.ts";
 import { href } from "../router.ts";
@@ -247,14 +247,20 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
     })();
   }
 
+  // Progress (an audit's, a mirror's pages) redraws a few times a second, not at every report.
+  const auditProgress = redrawer(PROGRESS_MS, drawAudit);
+  const recordProgress = redrawer(PROGRESS_MS, refresh);
   stops.push(
     app.listen((e) => {
       if (e.type === "audit" && e.report.processId === processId && audit && !audit.done) {
         audit = e.report;
-        return drawAudit();
+        return auditProgress.soon();
       }
-      if ((e.type === "record" && e.record.processId === processId) || (e.type === "removed" && e.processId === processId)) refresh();
+      if (e.type === "record" && e.record.processId === processId) recordProgress.soon();
+      if (e.type === "removed" && e.processId === processId) refresh();
     }) as () => void,
+    auditProgress.stop,
+    recordProgress.stop,
   );
   stops.push(() => replay?.stop());
   refresh();
