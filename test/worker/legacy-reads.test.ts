@@ -320,12 +320,34 @@ describe("the global index", () => {
       expect((await json<Page>(page)).edges[0].node.assignment.tags).toContainEqual({ name: "Process", value: target });
       const res = await call(`/${unknown}`);
       expect(res.status).toBe(503);
-      expect((await json(res)).error).toContain(`the global id index could not be read: shard ${broken} failed`);
+      const { error } = await json<{ error: string }>(res);
+      expect(error).toContain(`the global id index could not be read: shard ${broken} failed`);
+      expect(error, "what the shard threw stays in the node's log").not.toMatch(/process_id|column|SQL/i);
     } finally {
       await rename("broken", "process_id");
     }
     expect(await indexedProcess(env, target)).toBe(target);
     expect(await indexedProcess(env, unknown)).toBeUndefined();
+  });
+
+  test("a shard that does not answer within the lookup's deadline counts as failed: an id another shard holds is found, one nobody holds is an error naming the shard and the deadline, and neither waits for the shard", async () => {
+    const target = (await spawn()).id;
+    await eventually(async () => (await indexedProcess(env, target)) === target);
+    const stuck = shardName(target);
+    const elsewhere = b64url(crypto.getRandomValues(new Uint8Array(32)));
+    await env.INDEX.getByName(`ids-${(Number(stuck.slice(4)) + 1) % SHARDS}`).put(target, [elsewhere]);
+    const unknown = b64url(crypto.getRandomValues(new Uint8Array(32)));
+    // The shard takes no call for 3 s, as an object stuck behind a long operation would.
+    let released = false;
+    const blocked = runInDurableObject(env.INDEX.getByName(stuck), (_, state) => state.blockConcurrencyWhile(() => new Promise((r) => setTimeout(r, 3_000)))).then(() => void (released = true));
+    try {
+      expect(await indexedProcess(env, elsewhere, 300)).toBe(target);
+      await expect(indexedProcess(env, unknown, 300)).rejects.toMatchObject({ code: "unavailable", message: `the global id index could not be read: shard ${stuck} did not answer within 300 ms` });
+      expect(released, "both lookups answered while the shard was still stuck").toBe(false);
+    } finally {
+      await blocked;
+    }
+    expect(await indexedProcess(env, target)).toBe(target);
   });
 
   test("ids published under another shard layout are published again", async () => {

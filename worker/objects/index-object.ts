@@ -43,22 +43,43 @@ const nameOf = (n: number) => `ids-${n}`;
 /** The name of the shard that holds the ids of process `processId`. */
 export const shardName = (processId: string): string => nameOf(ALPHABET.indexOf(processId[0]) % SHARDS);
 
+/** How long a lookup waits for the shards: one that has not answered by then counts as failed, so no request waits on a stuck shard. */
+export const LOOKUP_MS = 5_000;
+
 /**
  * The process holding `id`, if the index has it yet: every shard is asked at once, and the first
  * in shard order that knows the id answers (an item held by several processes resolves to one).
- * A shard that fails matters only when no other knows the id: then nobody can say it is unknown.
+ * A shard that fails or does not answer within `timeoutMs` matters only when no other knows the
+ * id: then nobody can say it is unknown. The error names every such shard and how it failed;
+ * what a shard threw goes to the node's log, not to the client.
  */
-export async function indexedProcess(env: Env, id: string): Promise<string | undefined> {
-  const answers = await Promise.allSettled(Array.from({ length: SHARDS }, (_, n) => env.INDEX.getByName(nameOf(n)).get(id)));
-  let failed: { shard: number; reason: unknown } | undefined;
-  for (const [shard, a] of answers.entries()) {
-    if (a.status === "rejected") failed ??= { shard, reason: a.reason };
-    else if (a.value !== undefined) return a.value;
+export async function indexedProcess(env: Env, id: string, timeoutMs = LOOKUP_MS): Promise<string | undefined> {
+  let expire!: (reason: LookupTimeout) => void;
+  const late = new Promise<never>((_, reject) => (expire = reject));
+  const timer = setTimeout(() => expire(new LookupTimeout()), timeoutMs);
+  let answers: PromiseSettledResult<string | undefined>[];
+  try {
+    answers = await Promise.allSettled(Array.from({ length: SHARDS }, (_, n) => Promise.race([env.INDEX.getByName(nameOf(n)).get(id), late])));
+  } finally {
+    clearTimeout(timer);
   }
-  if (!failed) return undefined;
-  const why = (failed.reason as Error | undefined)?.message ?? String(failed.reason);
-  throw Object.assign(new Error(`the global id index could not be read: shard ${nameOf(failed.shard)} failed (${why})`), { code: "unavailable" });
+  const failed: string[] = [];
+  for (const [shard, a] of answers.entries()) {
+    if (a.status === "fulfilled") {
+      if (a.value !== undefined) return a.value;
+      continue;
+    }
+    if (a.reason instanceof LookupTimeout) failed.push(`${nameOf(shard)} did not answer within ${timeoutMs} ms`);
+    else {
+      failed.push(`${nameOf(shard)} failed`);
+      console.error(`global id index: shard ${nameOf(shard)} failed looking up ${id}:`, a.reason);
+    }
+  }
+  if (failed.length === 0) return undefined;
+  throw Object.assign(new Error(`the global id index could not be read: shard ${failed.join(", shard ")}`), { code: "unavailable" });
 }
+
+class LookupTimeout extends Error {}
 
 /** Records that process `processId` holds `ids`: one call, to the process's shard. */
 export const publish = (env: Env, processId: string, ids: string[]): Promise<void> => env.INDEX.getByName(shardName(processId)).put(processId, ids);
