@@ -1,5 +1,5 @@
 /**
- * POST /~scheduler@1.0/location (docs/remote.md "Location records"): the operator's path (a request
+ * GET and POST /~scheduler@1.0/location (docs/remote.md "Location records"): the operator's path (a request
  * signed with this node's own key makes the node sign, keep and queue a record of its own) and
  * others' records; a nonce equal to the one held is refused like a lower one. And the outbox that
  * uploads them: its backoff, 1 s doubling to 10 minutes.
@@ -76,6 +76,22 @@ describe("POST location", () => {
     const wrong = await postLocation((await signItem(other, { tags: locationTags({ url: "https://x.example", variant: "ao.N.1", nonce: 2, ttl: 1000, timestamp: Date.now() }).map((t) => (t.name === "Type" ? { ...t, value: "Message" } : t)) })).raw);
     expect(wrong.status).toBe(400);
     expect((await json(wrong)).error).toBe('expected a Type=Scheduler-Location item, got Type "Message"');
+  });
+});
+
+describe("GET location", () => {
+  test("answers a record held for an address with its expires-at while it lasts; once expired, a 404 saying when it expired, not the stale record", async () => {
+    const other = await ed25519Signer(seed(0x35));
+    const timestamp = Date.now();
+    const kept = await postLocation((await signLocation(other, { url: "https://brief.example", variant: "ao.N.1", nonce: 1, ttl: 1_500, timestamp })).raw);
+    expect(kept.status, (await json(kept.clone())).error).toBe(200);
+    const live = await call(`${D}/location?address=${other.address}`);
+    expect(live.status).toBe(200);
+    expect(await json(live)).toMatchObject({ address: other.address, url: "https://brief.example", "expires-at": timestamp + 1_500 });
+    await new Promise((r) => setTimeout(r, timestamp + 1_600 - Date.now()));
+    const late = await call(`${D}/location?address=${other.address}`, { headers: { accept: "application/ans104" } });
+    expect(late.status).toBe(404);
+    expect((await json(late)).error).toBe(`No location found for address: ${other.address}: the record held expired at ${new Date(timestamp + 1_500).toISOString()}`);
   });
 });
 

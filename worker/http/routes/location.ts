@@ -1,7 +1,7 @@
 /**
  * Scheduler-location records (hyperbeam-scheduler.md §1.8; docs/remote.md):
- * `GET /~scheduler@1.0/location?address=` answers the record held for an address (this node's by
- * default); `POST` takes a signed `Type=Scheduler-Location` item. Signed by this node's own key it
+ * `GET /~scheduler@1.0/location?address=` answers the unexpired record held for an address (this
+ * node's by default); `POST` takes a signed `Type=Scheduler-Location` item. Signed by this node's own key it
  * is the operator's request: the node builds, signs, keeps and uploads a new record of its own.
  * Signed by anyone else it is their record: verified, checked (its Url against the destination
  * policy too) and kept under its signer.
@@ -40,6 +40,8 @@ async function getLocation(c: C): Promise<Response> {
   const address = given ? idParam(c, "address", given) : (await schedulerSigner(c.env)).address;
   const held = await c.env.NODE.getByName("node").location(address);
   if (!held) throw new HttpError(404, `No location found for address: ${address}`);
+  // An expired record locates no one (docs/remote.md): it is not served as if it did.
+  if (held.expiresAt <= Date.now()) throw new HttpError(404, `No location found for address: ${address}: the record held expired at ${new Date(held.expiresAt).toISOString()}`);
   return renderRecord(c, held.raw, held.expiresAt);
 }
 
