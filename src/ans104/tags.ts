@@ -136,13 +136,13 @@ export function encodeTags(tags: readonly Tag[]): Uint8Array {
   let size = writeLong(undefined, 0, tags.length) + 1;
   for (const f of fields) size = writeLong(undefined, size, f.length) + f.length;
   const block = new Uint8Array(size);
-  let at = writeLong(block, 0, tags.length);
+  let pos = writeLong(block, 0, tags.length);
   for (const f of fields) {
-    at = writeLong(block, at, f.length);
-    block.set(f, at);
-    at += f.length;
+    pos = writeLong(block, pos, f.length);
+    block.set(f, pos);
+    pos += f.length;
   }
-  block[at] = 0; // end of blocks
+  block[pos] = 0; // end of blocks
   return block;
 }
 

@@ -25,7 +25,8 @@ export class RecentKeys<V> {
     for (const e of this.#entries) if (e.kind === kind && equal(e.first, first) && same(e.second, second)) return e.value;
     const value = make();
     if (value instanceof Promise) return value;
-    this.#entries[this.#next] = { kind, first: first.slice(), second: second?.slice(), value };
+    // Copies (a Node Buffer's slice would be a view): the caller's bytes may be reused.
+    this.#entries[this.#next] = { kind, first: new Uint8Array(first), second: second && new Uint8Array(second), value };
     this.#next = (this.#next + 1) % this.size;
     return value;
   }

@@ -150,6 +150,7 @@ export async function verifySlots(slots: readonly RemoteSlot[], ctx: VerifyConte
   // Settles the oldest slot in flight; a signature failure there is the lowest, and is thrown.
   const settle = async () => {
     const { stored: s, signatures } = inFlight.shift()!;
+    // Every field of StoredSlot (src/schedule/store.ts), named: cheaper than a spread a slot.
     out.push({ slot: s.slot, assignmentId: s.assignmentId, messageId: s.messageId, timestamp: s.timestamp, assignment: s.assignment, message: s.message, status: await signatures });
   };
   let state = previous;

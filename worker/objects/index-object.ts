@@ -48,7 +48,8 @@ export const LOOKUP_MS = 5_000;
 
 /**
  * The process holding `id`, if the index has it yet: every shard is asked at once, and the first
- * in shard order that knows the id answers (an item held by several processes resolves to one).
+ * in shard order that knows the id answers (an item held by several processes resolves to one;
+ * of the shards that answered in time, so a late one can lose its turn).
  * A shard that fails or does not answer within `timeoutMs` matters only when no other knows the
  * id: then nobody can say it is unknown. The error names every such shard and how it failed;
  * what a shard threw goes to the node's log, not to the client.

@@ -41,6 +41,20 @@ describe("RecentKeys", () => {
     expect(recent.get(0, bytes(3), undefined, () => -1)).toBe(3);
   });
 
+  test("a key whose slice is a view (as a Node Buffer's is) is copied all the same: reusing its buffer changes nothing kept", () => {
+    class Viewing extends Uint8Array {
+      override slice(start?: number, end?: number): Viewing {
+        return this.subarray(start, end) as Viewing;
+      }
+    }
+    const recent = new RecentKeys<string>(4);
+    const reused = new Viewing([1, 2]);
+    recent.get(0, reused, new Viewing([3]), () => "first");
+    reused[0] = 9;
+    expect(recent.get(0, bytes(1, 2), bytes(3), () => "asked again")).toBe("first");
+    expect(recent.get(0, bytes(9, 2), bytes(3), () => "second")).toBe("second");
+  });
+
   test("a promise is passed on but not remembered, so one that rejects is asked for again", async () => {
     const recent = new RecentKeys<Promise<string>>(4);
     const failing = recent.get(0, bytes(1), undefined, () => Promise.reject(new Error("import failed")));

@@ -126,9 +126,13 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
     try {
       audit = await app.audit(processId);
     } catch (err) {
+      // No progress redraw still to come may put "Verifying…" back over the failure.
+      auditProgress.stop();
+      audit = undefined;
       replace(verifyBox, notice("error", "Verification could not run.", (err as Error).message));
       return;
     }
+    auditProgress.stop();
     drawAudit();
   }
 
