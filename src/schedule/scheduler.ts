@@ -128,6 +128,29 @@ export class Scheduler {
     });
   }
 
+  /**
+   * Assigns items by id in order, each as `assign` would, in one write: all take their slots or
+   * none does. What the browser peer's replay of a mirrored schedule uses, a page at a time, where
+   * one write a slot cost milliseconds each.
+   */
+  async assignAll(items: readonly { messageId: string; message?: Uint8Array }[]): Promise<Scheduled[]> {
+    return this.#exclusive(async () => {
+      if (!this.#head) throw new ScheduleError("unknown-process", `process ${this.processId} is not known to this scheduler`);
+      const made: { stored: StoredSlot; assignment: DataItem; head: Head }[] = [];
+      let head: Head | undefined = this.#head;
+      for (const { messageId, message } of items) {
+        const next = await this.#sign(head, messageId, message, 0, undefined);
+        made.push(next);
+        head = next.head;
+      }
+      if (made.length === 0) return [];
+      await this.#store.appendAll(made.map((m) => m.stored)); // throws before the head moves: a failed write takes no slot
+      this.#head = head;
+      this.#wake();
+      return made.map((m) => ({ slot: m.stored.slot, assignment: m.assignment, created: true }));
+    });
+  }
+
   /** Reads `from..to` (inclusive, `to` defaulting to the current slot); `continues` is exact. */
   read(q: { from: number; to?: number | undefined; limit: number; maxBytes: number }): Promise<{ slots: StoredSlot[]; continues: boolean }> {
     return readRange(this, q);
@@ -164,11 +187,19 @@ export class Scheduler {
   }
 
   async #append(messageId: string | undefined, message: Uint8Array | undefined, height = 0, exclude: readonly string[] | undefined): Promise<Scheduled> {
+    const next = await this.#sign(this.#head, messageId, message, height, exclude);
+    await this.#store.append(next.stored); // throws before the head moves: a failed write takes no slot
+    this.#head = next.head;
+    this.#wake();
+    return { slot: next.stored.slot, assignment: next.assignment, created: true };
+  }
+
+  /** The slot after `head`: its signed assignment, the row to store and the head it makes; nothing is written. */
+  async #sign(head: Head | undefined, messageId: string | undefined, message: Uint8Array | undefined, height: number, exclude: readonly string[] | undefined): Promise<{ stored: StoredSlot; assignment: DataItem; head: Head }> {
     // Readers hold every slot to one scheduler's key: a slot signed by another would break the schedule for all of them.
     if (this.#signedBy) {
       throw new ScheduleError("unavailable", `process ${this.processId} is scheduled by ${this.#signedBy}, and this node now signs as ${this.#signer.address} (its key changed?): no slot is added until it signs with ${this.#signedBy}'s key again`, { scheduler: this.#signedBy });
     }
-    const head = this.#head;
     const slot = head ? head.slot + 1 : 0;
     const next = {
       hashChain: head ? chainNext(head.assignmentId, head.hashChain) : chainSeed(this.processId),
@@ -191,10 +222,7 @@ export class Scheduler {
       assignment: assignment.raw,
       message,
     };
-    await this.#store.append(stored); // throws before the head moves: a failed write takes no slot
-    this.#head = { slot, assignmentId: assignment.id, ...next };
-    this.#wake();
-    return { slot, assignment, created: true };
+    return { stored, assignment, head: { slot, assignmentId: assignment.id, ...next } };
   }
 
   #wake(): void {

@@ -98,11 +98,13 @@ export async function replayMirror(db: DashboardDb, keys: PeerKeys, processId: s
   for (let from = 0; ; ) {
     const slots = await source.range({ from, to: from + 499, limit: 500, maxBytes: Number.MAX_SAFE_INTEGER });
     if (slots.length === 0) break;
+    const page: { messageId: string; message: Uint8Array }[] = [];
     for (const s of slots) {
       if (s.slot === 0) await scheduler.schedule(parseItem(s.message!, NO_LIMITS, s.messageId), { replay: true });
-      else if (s.message) await scheduler.assign(s.messageId, { message: s.message });
+      else if (s.message) page.push({ messageId: s.messageId, message: s.message });
       else skipped++; // an assigned id whose bytes the source never had: nothing to replay
     }
+    await scheduler.assignAll(page); // one write a page
     from = slots.at(-1)!.slot + 1;
   }
   const audit = await auditSchedule(target, { processId, scheduler: keys.scheduler.address });

@@ -201,6 +201,64 @@ describe("consistency (D6)", () => {
     expect(r.slot).toBe(1);
   });
 
+  test("assignAll gives items the next slots in order, chained and timestamped as assign would, in one write; an empty list writes nothing", async () => {
+    const store = new MemoryStore();
+    const { s, process, first } = await spawned({ store, now: () => 1_000 });
+    const messages = await Promise.all([1, 2, 3].map((n) => signMessage(client, process.id, `batch ${n}`)));
+    const writes: number[] = [];
+    const appendAll = store.appendAll.bind(store);
+    store.appendAll = async (slots) => (writes.push(slots.length), appendAll(slots));
+    const done = await s.assignAll(messages.map((m) => ({ messageId: m.id, message: m.raw })));
+    expect(writes).toEqual([3]);
+    expect(done.map((d) => [d.slot, d.created])).toEqual([[1, true], [2, true], [3, true]]);
+    let prev = first.assignment;
+    for (const [i, d] of done.entries()) {
+      const info = readAssignment(d.assignment);
+      expect(info.messageId).toBe(messages[i].id);
+      expect(info.hashChain).toBe(chainNext(prev.id, readAssignment(prev).hashChain));
+      expect(info.timestamp).toBe(readAssignment(prev).timestamp + 1); // a frozen clock: still strictly increasing
+      expect(await verifyItem(d.assignment)).toBe("valid");
+      expect((await store.get(d.slot))?.message).toEqual(messages[i].raw);
+      prev = d.assignment;
+    }
+    expect(await s.assignAll([])).toEqual([]);
+    expect(writes).toEqual([3]);
+    expect(s.current).toBe(3);
+    const next = await s.schedule(await signMessage(client, process.id, "after"));
+    expect(readAssignment(next.assignment).hashChain).toBe(chainNext(prev.id, readAssignment(prev).hashChain));
+  });
+
+  test("assignAll whose write fails takes no slot, and the next items get them", async () => {
+    const store = new MemoryStore();
+    const { s, process } = await spawned({ store });
+    const appendAll = store.appendAll.bind(store);
+    let fail = true;
+    store.appendAll = async (slots) => {
+      if (fail) {
+        fail = false;
+        throw new Error("disk full");
+      }
+      return appendAll(slots);
+    };
+    const items = async (label: string) => (await Promise.all([1, 2].map((n) => signMessage(client, process.id, `${label} ${n}`)))).map((m) => ({ messageId: m.id, message: m.raw }));
+    await expect(s.assignAll(await items("lost"))).rejects.toThrow("disk full");
+    expect(s.current).toBe(0);
+    expect(await store.last()).toMatchObject({ slot: 0 });
+    expect((await s.assignAll(await items("kept"))).map((d) => d.slot)).toEqual([1, 2]);
+  });
+
+  test("assignAll before the process is unknown-process; under another key it adds no slot", async () => {
+    const process = await signProcess(client, sched.address);
+    const store = new MemoryStore();
+    const empty = await Scheduler.open({ processId: process.id, store, signer: sched });
+    const m = await signMessage(client, process.id, "early");
+    expect(await codeOf(empty.assignAll([{ messageId: m.id, message: m.raw }]))).toBe("unknown-process");
+    await empty.schedule(process);
+    const other = await Scheduler.open({ processId: process.id, store, signer: await ed25519Signer(seed(0x44)) });
+    expect(await codeOf(other.assignAll([{ messageId: m.id, message: m.raw }]))).toBe("unavailable");
+    expect(other.current).toBe(0);
+  });
+
   test("reopening the same store continues slot and chain (restart)", async () => {
     const { s, process, store } = await spawned();
     const last = await s.schedule(await signMessage(client, process.id, "before"));
