@@ -9,9 +9,7 @@
  * long enough to be worth a native digest (src/crypto/hash.ts) waits for one: everything else is
  * hashed synchronously.
  */
-import { b64url } from "../crypto/base64url.ts";
-import { BoundedCache } from "../crypto/bounded-cache.ts";
-import { RecentKeys } from "../crypto/recent-keys.ts";
+import { BytesCache } from "../crypto/recent-keys.ts";
 import { utf8 } from "../crypto/bytes.ts";
 import { digest, hashesNatively, sha384, sha384Of } from "../crypto/hash.ts";
 
@@ -61,17 +59,15 @@ function prefix(signatureType: number): Uint8Array {
 const emptyHash = blobHash(EMPTY) as Uint8Array;
 const fieldHash = (blob: Uint8Array | undefined) => (blob === undefined || blob.length === 0 ? emptyHash : blobHash(blob));
 
-// The fold up to the owner and the target, per signature type, owner and target; the last few
-// are compared as bytes before any key is encoded for the cache.
-const heads = new BoundedCache<Uint8Array | Promise<Uint8Array>>(1024);
-const recentHeads = new RecentKeys<Uint8Array | Promise<Uint8Array>>(4);
+// The fold up to the owner and the target, per signature type, owner and target.
+const heads = new BytesCache<Uint8Array | Promise<Uint8Array>>(1024);
 function head(signatureType: number, owner: Uint8Array, target: Uint8Array | undefined): Uint8Array | Promise<Uint8Array> {
-  return recentHeads.get(signatureType, owner, target, () => heads.get(`${signatureType}:${b64url(owner)}:${target?.length ? b64url(target) : ""}`, () => {
+  return heads.get(signatureType, owner, target, () => {
     const o = blobHash(owner);
     const t = fieldHash(target);
     const fold = (oh: Uint8Array, th: Uint8Array) => sha384Of(sha384Of(prefix(signatureType), oh), th);
     return o instanceof Promise || t instanceof Promise ? Promise.all([o, t]).then(([oh, th]) => fold(oh, th)) : fold(o, t);
-  }));
+  });
 }
 
 /** The deep hash an ANS-104 item's signature covers; equal to deepHash of its 8-field list. */

@@ -1,7 +1,6 @@
 /** AO ids and addresses: 43-character unpadded base64url of 32 bytes. */
 import { b64url, fromB64url } from "./base64url.ts";
-import { BoundedCache } from "./bounded-cache.ts";
-import { RecentKeys } from "./recent-keys.ts";
+import { BytesCache } from "./recent-keys.ts";
 import { sha256 } from "./hash.ts";
 
 const ID_SHAPE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
@@ -25,10 +24,9 @@ export const idOfSignature = (signature: Uint8Array): string => b64url(sha256(si
 export const addressOf = (owner: Uint8Array): string => b64url(sha256(owner));
 
 // Schedules repeat a few keys (the scheduler's, its clients'): reading one, an address is hashed once a key.
-const addresses = new BoundedCache<string>(1024);
+const addresses = new BytesCache<string>(1024);
 /** addressOf, remembered per key. */
-const recentAddresses = new RecentKeys<string>(4);
-export const addressOfKey = (owner: Uint8Array): string => recentAddresses.get(0, owner, undefined, () => addresses.get(b64url(owner), () => addressOf(owner)));
+export const addressOfKey = (owner: Uint8Array): string => addresses.get(0, owner, undefined, () => addressOf(owner));
 
 /** Raw 32 bytes of an id; throws TypeError naming `title` for anything else. */
 export function idBytes(id: string, title = "id"): Uint8Array {

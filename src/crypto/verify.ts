@@ -8,7 +8,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { b64url } from "./base64url.ts";
 import { BoundedCache } from "./bounded-cache.ts";
-import { RecentKeys } from "./recent-keys.ts";
+import { BytesCache } from "./recent-keys.ts";
 import { concat, utf8 } from "./bytes.ts";
 import { ARWEAVE, ED25519, ETHEREUM } from "./signature-types.ts";
 
@@ -61,9 +61,8 @@ function acceptableEd25519Owner(owner: Uint8Array): boolean {
 // What is known of a key, checked once: acceptable or not, and (when the runtime has native
 // Ed25519) the imported key, which costs about as much as a verification to import.
 type Ed25519Owner = { acceptable: boolean; key?: Promise<CryptoKey> };
-const ed25519Owners = new BoundedCache<Ed25519Owner>(1024);
-const recentOwners = new RecentKeys<Ed25519Owner>(4);
-const ed25519Owner = (owner: Uint8Array): Ed25519Owner => recentOwners.get(0, owner, undefined, () => ed25519Owners.get(b64url(owner), () => ({ acceptable: acceptableEd25519Owner(owner) })));
+const ed25519Owners = new BytesCache<Ed25519Owner>(1024);
+const ed25519Owner = (owner: Uint8Array): Ed25519Owner => ed25519Owners.get(0, owner, undefined, () => ({ acceptable: acceptableEd25519Owner(owner) }));
 
 async function verifyEd25519(owner: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
   const known = ed25519Owner(owner);

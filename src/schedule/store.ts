@@ -54,7 +54,7 @@ export interface Store {
 }
 
 /** Bytes a slot costs in a page. */
-export const slotBytes = (s: StoredSlot): number => s.assignment.length + (s.message?.length ?? 0);
+export const slotBytes = (s: Pick<StoredSlot, "assignment" | "message">): number => s.assignment.length + (s.message?.length ?? 0);
 
 /**
  * The slots with their items copied end to end into one new buffer, as views into it.
@@ -64,7 +64,7 @@ export const slotBytes = (s: StoredSlot): number => s.assignment.length + (s.mes
  */
 export function packSlots<T extends Pick<StoredSlot, "assignment" | "message">>(slots: readonly T[]): T[] {
   let length = 0;
-  for (const s of slots) length += s.assignment.length + (s.message?.length ?? 0);
+  for (const s of slots) length += slotBytes(s);
   const all = new Uint8Array(length);
   let at = 0;
   const put = (bytes: Uint8Array) => {

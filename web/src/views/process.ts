@@ -124,15 +124,13 @@ export const processView = (root: HTMLElement, app: Parameters<View>[1], process
     audit = { processId, checked: 0, total: 0, done: false, verified: 0, chainChecked: 0, unverified: 0, ms: 0 };
     drawAudit();
     try {
-      audit = await app.audit(processId);
+      // No progress redraw still to come may draw over the outcome.
+      audit = await app.audit(processId).finally(auditProgress.stop);
     } catch (err) {
-      // No progress redraw still to come may put "Verifying…" back over the failure.
-      auditProgress.stop();
       audit = undefined;
       replace(verifyBox, notice("error", "Verification could not run.", (err as Error).message));
       return;
     }
-    auditProgress.stop();
     drawAudit();
   }
 
