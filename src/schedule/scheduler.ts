@@ -136,12 +136,14 @@ export class Scheduler {
   async assignAll(items: readonly { messageId: string; message?: Uint8Array }[]): Promise<Scheduled[]> {
     return this.#exclusive(async () => {
       if (!this.#head) throw new ScheduleError("unknown-process", `process ${this.processId} is not known to this scheduler`);
-      const made: { stored: StoredSlot; assignment: DataItem; head: Head }[] = [];
-      let head: Head | undefined = this.#head;
+      const made: { stored: StoredSlot; assignment: DataItem }[] = [];
+      let head: Head = this.#head;
       for (const { messageId, message } of items) {
-        const next = await this.#sign(head, messageId, message, 0, undefined);
-        made.push(next);
-        head = next.head;
+        const next = this.#following(head, 0);
+        const assignment = await this.#signed(next, messageId, undefined);
+        const row = this.#row(next, assignment, messageId, message);
+        made.push({ stored: row.stored, assignment });
+        head = row.head;
       }
       if (made.length === 0) return [];
       await this.#store.appendAll(made.map((m) => m.stored)); // throws before the head moves: a failed write takes no slot
@@ -187,42 +189,46 @@ export class Scheduler {
   }
 
   async #append(messageId: string | undefined, message: Uint8Array | undefined, height = 0, exclude: readonly string[] | undefined): Promise<Scheduled> {
-    const next = await this.#sign(this.#head, messageId, message, height, exclude);
-    await this.#store.append(next.stored); // throws before the head moves: a failed write takes no slot
-    this.#head = next.head;
+    // Only the signature and the write are awaited: each await inside the lock lets other requests' work run before the next slot.
+    const next = this.#following(this.#head, height);
+    const assignment = await this.#signed(next, messageId, exclude);
+    const row = this.#row(next, assignment, messageId, message);
+    await this.#store.append(row.stored); // throws before the head moves: a failed write takes no slot
+    this.#head = row.head;
     this.#wake();
-    return { slot: next.stored.slot, assignment: next.assignment, created: true };
+    return { slot: next.slot, assignment, created: true };
   }
 
-  /** The slot after `head`: its signed assignment, the row to store and the head it makes; nothing is written. */
-  async #sign(head: Head | undefined, messageId: string | undefined, message: Uint8Array | undefined, height: number, exclude: readonly string[] | undefined): Promise<{ stored: StoredSlot; assignment: DataItem; head: Head }> {
+  /** The slot after `head` and what its assignment carries, still to be signed. */
+  #following(head: Head | undefined, height: number): Omit<Head, "assignmentId"> {
     // Readers hold every slot to one scheduler's key: a slot signed by another would break the schedule for all of them.
     if (this.#signedBy) {
       throw new ScheduleError("unavailable", `process ${this.processId} is scheduled by ${this.#signedBy}, and this node now signs as ${this.#signer.address} (its key changed?): no slot is added until it signs with ${this.#signedBy}'s key again`, { scheduler: this.#signedBy });
     }
-    const slot = head ? head.slot + 1 : 0;
-    const next = {
+    return {
+      slot: head ? head.slot + 1 : 0,
       hashChain: head ? chainNext(head.assignmentId, head.hashChain) : chainSeed(this.processId),
       timestamp: Math.max(this.#now(), head ? head.timestamp + 1 : 0), // D5: strictly increasing
       height: Math.max(height, head?.height ?? 0), // D5: never decreasing
     };
-    const assignment = await signAssignment(this.#signer, {
-      processId: this.processId,
-      slot,
-      variant: this.#variant,
-      messageId,
-      exclude,
-      ...next,
-    });
+  }
+
+  /** Signs that slot's assignment (the promise is passed on, not awaited in between). */
+  #signed(next: Omit<Head, "assignmentId">, messageId: string | undefined, exclude: readonly string[] | undefined): Promise<DataItem> {
+    return signAssignment(this.#signer, { processId: this.processId, variant: this.#variant, messageId, exclude, ...next });
+  }
+
+  /** The row to store for a signed slot, and the head it makes. */
+  #row(next: Omit<Head, "assignmentId">, assignment: DataItem, messageId: string | undefined, message: Uint8Array | undefined): { stored: StoredSlot; head: Head } {
     const stored: StoredSlot = {
-      slot,
+      slot: next.slot,
       assignmentId: assignment.id,
       messageId: messageId ?? this.processId,
       timestamp: next.timestamp,
       assignment: assignment.raw,
       message,
     };
-    return { stored, assignment, head: { slot, assignmentId: assignment.id, ...next } };
+    return { stored, head: { slot: next.slot, assignmentId: assignment.id, hashChain: next.hashChain, timestamp: next.timestamp, height: next.height } };
   }
 
   #wake(): void {
